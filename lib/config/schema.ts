@@ -1,0 +1,332 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../notify/types.js';
+
+/**
+ * The ecs-ops config file (`ecs-ops.config.yml`). Every capability reads its own section; sections for capabilities
+ * still being built are validated now so a config written today keeps working.
+ * Durations are written as `90s`, `15m`, `2h`, `1d` (or a bare number of seconds) and parsed to seconds.
+ */
+
+const DURATION_PATTERN = /^(\d+)\s*(s|m|h|d)?$/;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+export const durationSeconds = z
+  .union([z.number().int().nonnegative(), z.string()])
+  .transform((value, ctx) => {
+    if (typeof value === 'number') return value;
+    const match = DURATION_PATTERN.exec(value.trim());
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: `invalid duration "${value}": write a number with a unit s, m, h or d, e.g. 90s, 15m, 2h` });
+      return z.NEVER;
+    }
+    const unit = (match[2] ?? 's') as keyof typeof UNIT_SECONDS;
+    return Number(match[1]) * UNIT_SECONDS[unit];
+  });
+
+/** ECS cluster names: up to 255 letters, numbers, underscores and hyphens. */
+export const clusterName = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'cluster names are 1-255 letters, digits, "_" or "-"');
+/** EC2 Auto Scaling group names: 1-255 characters, no colon (names containing ":" are ARNs). */
+export const asgName = z.string().min(1).max(255).regex(/^[^:]+$/, 'ASG names contain no ":"');
+const lifecycleHookName = z.string().regex(/^[A-Za-z0-9\-_/]{1,255}$/, 'lifecycle hook names are 1-255 letters, digits, "-", "_" or "/"');
+const ssmParameterName = z
+  .string()
+  .max(2048)
+  .regex(/^\/?[A-Za-z0-9_.\-/]+$/, 'SSM parameter names use letters, digits, "_", ".", "-" and "/"');
+const snsTopicArn = z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'expected an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:ecs-ops-alerts');
+const kmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'expected a KMS key ARN');
+const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/, 'expected an IAM role ARN');
+const severity = z.enum(SEVERITIES);
+const channelName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'channel names are 1-64 letters, digits, "_" or "-"');
+
+const AsgSchema = z.strictObject({
+  name: asgName,
+  /** The terminate lifecycle hook ecs-ops owns on this ASG; other hooks are never completed by ecs-ops. */
+  lifecycleHook: lifecycleHookName.default('ecs-ops-drain'),
+  /** Drain container instances of this ASG before they terminate. */
+  drain: z.boolean().default(true),
+});
+
+const ClusterSchema = z.strictObject({
+  name: clusterName,
+  asgs: z.array(AsgSchema).default([]),
+});
+
+const channelCommon = {
+  name: channelName,
+  /** Which severities this channel receives. */
+  severities: z.array(severity).min(1).default([...SEVERITIES]),
+  /** Only notifications about these clusters (all clusters when omitted). */
+  clusters: z.array(clusterName).optional(),
+};
+
+const SlackChannelSchema = z.strictObject({
+  ...channelCommon,
+  type: z.literal('slack'),
+  /** SSM SecureString parameter holding the incoming-webhook URL. The URL itself never goes in this file. */
+  webhookParameter: ssmParameterName,
+  /** Customer-managed KMS key of that parameter, if it is not encrypted with the AWS-managed aws/ssm key. */
+  kmsKeyArn: kmsKeyArn.optional(),
+});
+
+const SnsChannelSchema = z.strictObject({
+  ...channelCommon,
+  type: z.literal('sns'),
+  topicArn: snsTopicArn,
+});
+
+export const ChannelSchema = z.discriminatedUnion('type', [SlackChannelSchema, SnsChannelSchema]);
+
+const NotificationsSchema = z.strictObject({
+  channels: z.array(ChannelSchema).min(1),
+});
+
+/** ECS `Service Action` event names ecs-ops can alert on (WARN and ERROR events of the ECS catalogue). */
+export const SERVICE_ACTION_ALERTS = [
+  'SERVICE_TASK_PLACEMENT_FAILURE',
+  'SERVICE_TASK_START_IMPAIRED',
+  'SERVICE_TASK_CONFIGURATION_FAILURE',
+  'SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED',
+  'SERVICE_DISCOVERY_INSTANCE_UNHEALTHY',
+  'VPC_LATTICE_TARGET_UNHEALTHY',
+  'ECS_OPERATION_THROTTLED',
+  'SERVICE_DISCOVERY_OPERATION_THROTTLED',
+  'SERVICE_HEALTH_UNKNOWN',
+] as const;
+
+/** Alert kinds, as they appear in notifications (SNS attribute `kind`) and in `alerts.ignore` / `alerts.severity`. */
+export const ALERT_KINDS = [
+  'service-task-placement-failure',
+  'service-task-start-impaired',
+  'service-task-configuration-failure',
+  'service-daemon-placement-constraint-violated',
+  'service-discovery-instance-unhealthy',
+  'vpc-lattice-target-unhealthy',
+  'ecs-operation-throttled',
+  'service-discovery-operation-throttled',
+  'service-health-unknown',
+  'deployment-failed',
+  'deployment-rollback',
+  'asg-launch-failed',
+  'asg-terminate-failed',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+const AlertsSchema = z.strictObject({
+  /** The same alert (same kind, cluster, service/ASG and reason) is posted once per window. */
+  dedupeWindow: durationSeconds.pipe(z.number().int().min(60).max(7 * 86400)).default(900),
+  /** Alert kinds never posted. */
+  ignore: z.array(z.enum(ALERT_KINDS)).default([]),
+  /** Per-kind severity overrides. */
+  severity: z.partialRecord(z.enum(ALERT_KINDS), severity).default({}),
+});
+
+const DrainSchema = z.strictObject({
+  /** After this long, the lifecycle action is completed even with tasks still on the instance, and an alert is sent. */
+  deadline: durationSeconds.pipe(z.number().int().min(60).max(48 * 3600)).default(3600),
+  /** Standalone (non-service) tasks: wait for them until the deadline, or stop them once service tasks are gone. */
+  standaloneTasks: z.enum(['wait', 'stop']).default('wait'),
+  /** Drain at once on an EC2 Spot interruption warning. */
+  spotInterruption: z.boolean().default(true),
+  /** What to do on an EC2 rebalance recommendation. */
+  rebalanceRecommendation: z.enum(['ignore', 'drain']).default('ignore'),
+  /** Post a message when a drain starts (completions, forced completions and blocked drains are always posted). */
+  notifyStart: z.boolean().default(false),
+});
+
+const serviceSelector = z.strictObject({
+  clusters: z.array(clusterName).optional(),
+  /** Service names; an item written `/regex/` is a regular expression over the name. */
+  services: z.array(z.string().min(1)).optional(),
+  /** Services carrying all these tags. */
+  tags: z.record(z.string(), z.string()).optional(),
+});
+
+const PlacementRulesSchema = z.strictObject({
+  azBalance: z.strictObject({ maxSkew: z.number().int().min(1) }).optional(),
+  /** A cluster query language expression every task's container instance must satisfy. */
+  instanceMatch: z.string().min(1).max(2000).optional(),
+  spot: z
+    .strictObject({
+      maxShare: z.number().min(0).max(1).optional(),
+      minOnDemandTasks: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  maxPerInstance: z.number().int().min(1).optional(),
+});
+
+const PlacementPolicySchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  select: serviceSelector,
+  mode: z.enum(['audit', 'enforce']).default('audit'),
+  rules: PlacementRulesSchema,
+});
+
+const PlacementSchema = z.strictObject({
+  /** Global switch: when true, enforce-mode policies plan and report but stop nothing. */
+  dryRun: z.boolean().default(true),
+  auditEvery: durationSeconds.pipe(z.number().int().min(60)).default(900),
+  policies: z.array(PlacementPolicySchema).default([]),
+});
+
+const scheduleExpression = z
+  .string()
+  .regex(/^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit), as EventBridge Scheduler accepts');
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'unknown IANA time zone');
+
+const capacityProviderStrategy = z
+  .array(
+    z.strictObject({
+      capacityProvider: z.string().min(1),
+      weight: z.number().int().min(0).max(1000).default(1),
+      base: z.number().int().min(0).max(100000).default(0),
+    }),
+  )
+  .min(1)
+  .max(20);
+
+const ScheduleSchema = z.strictObject({
+  name: z.string().regex(/^[0-9A-Za-z_.-]{1,64}$/, 'schedule names are 1-64 letters, digits, "_", "." or "-"'),
+  schedule: scheduleExpression,
+  timezone: timeZone.default('UTC'),
+  cluster: clusterName,
+  /** A family (latest ACTIVE revision), `family:revision`, or a task definition ARN. */
+  taskDefinition: z.string().min(1),
+  count: z.number().int().min(1).max(10).default(1),
+  launchType: z.enum(['EC2', 'FARGATE', 'EXTERNAL']).optional(),
+  capacityProviderStrategy: capacityProviderStrategy.optional(),
+  /** Tried when the first strategy fails for lack of capacity. */
+  fallbackCapacityProviderStrategy: capacityProviderStrategy.optional(),
+  networkConfiguration: z
+    .strictObject({
+      subnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(1).max(16),
+      securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/)).max(5).default([]),
+      assignPublicIp: z.boolean().default(false),
+    })
+    .optional(),
+  overrides: z
+    .strictObject({
+      cpu: z.string().optional(),
+      memory: z.string().optional(),
+      containers: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            command: z.array(z.string()).optional(),
+            environment: z.record(z.string(), z.string()).optional(),
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
+  /** Roles the runner may pass to RunTask (iam:PassRole is granted for these only). */
+  taskRoleArn: iamRoleArn.optional(),
+  executionRoleArn: iamRoleArn.optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+  concurrency: z.enum(['allow', 'forbid', 'replace']).default('forbid'),
+  startingDeadlineSeconds: z.number().int().min(1).optional(),
+  timeoutSeconds: z.number().int().min(1).optional(),
+  retries: z
+    .strictObject({
+      attempts: z.number().int().min(0).max(10).default(0),
+      backoffSeconds: z.number().int().min(1).default(60),
+      on: z.array(z.enum(['capacity', 'nonZeroExit'])).default(['capacity']),
+      exitCodes: z.array(z.number().int()).optional(),
+    })
+    .default({ attempts: 0, backoffSeconds: 60, on: ['capacity'] }),
+  suspend: z.boolean().default(false),
+  notify: z
+    .strictObject({
+      onFailure: z.boolean().default(true),
+      onSuccess: z.boolean().default(false),
+    })
+    .default({ onFailure: true, onSuccess: false }),
+});
+
+const SummarySchema = z.strictObject({
+  digest: z
+    .strictObject({
+      schedule: scheduleExpression.default('cron(0 8 * * ? *)'),
+      timezone: timeZone.default('UTC'),
+      /** What to post when nothing scaled in the window. */
+      emptyWindow: z.enum(['skip', 'post']).default('skip'),
+    })
+    .optional(),
+});
+
+const ConfigObjectSchema = z.strictObject({
+  version: z.literal(1),
+  clusters: z.array(ClusterSchema).min(1),
+  notifications: NotificationsSchema,
+  alerts: AlertsSchema.default({ dedupeWindow: 900, ignore: [], severity: {} }),
+  drain: DrainSchema.default({
+    deadline: 3600,
+    standaloneTasks: 'wait',
+    spotInterruption: true,
+    rebalanceRecommendation: 'ignore',
+    notifyStart: false,
+  }),
+  placement: PlacementSchema.default({ dryRun: true, auditEvery: 900, policies: [] }),
+  schedules: z.array(ScheduleSchema).default([]),
+  summary: SummarySchema.default({}),
+});
+
+function duplicates(values: string[]): Set<string> {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const v of values) (seen.has(v) ? dup : seen).add(v);
+  return dup;
+}
+
+/** Cross-references the per-field schemas cannot see: unique names and references to declared clusters. */
+export const ConfigSchema = ConfigObjectSchema.superRefine((config, ctx) => {
+  const clusterNames = new Set(config.clusters.map((c) => c.name));
+  const unique = (items: { name: string }[], path: (string | number)[], what: string): void => {
+    const dup = duplicates(items.map((i) => i.name));
+    items.forEach((item, index) => {
+      if (dup.has(item.name)) ctx.addIssue({ code: 'custom', path: [...path, index, 'name'], message: `duplicate ${what} name "${item.name}"` });
+    });
+  };
+  const knownCluster = (name: string, path: (string | number)[]): void => {
+    if (!clusterNames.has(name)) ctx.addIssue({ code: 'custom', path, message: `cluster "${name}" is not declared under clusters` });
+  };
+
+  unique(config.clusters, ['clusters'], 'cluster');
+  unique(config.notifications.channels, ['notifications', 'channels'], 'channel');
+  unique(config.schedules, ['schedules'], 'schedule');
+  unique(config.placement.policies, ['placement', 'policies'], 'policy');
+
+  const asgOwners = new Map<string, string>();
+  config.clusters.forEach((cluster, ci) => {
+    cluster.asgs.forEach((asg, ai) => {
+      const owner = asgOwners.get(asg.name);
+      if (owner !== undefined) ctx.addIssue({ code: 'custom', path: ['clusters', ci, 'asgs', ai, 'name'], message: `ASG "${asg.name}" is already listed under cluster "${owner}"` });
+      asgOwners.set(asg.name, cluster.name);
+    });
+  });
+  config.notifications.channels.forEach((channel, i) => {
+    channel.clusters?.forEach((name, j) => { knownCluster(name, ['notifications', 'channels', i, 'clusters', j]); });
+  });
+  config.schedules.forEach((schedule, i) => {
+    knownCluster(schedule.cluster, ['schedules', i, 'cluster']);
+    if (schedule.launchType && schedule.capacityProviderStrategy) {
+      ctx.addIssue({ code: 'custom', path: ['schedules', i, 'capacityProviderStrategy'], message: 'launchType and capacityProviderStrategy cannot both be set (RunTask refuses it)' });
+    }
+  });
+  config.placement.policies.forEach((policy, i) => {
+    policy.select.clusters?.forEach((name, j) => { knownCluster(name, ['placement', 'policies', i, 'select', 'clusters', j]); });
+  });
+});
+
+export type EcsOpsConfig = z.output<typeof ConfigSchema>;
+export type EcsOpsConfigInput = z.input<typeof ConfigSchema>;
+export type Channel = z.output<typeof ChannelSchema>;
+export type SlackChannel = Extract<Channel, { type: 'slack' }>;
+export type SnsChannel = Extract<Channel, { type: 'sns' }>;
