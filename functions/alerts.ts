@@ -1,0 +1,69 @@
+/**
+ * Real-time alerts: ECS Service Action (WARN/ERROR), ECS Deployment State Change (failed, circuit-breaker rollback) and
+ * ASG launch/terminate Unsuccessful events, posted to the configured Slack and SNS channels once per dedupe window.
+ */
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { clientOptions } from '../lib/aws/clients.js';
+import { createLogger, createMetrics } from '../lib/observability.js';
+import { bundledConfig } from '../lib/config/bundled.js';
+import type { EcsOpsConfig } from '../lib/config/schema.js';
+import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
+import { handleAlertEvent, idempotentDelivery, type AlertOutcome, type AlertPipelineDeps, type ChannelDeliverer } from '../lib/summary/post-alert.js';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+
+const SERVICE_NAME = 'ecs-ops-alerts';
+
+export interface AlertsHandlerDeps {
+  config: EcsOpsConfig;
+  deliverer: ChannelDeliverer;
+  persistenceStore: BasePersistenceLayer;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function createAlertsHandler(deps: AlertsHandlerDeps) {
+  const { deliverOnce, idempotencyConfig } = idempotentDelivery(deps.config, deps.deliverer, deps.persistenceStore);
+  const pipeline: AlertPipelineDeps = {
+    config: deps.config,
+    deliverOnce,
+    logger: deps.logger,
+    metrics: { count: (name, value = 1) => { deps.metrics.addMetric(name, MetricUnit.Count, value); } },
+  };
+  return middy(async (event: unknown, context: Context): Promise<AlertOutcome> => {
+    idempotencyConfig.registerLambdaContext(context);
+    return handleAlertEvent(event, pipeline, deadlineFromRemaining(context.getRemainingTimeInMillis()));
+  })
+    .use(injectLambdaContext(deps.logger, { correlationIdPath: 'id', resetKeys: true }))
+    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+}
+
+function productionDeps(): AlertsHandlerDeps {
+  const config = bundledConfig();
+  const logger = createLogger(SERVICE_NAME);
+  const tableName = process.env.IDEMPOTENCY_TABLE;
+  if (!tableName) throw new Error('ecs-ops alerts: IDEMPOTENCY_TABLE is not set');
+  const options = clientOptions('event');
+  return {
+    config,
+    logger,
+    metrics: createMetrics(SERVICE_NAME),
+    deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: new DynamoDBClient(options) }),
+  };
+}
+
+let production: ReturnType<typeof createAlertsHandler> | undefined;
+
+export const handler = async (event: unknown, context: Context): Promise<AlertOutcome> => {
+  production ??= createAlertsHandler(productionDeps());
+  return production(event, context);
+};

@@ -1,0 +1,46 @@
+/**
+ * `npm run package` / `npm run deploy` run this first: it validates the config named by ECS_OPS_CONFIG
+ * (default ecs-ops.config.yml) and writes `.ecs-ops/deploy.json`, which serverless.yml reads for rule patterns,
+ * IAM statements and the config bundled into the functions. Invalid config fails here, before anything is built.
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { ConfigLoadError, formatConfigErrors, loadConfigFile } from '../config/index.js';
+import { deploymentValues } from './values.js';
+
+const EXAMPLE_ACCOUNT = '123456789012';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+const mode = process.argv[2];
+if (mode !== 'package' && mode !== 'deploy') fail('usage: prepare.ts package|deploy');
+
+const configPath = process.env.ECS_OPS_CONFIG ?? 'ecs-ops.config.yml';
+if (!existsSync(configPath)) {
+  fail(
+    `ecs-ops: no config file at ${configPath}.\n` +
+      'Copy ecs-ops.config.example.yml to ecs-ops.config.yml and describe your clusters, or set ECS_OPS_CONFIG=<file>.',
+  );
+}
+
+let text: string;
+try {
+  const loaded = loadConfigFile(configPath);
+  text = loaded.text;
+  const values = deploymentValues(loaded.config);
+  if (mode === 'deploy' && (basename(configPath) === 'ecs-ops.config.example.yml' || text.includes(EXAMPLE_ACCOUNT))) {
+    fail(
+      `ecs-ops: refusing to deploy ${configPath}: it is the example config (account ${EXAMPLE_ACCOUNT}).\n` +
+        'Write your own ecs-ops.config.yml (clusters, ASGs, Slack parameter, SNS topic) and deploy that.',
+    );
+  }
+  mkdirSync('.ecs-ops', { recursive: true });
+  writeFileSync('.ecs-ops/deploy.json', `${JSON.stringify(values, null, 2)}\n`);
+  process.stdout.write(`ecs-ops: ${resolve(configPath)} is valid; wrote .ecs-ops/deploy.json for ${mode}\n`);
+} catch (error) {
+  if (error instanceof ConfigLoadError) fail(formatConfigErrors(error.errors, configPath).join('\n'));
+  throw error;
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Channel, EcsOpsConfig } from '../config/schema.js';
+import { parseKnownEvent } from '../events/index.js';
+import { channelsFor } from '../notify/index.js';
+import type { Notification } from '../notify/types.js';
+import { alertFor, isAlert, type AlertInput } from './alerts.js';
+
+/** One delivery of one alert to one channel, keyed so that it happens at most once per dedupe window. */
+export interface DeliveryRequest {
+  /** Alert fingerprint + channel name: the idempotency key. */
+  key: string;
+  channel: string;
+  /** Unique per invocation: a stored result carrying another token means an earlier delivery answered. */
+  token: string;
+  deadlineMs: number;
+  notification: Notification;
+}
+
+export interface DeliveryRecord {
+  token: string;
+  delivered: boolean;
+  permanent: boolean;
+  error?: string;
+  at: string;
+}
+
+export type DeliverOnce = (request: DeliveryRequest) => Promise<DeliveryRecord>;
+
+export interface ChannelDeliverer {
+  deliver(channel: Channel, notification: Notification, deadlineMs: number): Promise<{ delivered: boolean; permanent?: boolean; error?: string }>;
+}
+
+/**
+ * Wraps per-channel delivery in Powertools Idempotency: the same alert (same fingerprint) to the same channel within
+ * `alerts.dedupeWindow` returns the stored record instead of posting again, and a retried invocation never re-posts to
+ * the channels that already succeeded. A thrown (transient) error removes the in-progress record so a retry can post.
+ */
+export function idempotentDelivery(
+  config: EcsOpsConfig,
+  deliverer: ChannelDeliverer,
+  persistenceStore: BasePersistenceLayer,
+  now: () => Date = () => new Date(),
+): { deliverOnce: DeliverOnce; idempotencyConfig: IdempotencyConfig } {
+  const channels = new Map(config.notifications.channels.map((c) => [c.name, c]));
+  const deliver = async (request: DeliveryRequest): Promise<DeliveryRecord> => {
+    const channel = channels.get(request.channel);
+    if (!channel) throw new Error(`unknown notification channel "${request.channel}"`);
+    const result = await deliverer.deliver(channel, request.notification, request.deadlineMs);
+    return {
+      token: request.token,
+      delivered: result.delivered,
+      permanent: result.permanent ?? false,
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      at: now().toISOString(),
+    };
+  };
+  // The handler registers each invocation's Lambda context on this config, so an in-progress record left by a
+  // timed-out invocation expires with that invocation instead of blocking retries for the whole window.
+  const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds: config.alerts.dedupeWindow, throwOnNoIdempotencyKey: true });
+  const deliverOnce = makeIdempotent(deliver, { persistenceStore, keyPrefix: 'ecs-ops-alerts', config: idempotencyConfig }) as DeliverOnce;
+  return { deliverOnce, idempotencyConfig };
+}
+
+export interface AlertLogger {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
+}
+
+export interface AlertMetrics {
+  count(name: 'MalformedEvent' | 'AlertRaised' | 'AlertPosted' | 'AlertDuplicate' | 'NotificationFailed', value?: number): void;
+}
+
+export interface AlertPipelineDeps {
+  config: EcsOpsConfig;
+  deliverOnce: DeliverOnce;
+  logger: AlertLogger;
+  metrics: AlertMetrics;
+}
+
+export interface ChannelOutcome {
+  channel: string;
+  outcome: 'posted' | 'duplicate' | 'failed';
+  error?: string;
+}
+
+export type AlertOutcome =
+  | { status: 'malformed'; eventId?: string; error: string }
+  | { status: 'skipped'; eventId: string; reason: string }
+  | { status: 'alerted'; eventId: string; kind: string; fingerprint: string; channels: ChannelOutcome[] };
+
+const ALERT_EVENT_KINDS = new Set(['ecs-service-action', 'ecs-deployment-state-change', 'asg-activity']);
+
+/** Thrown when at least one channel failed transiently; channels already posted are not posted again on retry. */
+export class AlertDeliveryError extends AggregateError {}
+
+/** From one raw EventBridge event to posted alerts: parse, decide, route, deliver once per channel. */
+export async function handleAlertEvent(raw: unknown, deps: AlertPipelineDeps, deadlineMs: number): Promise<AlertOutcome> {
+  const { config, logger, metrics } = deps;
+  const parsed = parseKnownEvent(raw);
+  if (!parsed.ok) {
+    // Retrying cannot fix a malformed event: log where it is wrong, count it, drop it.
+    metrics.count('MalformedEvent');
+    logger.error('malformed event dropped', { eventId: parsed.error.eventId, detailType: parsed.error.detailType, error: parsed.error.message });
+    return { status: 'malformed', ...(parsed.error.eventId !== undefined ? { eventId: parsed.error.eventId } : {}), error: parsed.error.message };
+  }
+  const known = parsed.event;
+  const eventId = known.event.id;
+  if (!ALERT_EVENT_KINDS.has(known.kind)) {
+    logger.warn('event type not handled by alerts', { kind: known.kind });
+    return { status: 'skipped', eventId, reason: `${known.kind} events are not alerts` };
+  }
+  const decision = alertFor(known as AlertInput, config);
+  if (!isAlert(decision)) {
+    logger.info('no alert', { reason: decision.skipped });
+    return { status: 'skipped', eventId, reason: decision.skipped };
+  }
+  const { notification, fingerprint } = decision;
+  metrics.count('AlertRaised');
+  const channels = channelsFor(notification, config.notifications.channels);
+  if (channels.length === 0) {
+    logger.warn('no channel takes this alert', { kind: notification.kind, severity: notification.severity, cluster: notification.cluster });
+    return { status: 'alerted', eventId, kind: notification.kind, fingerprint, channels: [] };
+  }
+
+  const token = randomUUID();
+  const settled = await Promise.allSettled(
+    channels.map((channel) => deps.deliverOnce({ key: `${fingerprint}#${channel.name}`, channel: channel.name, token, deadlineMs, notification })),
+  );
+  const outcomes: ChannelOutcome[] = [];
+  const transient: unknown[] = [];
+  settled.forEach((result, index) => {
+    const channel = channels[index]?.name ?? '?';
+    if (result.status === 'rejected') {
+      transient.push(result.reason);
+      const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      outcomes.push({ channel, outcome: 'failed', error: message });
+      return;
+    }
+    const record = result.value;
+    if (record.token !== token) outcomes.push({ channel, outcome: 'duplicate' });
+    else if (record.delivered) outcomes.push({ channel, outcome: 'posted' });
+    else outcomes.push({ channel, outcome: 'failed', ...(record.error !== undefined ? { error: record.error } : {}) });
+  });
+
+  for (const o of outcomes) {
+    if (o.outcome === 'posted') metrics.count('AlertPosted');
+    if (o.outcome === 'duplicate') metrics.count('AlertDuplicate');
+    if (o.outcome === 'failed') {
+      metrics.count('NotificationFailed');
+      logger.error('alert not delivered', { channel: o.channel, kind: notification.kind, fingerprint, error: o.error });
+    }
+  }
+  logger.info('alert handled', { kind: notification.kind, fingerprint, channels: outcomes });
+  if (transient.length > 0) {
+    throw new AlertDeliveryError(transient, `alert ${notification.kind} failed on ${transient.length} channel(s); Lambda will retry them`);
+  }
+  return { status: 'alerted', eventId, kind: notification.kind, fingerprint, channels: outcomes };
+}

@@ -1,0 +1,164 @@
+/**
+ * Packages the example config with osls exactly as `npm run package` does (offline, no credentials) and asserts on the
+ * CloudFormation template and bundles it produced. With ECS_OPS_TEMPLATE_DIR set (CI), reads an existing package.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/fixtures.js';
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+let dir: string;
+let template: Template;
+
+beforeAll(() => {
+  const given = process.env.ECS_OPS_TEMPLATE_DIR;
+  if (given) {
+    dir = join(repoRoot, given);
+  } else {
+    dir = mkdtempSync(join(tmpdir(), 'ecs-ops-package-'));
+    const env = { ...process.env, ECS_OPS_CONFIG: 'ecs-ops.config.example.yml', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
+    execFileSync(join(repoRoot, 'node_modules/.bin/tsx'), ['lib/deploy/prepare.ts', 'package'], { cwd: repoRoot, env, stdio: 'pipe' });
+    execFileSync(join(repoRoot, 'node_modules/.bin/osls'), ['package', '--package', dir], { cwd: repoRoot, env, stdio: 'pipe' });
+  }
+  template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}, 240_000);
+
+function resourcesOfType(type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+function roleStatements(functionLogicalId: string): Statement[] {
+  const fn = template.Resources[functionLogicalId];
+  const roleRef = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const role = template.Resources[roleRef];
+  const policies = role?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** Reads the names of the files in a zip's central directory and inflates one of them. */
+function readZip(path: string): Map<string, () => Buffer> {
+  const zip = readFileSync(path);
+  const entries = new Map<string, () => Buffer>();
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let offset = zip.readUInt32LE(end + 16);
+  const count = zip.readUInt16LE(end + 10);
+  for (let i = 0; i < count; i++) {
+    const method = zip.readUInt16LE(offset + 10);
+    const compressed = zip.readUInt32LE(offset + 20);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    const local = zip.readUInt32LE(offset + 42);
+    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
+    entries.set(name, () => {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + compressed);
+      return method === 0 ? data : inflateRawSync(data);
+    });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+describe('packaged alerts function', () => {
+  it('runs on nodejs24.x arm64 from an ESM bundle with source maps, the config bundled in', () => {
+    const fn = template.Resources.AlertsLambdaFunction;
+    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'functions/alerts.handler' });
+    const zip = readZip(join(dir, 'alerts.zip'));
+    expect([...zip.keys()]).toEqual(expect.arrayContaining(['functions/alerts.mjs', 'functions/alerts.mjs.map']));
+    const code = zip.get('functions/alerts.mjs')!().toString('utf8');
+    expect(code).toContain('ecs-ops-critical');
+    expect(code).not.toContain('__ECS_OPS_CONFIG__');
+    const size = statSync(join(dir, 'alerts.zip')).size;
+    console.info(`alerts.zip: ${(size / 1024).toFixed(0)} KiB zipped, functions/alerts.mjs ${(Buffer.byteLength(code) / 1024).toFixed(0)} KiB`);
+  });
+
+  it('listens with exact EventBridge patterns for the configured clusters and ASGs', () => {
+    const patterns = resourcesOfType('AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern as Record<string, unknown>);
+    expect(patterns).toContainEqual({
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Service Action'],
+      detail: {
+        eventName: expect.arrayContaining(['SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_TASK_START_IMPAIRED']) as unknown,
+        clusterArn: [{ suffix: ':cluster/prod' }, { suffix: ':cluster/staging' }],
+      },
+    });
+    const serviceAction = patterns.find((p) => (p['detail-type'] as string[])[0] === 'ECS Service Action');
+    expect((serviceAction?.detail as { eventName: string[] }).eventName).not.toContain('SERVICE_STEADY_STATE');
+    expect(patterns).toContainEqual({
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Deployment State Change'],
+      resources: [{ wildcard: 'arn:aws*:ecs:*:*:service/prod/*' }, { wildcard: 'arn:aws*:ecs:*:*:service/staging/*' }],
+      detail: {
+        $or: [
+          { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
+          { eventName: ['SERVICE_DEPLOYMENT_IN_PROGRESS'], reason: [{ prefix: 'ECS deployment circuit breaker: rolling back' }] },
+        ],
+      },
+    });
+    expect(patterns).toContainEqual({
+      source: ['aws.autoscaling'],
+      'detail-type': ['EC2 Instance Launch Unsuccessful', 'EC2 Instance Terminate Unsuccessful'],
+      detail: { AutoScalingGroupName: ['prod-ecs-ondemand', 'prod-ecs-spot', 'staging-ecs'] },
+    });
+  });
+
+  it('sends failed events to the SQS dead-letter queue after Lambda retries', () => {
+    const [, invokeConfig] = resourcesOfType('AWS::Lambda::EventInvokeConfig')[0]!;
+    expect(invokeConfig.Properties).toMatchObject({
+      FunctionName: { Ref: 'AlertsLambdaFunction' },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } } },
+    });
+  });
+
+  it('grants the alerts function only what it uses, on the configured resources', () => {
+    const statements = roleStatements('AlertsLambdaFunction');
+    const all = statements.flatMap(actions);
+    expect(all.some((a) => a.includes('*'))).toBe(false);
+    expect(new Set(all)).toEqual(
+      new Set(['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents', 'ssm:GetParameter', 'sns:Publish', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'sqs:SendMessage']),
+    );
+    const byAction = (action: string): Statement => statements.find((s) => actions(s).includes(action))!;
+    expect(byAction('sns:Publish').Resource).toEqual(['arn:aws:sns:us-east-1:123456789012:ecs-ops-critical']);
+    expect(JSON.stringify(byAction('ssm:GetParameter').Resource)).toContain(':parameter/ecs-ops/slack/ops');
+    expect(byAction('dynamodb:PutItem').Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
+    expect(byAction('sqs:SendMessage').Resource).toEqual([{ 'Fn::GetAtt': ['FailureQueue', 'Arn'] }]);
+  });
+
+  it('keeps secrets out of environment variables', () => {
+    for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const text = JSON.stringify(variables);
+      expect(text).not.toMatch(/hooks\.slack\.com|xox[abp]-/);
+      expect(Object.keys(variables).some((k) => /WEBHOOK|TOKEN|SECRET/i.test(k))).toBe(false);
+    }
+  });
+
+  it('creates the idempotency table with TTL', () => {
+    expect(template.Resources.IdempotencyTable?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+    expect(readdirSync(dir)).toContain('cloudformation-template-update-stack.json');
+  });
+});
