@@ -17,16 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       '@typescript-eslint/no-unnecessary-condition': 'off',
-      'no-restricted-imports': [
+      'no-restricted-syntax': [
         'error',
         {
-          paths: [
-            {
-              name: 'zod',
-              importNames: ['z'],
-              message: "Write `import * as z from 'zod'`: the named `z` export defeats tree-shaking and adds ~370 KB of locales to every bundle.",
-            },
-          ],
+          selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z']",
+          message: "Write `import * as z from 'zod'`: the named `z` export defeats tree-shaking and adds ~370 KB of locales to every bundle.",
         },
       ],
     },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES } from '../notify/types.js';
 
 /**
@@ -7,7 +7,8 @@ import { SEVERITIES } from '../notify/types.js';
  * Durations are written as `90s`, `15m`, `2h`, `1d` (or a bare number of seconds) and parsed to seconds.
  */
 
-const DURATION_PATTERN = /^(\d+)\s*(s|m|h|d)?$/;
+/** A duration string (after trimming): digits and an optional unit. */
+export const DURATION_PATTERN = /^(\d+)\s*(s|m|h|d)?$/;
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 export const durationSeconds = z
@@ -31,7 +32,8 @@ const lifecycleHookName = z.string().regex(/^[A-Za-z0-9\-_/]{1,255}$/, 'lifecycl
 const ssmParameterName = z
   .string()
   .max(2048)
-  .regex(/^\/?[A-Za-z0-9_.\-/]+$/, 'SSM parameter names use letters, digits, "_", ".", "-" and "/"');
+  .regex(/^(\/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$/, 'SSM parameter names use letters, digits, "_", ".", "-"; a hierarchical name starts with "/" (e.g. /ecs-ops/slack/ops)')
+  .refine((name) => !/^\/?(aws|ssm)/i.test(name), 'SSM parameter names cannot start with "aws" or "ssm"');
 const snsTopicArn = z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'expected an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:ecs-ops-alerts');
 const kmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'expected a KMS key ARN');
 const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/, 'expected an IAM role ARN');

@@ -1,57 +1,20 @@
 import type { AlertKind, EcsOpsConfig } from '../config/schema.js';
+import type { AsgActivityEvent, EcsDeploymentStateChangeEvent, EcsServiceActionEvent, KnownEvent } from '../events/index.js';
 import { ROLLBACK_REASON_PREFIX, serviceActionKind } from './kinds.js';
 import type { Notification, NotificationField, NotificationLink, Severity } from '../notify/types.js';
 
-/**
- * Real-time alerts: the pure decision from one EventBridge event to at most one alert.
- * The input shapes are the fields this module reads; the zod event types of `lib/events` satisfy them.
- */
+/** Real-time alerts: the pure decision from one parsed EventBridge event to at most one alert. */
 
-interface EventEnvelope<D> {
-  id: string;
-  time?: string;
-  region?: string;
-  account?: string;
-  resources?: string[];
-  detail: D;
+/** The parsed events that can raise an alert. */
+export type AlertInput = Extract<KnownEvent, { kind: 'ecs-service-action' | 'ecs-deployment-state-change' | 'asg-activity' }>;
+type ServiceActionEvent = EcsServiceActionEvent;
+type DeploymentStateChangeEvent = EcsDeploymentStateChangeEvent;
+
+export const ALERT_EVENT_KINDS: readonly AlertInput['kind'][] = ['ecs-service-action', 'ecs-deployment-state-change', 'asg-activity'];
+
+export function isAlertInput(event: KnownEvent): event is AlertInput {
+  return (ALERT_EVENT_KINDS as readonly string[]).includes(event.kind);
 }
-
-export type ServiceActionEvent = EventEnvelope<{
-  eventType: string;
-  eventName: string;
-  clusterArn: string;
-  createdAt?: string;
-  reason?: string;
-  capacityProviderArns?: string[];
-  containerInstanceArns?: string[];
-  taskArns?: string[];
-  serviceName?: string;
-  service?: string;
-}>;
-
-export type DeploymentStateChangeEvent = EventEnvelope<{
-  eventType: string;
-  eventName: string;
-  deploymentId: string;
-  updatedAt?: string;
-  reason?: string;
-}>;
-
-export type AsgActivityEvent = EventEnvelope<{
-  AutoScalingGroupName: string;
-  StatusCode?: string;
-  StatusMessage?: string;
-  Cause?: string;
-  Description?: string;
-  ActivityId?: string;
-  EC2InstanceId?: string;
-  Details?: Record<string, unknown>;
-}> & { 'detail-type': string };
-
-export type AlertInput =
-  | { kind: 'ecs-service-action'; event: ServiceActionEvent }
-  | { kind: 'ecs-deployment-state-change'; event: DeploymentStateChangeEvent }
-  | { kind: 'asg-activity'; event: AsgActivityEvent };
 
 export interface Alert {
   notification: Notification;
@@ -138,7 +101,7 @@ function severityOf(kind: AlertKind, config: EcsOpsConfig['alerts']): Severity {
   return config.severity[kind] ?? DEFAULT_SEVERITY[kind];
 }
 
-function occurredAt(event: EventEnvelope<unknown>, fallback: string | undefined): string {
+function occurredAt(event: { time?: string | undefined }, fallback: string | undefined): string {
   const candidate = fallback ?? event.time;
   return candidate !== undefined && !Number.isNaN(Date.parse(candidate)) ? new Date(candidate).toISOString() : new Date(0).toISOString();
 }

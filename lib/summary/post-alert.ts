@@ -5,7 +5,7 @@ import type { Channel, EcsOpsConfig } from '../config/schema.js';
 import { parseKnownEvent } from '../events/index.js';
 import { channelsFor } from '../notify/index.js';
 import type { Notification } from '../notify/types.js';
-import { alertFor, isAlert, type AlertInput } from './alerts.js';
+import { alertFor, isAlert, isAlertInput } from './alerts.js';
 
 /** One delivery of one alert to one channel, keyed so that it happens at most once per dedupe window. */
 export interface DeliveryRequest {
@@ -59,7 +59,7 @@ export function idempotentDelivery(
   // The handler registers each invocation's Lambda context on this config, so an in-progress record left by a
   // timed-out invocation expires with that invocation instead of blocking retries for the whole window.
   const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds: config.alerts.dedupeWindow, throwOnNoIdempotencyKey: true });
-  const deliverOnce = makeIdempotent(deliver, { persistenceStore, keyPrefix: 'ecs-ops-alerts', config: idempotencyConfig }) as DeliverOnce;
+  const deliverOnce: DeliverOnce = makeIdempotent(deliver, { persistenceStore, keyPrefix: 'ecs-ops-alerts', config: idempotencyConfig });
   return { deliverOnce, idempotencyConfig };
 }
 
@@ -91,8 +91,6 @@ export type AlertOutcome =
   | { status: 'skipped'; eventId: string; reason: string }
   | { status: 'alerted'; eventId: string; kind: string; fingerprint: string; channels: ChannelOutcome[] };
 
-const ALERT_EVENT_KINDS = new Set(['ecs-service-action', 'ecs-deployment-state-change', 'asg-activity']);
-
 /** Thrown when at least one channel failed transiently; channels already posted are not posted again on retry. */
 export class AlertDeliveryError extends AggregateError {}
 
@@ -108,11 +106,11 @@ export async function handleAlertEvent(raw: unknown, deps: AlertPipelineDeps, de
   }
   const known = parsed.event;
   const eventId = known.event.id;
-  if (!ALERT_EVENT_KINDS.has(known.kind)) {
+  if (!isAlertInput(known)) {
     logger.warn('event type not handled by alerts', { kind: known.kind });
     return { status: 'skipped', eventId, reason: `${known.kind} events are not alerts` };
   }
-  const decision = alertFor(known as AlertInput, config);
+  const decision = alertFor(known, config);
   if (!isAlert(decision)) {
     logger.info('no alert', { reason: decision.skipped });
     return { status: 'skipped', eventId, reason: decision.skipped };

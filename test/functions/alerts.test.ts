@@ -107,7 +107,7 @@ afterEach(() => {
   expect(logLines.join('\n')).not.toContain('s3cr3tWebhookT0ken');
 });
 
-const placementFailure = () => fixtureEvent<{ id: string; detail: Record<string, unknown> }>('ecs-service-action-placement-failure-ec2-cpu');
+const placementFailure = () => fixtureEvent('ecs-service-action-placement-failure-ec2-cpu');
 
 describe('alerts handler', () => {
   it('posts a placement failure to Slack (Block Kit + text) and SNS (subject, attributes)', async () => {

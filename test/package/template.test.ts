@@ -139,7 +139,7 @@ describe('packaged alerts function', () => {
       new Set(['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents', 'ssm:GetParameter', 'sns:Publish', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'sqs:SendMessage']),
     );
     const byAction = (action: string): Statement => statements.find((s) => actions(s).includes(action))!;
-    expect(byAction('sns:Publish').Resource).toEqual(['arn:aws:sns:us-east-1:123456789012:ecs-ops-critical']);
+    expect([byAction('sns:Publish').Resource].flat()).toEqual(['arn:aws:sns:us-east-1:123456789012:ecs-ops-critical']);
     expect(JSON.stringify(byAction('ssm:GetParameter').Resource)).toContain(':parameter/ecs-ops/slack/ops');
     expect(byAction('dynamodb:PutItem').Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
     expect(byAction('sqs:SendMessage').Resource).toEqual([{ 'Fn::GetAtt': ['FailureQueue', 'Arn'] }]);

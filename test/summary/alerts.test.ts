@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertFor, isAlert, type Alert, type AlertInput } from '../../lib/summary/alerts.js';
+import { parseKnownEvent } from '../../lib/events/index.js';
+import { alertFor, isAlert, isAlertInput, type Alert, type AlertInput } from '../../lib/summary/alerts.js';
 import { configFrom, fixtureEvent } from '../support/fixtures.js';
 
 const config = configFrom(`
@@ -20,9 +21,16 @@ function expectAlert(input: AlertInput, cfg = config): Alert {
   return result;
 }
 
-const serviceAction = (name: string): AlertInput => ({ kind: 'ecs-service-action', event: fixtureEvent(name) as never });
-const deployment = (name: string): AlertInput => ({ kind: 'ecs-deployment-state-change', event: fixtureEvent(name) as never });
-const asg = (name: string): AlertInput => ({ kind: 'asg-activity', event: fixtureEvent(name) as never });
+/** Fixtures go through the same parser as the handler's events. */
+function parsed(event: unknown): AlertInput {
+  const result = parseKnownEvent(event);
+  if (!result.ok) throw result.error;
+  if (!isAlertInput(result.event)) throw new Error(`${result.event.kind} cannot raise an alert`);
+  return result.event;
+}
+const serviceAction = (name: string): AlertInput => parsed(fixtureEvent(name));
+const deployment = serviceAction;
+const asg = serviceAction;
 
 describe('alertFor: ECS service actions', () => {
   it('explains a placement failure with its cluster, service, reason and a console link', () => {
@@ -75,13 +83,13 @@ alerts: { ignore: [service-task-placement-failure] }
   });
 
   it('gives repeated events of the same failure the same fingerprint, whatever their id and time', () => {
-    const first = fixtureEvent<{ id: string; time: string; detail: { createdAt: string } }>('ecs-service-action-placement-failure-ec2-cpu');
+    const first = fixtureEvent('ecs-service-action-placement-failure-ec2-cpu');
     const second = structuredClone(first);
     second.id = 'another-id';
     second.time = '2019-11-19T20:05:00Z';
     second.detail.createdAt = '2019-11-19T20:05:00.000Z';
-    const a = expectAlert({ kind: 'ecs-service-action', event: first as never });
-    const b = expectAlert({ kind: 'ecs-service-action', event: second as never });
+    const a = expectAlert(parsed(first));
+    const b = expectAlert(parsed(second));
     expect(a.fingerprint).toBe(b.fingerprint);
   });
 });
@@ -120,12 +128,12 @@ describe('alertFor: Auto Scaling activities', () => {
   });
 
   it('keys failed launches by their message without instance or request ids', () => {
-    const event = fixtureEvent<{ detail: { StatusMessage: string } }>('asg-launch-unsuccessful');
+    const event = fixtureEvent('asg-launch-unsuccessful');
     event.detail.StatusMessage = 'We currently do not have sufficient m5.large capacity (i-0123456789abcdef0). Request ID: abc-123.';
     const other = structuredClone(event);
     other.detail.StatusMessage = 'We currently do not have sufficient m5.large capacity (i-0fedcba9876543210). Request ID: def-456.';
-    const a = expectAlert({ kind: 'asg-activity', event: event as never });
-    const b = expectAlert({ kind: 'asg-activity', event: other as never });
+    const a = expectAlert(parsed(event));
+    const b = expectAlert(parsed(other));
     expect(a.fingerprint).toBe(b.fingerprint);
   });
 });

@@ -1,0 +1,14 @@
+/**
+ * `npm run schema`: regenerates schema/ecs-ops.config.schema.json from the zod schema.
+ * A test fails when the committed file differs from what this writes, so run it after changing lib/config/schema.ts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { JSON_SCHEMA_PATH, renderConfigJsonSchema } from './json-schema.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const target = resolve(root, JSON_SCHEMA_PATH);
+mkdirSync(dirname(target), { recursive: true });
+writeFileSync(target, renderConfigJsonSchema());
+process.stdout.write(`wrote ${JSON_SCHEMA_PATH}\n`);

@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+
+/**
+ * Parse failures of events, with paths in the form EventBridge users read (`detail.containers[0].exitCode`).
+ * Kept apart from `parse.ts` (which imports every schema) so schema modules can raise these without an import cycle.
+ */
+
+export interface EventIssue {
+  /** Path in dot/bracket form, e.g. `detail.containers[0].lastStatus`, `detail-type`, `detail.Details["Subnet ID"]`. */
+  path: string;
+  /** e.g. `expected string, received undefined`. */
+  message: string;
+}
+
+export class EventParseError extends Error {
+  override readonly name = 'EventParseError';
+  /** The event's `id`, when the input has a string one. */
+  readonly eventId: string | undefined;
+  /** The event's `detail-type`, when the input has a string one. */
+  readonly detailType: string | undefined;
+  readonly issues: readonly EventIssue[];
+
+  /**
+   * @param options.subject what was parsed, for the message (default: `"<detail-type>" event`).
+   * @param options.message the whole message, when the issues alone do not explain the failure.
+   */
+  constructor(input: unknown, issues: readonly EventIssue[], options: { subject?: string; message?: string } = {}) {
+    const eventId = stringField(input, 'id');
+    const detailType = stringField(input, 'detail-type');
+    const subject = options.subject ?? (detailType === undefined ? 'event' : `"${detailType}" event`);
+    const id = eventId === undefined ? '' : ` ${eventId}`;
+    super(options.message ?? `invalid ${subject}${id}: ${issues.map(formatIssue).join('; ')}`);
+    this.eventId = eventId;
+    this.detailType = detailType;
+    this.issues = issues;
+  }
+}
+
+function formatIssue(issue: EventIssue): string {
+  return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
+}
+
+/** `input[key]` if `input` is an object and that field is a string. */
+export function stringField(input: unknown, key: string): string | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const value = (input as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+// Keys written with a dot; hyphens allowed so `detail-type` and `detail.instance-id` read as AWS writes them.
+const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
+
+/** `['detail', 'containers', 0, 'exitCode']` → `detail.containers[0].exitCode`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && PLAIN_KEY.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+function describeInput(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+const MAX_QUOTED = 80;
+
+/** Scalars quoted (long strings cut: they end up in log lines and alerts), anything else by its type. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : describeInput(value);
+}
+
+/**
+ * One zod issue as an {@link EventIssue}. The messages are built here rather than taken from zod's locale so they
+ * stay stable (`expected string, received undefined`); parse with `reportInput: true` to get the `received` part.
+ */
+export function toEventIssue(issue: z.core.$ZodIssue): EventIssue {
+  const path = formatPath(issue.path);
+  switch (issue.code) {
+    case 'invalid_type':
+      return { path, message: `expected ${issue.expected}, received ${describeInput(issue.input)}` };
+    case 'invalid_value': {
+      const expected = issue.values.map((value) => describeValue(value)).join(' | ');
+      return { path, message: `expected ${issue.values.length === 1 ? expected : `one of ${expected}`}, received ${describeValue(issue.input)}` };
+    }
+    case 'invalid_format':
+      return { path, message: `expected ${issue.format} format, received ${describeValue(issue.input)}` };
+    default:
+      return { path, message: issue.message };
+  }
+}
+
+/** An {@link EventParseError} for `input` from the issues zod reported. */
+export function eventParseError(input: unknown, error: z.core.$ZodError, subject?: string): EventParseError {
+  return new EventParseError(input, error.issues.map(toEventIssue), subject === undefined ? {} : { subject });
+}

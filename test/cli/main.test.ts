@@ -1,0 +1,156 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main.js';
+import { renderConfigJsonSchema } from '../../lib/config/json-schema.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const EXAMPLE = join(ROOT, 'ecs-ops.config.example.yml');
+
+async function run(argv: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    env: options.env ?? {},
+    cwd: options.cwd ?? ROOT,
+  });
+  return { code, stdout, stderr };
+}
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-ops-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+describe('ecs-ops config check', () => {
+  it('exits 0 and prints a summary for a valid file', async () => {
+    const result = await run(['config', 'check', 'ecs-ops.config.example.yml']);
+    expect(result).toEqual({ code: 0, stdout: 'ecs-ops.config.example.yml: OK (2 clusters, 3 channels, 2 schedules, 1 placement policy)\n', stderr: '' });
+  });
+
+  it('exits 2 and prints every error as file:line:col on stderr', async () => {
+    const dir = tempDir();
+    const text = readFileSync(EXAMPLE, 'utf8').replace('dedupeWindow: 15m', 'dedupeWindw: 15m').replace('standaloneTasks: wait', 'standaloneTasks: drain');
+    writeFileSync(join(dir, 'broken.yml'), text);
+    const lines = text.split('\n');
+    const typoLine = lines.findIndex((l) => l.includes('dedupeWindw')) + 1;
+    const enumLine = lines.findIndex((l) => l.includes('standaloneTasks: drain')) + 1;
+
+    const result = await run(['config', 'check', 'broken.yml'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toEqual([
+      `broken.yml:${typoLine}:3 alerts.dedupeWindw: unknown key "dedupeWindw" (did you mean "dedupeWindow"?)`,
+      `broken.yml:${enumLine}:20 drain.standaloneTasks: expected one of "wait" | "stop", got "drain"`,
+      'broken.yml: 2 errors',
+      '',
+    ]);
+  });
+
+  it('exits 2 on a YAML syntax error', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ecs-ops.config.yml'), 'version: 1\nclusters: [\n');
+    const result = await run(['config', 'check'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^ecs-ops\.config\.yml:3:1 YAML syntax error: /);
+  });
+
+  it('exits 2 naming a missing file', async () => {
+    const dir = tempDir();
+    const result = await run(['config', 'check', 'missing.yml'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`missing.yml: config file not found: ${join(dir, 'missing.yml')}\n`);
+  });
+
+  it('defaults to ecs-ops.config.yml in the working directory, with a hint when it is missing', async () => {
+    const dir = tempDir();
+    const missing = await run(['config', 'check'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`ecs-ops.config.yml: config file not found: ${join(dir, 'ecs-ops.config.yml')}`);
+    expect(missing.stderr).toContain('ECS_OPS_CONFIG');
+
+    copyFileSync(EXAMPLE, join(dir, 'ecs-ops.config.yml'));
+    const found = await run(['config', 'check'], { cwd: dir });
+    expect(found.code).toBe(0);
+    expect(found.stdout).toMatch(/^ecs-ops\.config\.yml: OK \(/);
+  });
+
+  it('defaults to $ECS_OPS_CONFIG', async () => {
+    const result = await run(['config', 'check'], { env: { ECS_OPS_CONFIG: EXAMPLE }, cwd: tempDir() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^${EXAMPLE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: OK \\(2 clusters`));
+  });
+
+  it('rejects extra arguments and unknown options with exit 2', async () => {
+    expect((await run(['config', 'check', 'a.yml', 'b.yml'])).code).toBe(2);
+    const result = await run(['config', 'check', '--strict']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^ecs-ops: Unknown option '--strict'/);
+    expect(result.stderr).toContain('ecs-ops config check [FILE]');
+  });
+});
+
+describe('ecs-ops config schema', () => {
+  it('prints the JSON Schema', async () => {
+    const result = await run(['config', 'schema']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(renderConfigJsonSchema());
+  });
+});
+
+describe('usage', () => {
+  it('--help and help print the commands on stdout', async () => {
+    for (const argv of [['--help'], ['-h'], ['help']]) {
+      const result = await run(argv);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Usage: ecs-ops <command>');
+      expect(result.stdout).toContain('config check [FILE]');
+      expect(result.stdout).toContain('config schema');
+      expect(result.stderr).toBe('');
+    }
+  });
+
+  it('help COMMAND and COMMAND --help print that command’s usage', async () => {
+    const help = await run(['help', 'config']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('ecs-ops config check [FILE]');
+    expect((await run(['config', '--help'])).stdout).toBe(help.stdout);
+    expect((await run(['config', 'check', '--help'])).stdout).toBe(help.stdout);
+  });
+
+  it('an unknown command prints usage to stderr and exits 2', async () => {
+    const result = await run(['deploy']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^ecs-ops: unknown command "deploy"\n\nUsage: ecs-ops <command>/);
+  });
+
+  it('no command, an unknown subcommand or an unknown global option exit 2', async () => {
+    expect((await run([])).code).toBe(2);
+    const sub = await run(['config', 'lint']);
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toContain('unknown subcommand "config lint"');
+    const option = await run(['--verbose', 'config', 'check']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain('unknown option --verbose');
+  });
+});
+
+describe('bin/ecs-ops', () => {
+  it('checks the example config as a real process', { timeout: 60_000 }, () => {
+    const result = spawnSync(join(ROOT, 'bin/ecs-ops'), ['config', 'check', 'ecs-ops.config.example.yml'], { cwd: ROOT, encoding: 'utf8', timeout: 55_000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('ecs-ops.config.example.yml: OK (2 clusters, 3 channels, 2 schedules, 1 placement policy)\n');
+    expect(result.status).toBe(0);
+  });
+});
