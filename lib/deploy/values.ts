@@ -1,5 +1,6 @@
 import { ALERT_KINDS, SERVICE_ACTION_ALERTS, type AlertKind, type EcsOpsConfig } from '../config/schema.js';
-import { ROLLBACK_REASON_PREFIX, SERVICE_ACTION_KIND } from '../summary/kinds.js';
+import { CIRCUIT_BREAKER_ROLLBACK_PREFIX } from '../events/index.js';
+import { SERVICE_ACTION_KIND } from '../summary/kinds.js';
 
 /**
  * Everything `serverless.yml` derives from the config file, computed once by `lib/deploy/prepare.ts` and written to
@@ -74,7 +75,7 @@ function alertsWiring(config: EcsOpsConfig): FunctionWiring {
   const deploymentBranches: Record<string, unknown>[] = [];
   if (wanted('deployment-failed')) deploymentBranches.push({ eventName: ['SERVICE_DEPLOYMENT_FAILED'] });
   if (wanted('deployment-rollback')) {
-    deploymentBranches.push({ eventName: ['SERVICE_DEPLOYMENT_IN_PROGRESS'], reason: [{ prefix: ROLLBACK_REASON_PREFIX }] });
+    deploymentBranches.push({ eventName: ['SERVICE_DEPLOYMENT_IN_PROGRESS'], reason: [{ prefix: CIRCUIT_BREAKER_ROLLBACK_PREFIX }] });
   }
   if (deploymentBranches.length > 0) {
     events.push({

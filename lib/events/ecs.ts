@@ -278,9 +278,9 @@ export function serviceOfEvent(event: { resources: readonly string[]; detail: Re
   return serviceFromArn(named) ?? { cluster: clusterFromDetail, service: named };
 }
 
-const CIRCUIT_BREAKER_ROLLBACK = 'ECS deployment circuit breaker: rolling back';
+export const CIRCUIT_BREAKER_ROLLBACK_PREFIX = 'ECS deployment circuit breaker: rolling back';
 
 /** True for the deployment event ECS sends when the circuit breaker starts rolling a failed deployment back. */
 export function isCircuitBreakerRollback(detail: { reason?: string | undefined }): boolean {
-  return detail.reason?.startsWith(CIRCUIT_BREAKER_ROLLBACK) ?? false;
+  return detail.reason?.startsWith(CIRCUIT_BREAKER_ROLLBACK_PREFIX) ?? false;
 }

@@ -71,6 +71,7 @@ export {
   serviceFromArn,
   clusterNameFromArn,
   serviceOfEvent,
+  CIRCUIT_BREAKER_ROLLBACK_PREFIX,
   isCircuitBreakerRollback,
   type EcsContainer,
   type EcsTaskStateChangeDetail,

@@ -1,6 +1,14 @@
 import type { AlertKind, EcsOpsConfig } from '../config/schema.js';
-import type { AsgActivityEvent, EcsDeploymentStateChangeEvent, EcsServiceActionEvent, KnownEvent } from '../events/index.js';
-import { ROLLBACK_REASON_PREFIX, serviceActionKind } from './kinds.js';
+import {
+  clusterNameFromArn,
+  isCircuitBreakerRollback,
+  serviceOfEvent,
+  type AsgActivityEvent,
+  type EcsDeploymentStateChangeEvent,
+  type EcsServiceActionEvent,
+  type KnownEvent,
+} from '../events/index.js';
+import { serviceActionKind } from './kinds.js';
 import type { Notification, NotificationField, NotificationLink, Severity } from '../notify/types.js';
 
 /** Real-time alerts: the pure decision from one parsed EventBridge event to at most one alert. */
@@ -69,20 +77,6 @@ const PLACEMENT_REASON: Record<string, string> = {
   INSTANCE: 'no container instance is available in the cluster',
 };
 
-const SERVICE_ARN = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):service\/([^/]+)\/([^/]+)$/;
-
-function serviceFromResources(resources: string[] | undefined): { cluster?: string; service?: string } {
-  for (const arn of resources ?? []) {
-    const match = SERVICE_ARN.exec(arn);
-    if (match) return { cluster: match[3], service: match[4] };
-  }
-  return {};
-}
-
-function clusterFromArn(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
 function consoleBase(region: string): string {
   return `https://${region}.console.aws.amazon.com`;
 }
@@ -111,9 +105,9 @@ function serviceAction(event: ServiceActionEvent, config: EcsOpsConfig['alerts']
   const kind = serviceActionKind(detail.eventName);
   if (!kind) return { skipped: `${detail.eventName} is not an alert (steady-state and informational events are never posted)` };
   if (config.ignore.includes(kind)) return { skipped: `${kind} is ignored by alerts.ignore` };
-  const fromArn = serviceFromResources(event.resources);
-  const cluster = fromArn.cluster ?? clusterFromArn(detail.clusterArn);
-  const service = detail.serviceName ?? detail.service ?? fromArn.service ?? '(unknown service)';
+  const ref = serviceOfEvent(event);
+  const cluster = ref?.cluster ?? clusterNameFromArn(detail.clusterArn) ?? '(unknown cluster)';
+  const service = ref?.service ?? '(unknown service)';
   const reason = detail.reason;
   const meaning = reason !== undefined ? PLACEMENT_REASON[reason] : undefined;
   const headline = HEADLINE[kind];
@@ -147,11 +141,13 @@ function serviceAction(event: ServiceActionEvent, config: EcsOpsConfig['alerts']
 
 function deployment(event: DeploymentStateChangeEvent, config: EcsOpsConfig['alerts']): Alert | NoAlert {
   const { detail } = event;
-  const rollback = detail.eventName === 'SERVICE_DEPLOYMENT_IN_PROGRESS' && (detail.reason ?? '').startsWith(ROLLBACK_REASON_PREFIX);
+  const rollback = detail.eventName === 'SERVICE_DEPLOYMENT_IN_PROGRESS' && isCircuitBreakerRollback(detail);
   const kind: AlertKind | undefined = detail.eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'deployment-failed' : rollback ? 'deployment-rollback' : undefined;
   if (!kind) return { skipped: `${detail.eventName} is not an alert (only failed deployments and circuit-breaker rollbacks are)` };
   if (config.ignore.includes(kind)) return { skipped: `${kind} is ignored by alerts.ignore` };
-  const { cluster = '(unknown cluster)', service = '(unknown service)' } = serviceFromResources(event.resources);
+  const ref = serviceOfEvent(event);
+  const cluster = ref?.cluster ?? '(unknown cluster)';
+  const service = ref?.service ?? '(unknown service)';
   const headline = HEADLINE[kind];
   return {
     fingerprint: [kind, cluster, service, detail.deploymentId].join('|'),

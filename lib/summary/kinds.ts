@@ -16,6 +16,3 @@ export const SERVICE_ACTION_KIND: Record<(typeof SERVICE_ACTION_ALERTS)[number],
 export function serviceActionKind(eventName: string): AlertKind | undefined {
   return (SERVICE_ACTION_KIND as Record<string, AlertKind | undefined>)[eventName];
 }
-
-/** Deployment rollbacks are INFO `SERVICE_DEPLOYMENT_IN_PROGRESS` events told apart only by this reason prefix. */
-export const ROLLBACK_REASON_PREFIX = 'ECS deployment circuit breaker: rolling back';
