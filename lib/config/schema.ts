@@ -74,6 +74,8 @@ const SnsChannelSchema = z.strictObject({
   ...channelCommon,
   type: z.literal('sns'),
   topicArn: snsTopicArn,
+  /** Customer-managed KMS key of the topic, if it is encrypted with one (publishing then needs that key). */
+  kmsKeyArn: kmsKeyArn.optional(),
 });
 
 export const ChannelSchema = z.discriminatedUnion('type', [SlackChannelSchema, SnsChannelSchema]);

@@ -26,12 +26,12 @@ if (!existsSync(configPath)) {
   );
 }
 
-let text: string;
 try {
   const loaded = loadConfigFile(configPath);
-  text = loaded.text;
-  const values = deploymentValues(loaded.config);
-  if (mode === 'deploy' && (basename(configPath) === 'ecs-ops.config.example.yml' || text.includes(EXAMPLE_ACCOUNT))) {
+  // Packaging the example is how tests and CI work; deploying it never makes sense (see deploy-guard.cjs).
+  const exampleConfig = basename(configPath) === 'ecs-ops.config.example.yml' || loaded.text.includes(EXAMPLE_ACCOUNT);
+  const values = { ...deploymentValues(loaded.config), exampleConfig };
+  if (mode === 'deploy' && exampleConfig) {
     fail(
       `ecs-ops: refusing to deploy ${configPath}: it is the example config (account ${EXAMPLE_ACCOUNT}).\n` +
         'Write your own ecs-ops.config.yml (clusters, ASGs, Slack parameter, SNS topic) and deploy that.',

@@ -84,7 +84,7 @@ function alertsWiring(config: EcsOpsConfig): FunctionWiring {
           source: ['aws.ecs'],
           'detail-type': ['ECS Deployment State Change'],
           // Deployment events carry no cluster field: the service ARN in resources names it.
-          resources: clusters.map((name) => ({ wildcard: `arn:aws*:ecs:*:*:service/${name}/*` })),
+          resources: clusters.map((name) => ({ wildcard: `*:service/${name}/*` })),
           detail: deploymentBranches.length === 1 ? deploymentBranches[0] : { $or: deploymentBranches },
         },
       },
@@ -109,19 +109,17 @@ function alertsWiring(config: EcsOpsConfig): FunctionWiring {
 
   const slack = config.notifications.channels.filter((c) => c.type === 'slack');
   const sns = config.notifications.channels.filter((c) => c.type === 'sns');
-  const kmsKeys = [...new Set(slack.flatMap((c) => (c.kmsKeyArn ? [c.kmsKeyArn] : [])))];
+  const keysOf = (channels: { kmsKeyArn?: string | undefined }[]): string[] => [...new Set(channels.flatMap((c) => (c.kmsKeyArn ? [c.kmsKeyArn] : [])))];
+  // Customer-managed keys are usable only through the service that encrypted with them.
+  const viaService = (service: string): IamStatement['Condition'] => ({ StringEquals: { 'kms:ViaService': arn(`${service}.`, region, '.amazonaws.com') } });
   const iam: IamStatement[] = [];
   if (slack.length > 0) {
     iam.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [...new Set(slack.map((c) => c.webhookParameter))].map(ssmParameterArn) });
   }
-  if (kmsKeys.length > 0) {
-    iam.push({
-      Effect: 'Allow',
-      Action: ['kms:Decrypt'],
-      Resource: kmsKeys,
-      Condition: { StringEquals: { 'kms:ViaService': arn('ssm.', region, '.amazonaws.com') } },
-    });
-  }
+  const slackKeys = keysOf(slack);
+  if (slackKeys.length > 0) iam.push({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: slackKeys, Condition: viaService('ssm') });
+  const snsKeys = keysOf(sns);
+  if (snsKeys.length > 0) iam.push({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: snsKeys, Condition: viaService('sns') });
   if (sns.length > 0) {
     iam.push({ Effect: 'Allow', Action: ['sns:Publish'], Resource: [...new Set(sns.map((c) => c.topicArn))] });
   }

@@ -77,7 +77,10 @@ const PLACEMENT_REASON: Record<string, string> = {
   INSTANCE: 'no container instance is available in the cluster',
 };
 
+/** The AWS console of the region's partition (commercial, China, GovCloud). */
 function consoleBase(region: string): string {
+  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
+  if (region.startsWith('us-gov-')) return `https://${region}.console.amazonaws-us-gov.com`;
   return `https://${region}.console.aws.amazon.com`;
 }
 
@@ -111,8 +114,8 @@ function serviceAction(event: ServiceActionEvent, config: EcsOpsConfig['alerts']
   const reason = detail.reason;
   const meaning = reason !== undefined ? PLACEMENT_REASON[reason] : undefined;
   const headline = HEADLINE[kind];
-  const summaryParts = [`ECS reports ${detail.eventName} (${detail.eventType}) for service ${service} in cluster ${cluster}: ${headline}.`];
-  if (reason !== undefined) summaryParts.push(meaning ? `Reason: ${reason}, ${meaning}.` : `Reason: ${reason}`);
+  const summaryParts = [`ECS reported ${detail.eventName} (${detail.eventType}) for service ${service} in cluster ${cluster}.`];
+  if (reason !== undefined) summaryParts.push(meaning ? `Reason: ${reason}: ${meaning}.` : `Reason: ${reason}`);
   if (kind === 'service-task-start-impaired') summaryParts.push('Look at the stopped tasks of the service for the container exit codes and stop reasons.');
   const capacityProviders = detail.capacityProviderArns?.map((arn) => arn.slice(arn.lastIndexOf('/') + 1));
   return {

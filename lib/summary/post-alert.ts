@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Channel, EcsOpsConfig } from '../config/schema.js';
 import { parseKnownEvent } from '../events/index.js';
@@ -18,12 +18,19 @@ export interface DeliveryRequest {
   notification: Notification;
 }
 
+/** What the idempotency store keeps for a delivered alert. Only successful deliveries are stored. */
 export interface DeliveryRecord {
   token: string;
-  delivered: boolean;
-  permanent: boolean;
-  error?: string;
   at: string;
+}
+
+/**
+ * The channel refused the alert for good (revoked webhook, missing parameter, SNS authorization). Thrown out of the
+ * idempotent function so nothing is stored: the next occurrence tries again and is reported again, instead of being
+ * silently counted as a duplicate for the whole window. Not retried by Lambda.
+ */
+export class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
 }
 
 export type DeliverOnce = (request: DeliveryRequest) => Promise<DeliveryRecord>;
@@ -34,8 +41,9 @@ export interface ChannelDeliverer {
 
 /**
  * Wraps per-channel delivery in Powertools Idempotency: the same alert (same fingerprint) to the same channel within
- * `alerts.dedupeWindow` returns the stored record instead of posting again, and a retried invocation never re-posts to
- * the channels that already succeeded. A thrown (transient) error removes the in-progress record so a retry can post.
+ * `alerts.dedupeWindow` returns the stored record instead of posting again, and a retried invocation does not re-post
+ * to the channels that already succeeded. Any thrown error (transient or {@link PermanentDeliveryError}) removes the
+ * in-progress record, so only successful deliveries suppress later ones.
  */
 export function idempotentDelivery(
   config: EcsOpsConfig,
@@ -48,13 +56,8 @@ export function idempotentDelivery(
     const channel = channels.get(request.channel);
     if (!channel) throw new Error(`unknown notification channel "${request.channel}"`);
     const result = await deliverer.deliver(channel, request.notification, request.deadlineMs);
-    return {
-      token: request.token,
-      delivered: result.delivered,
-      permanent: result.permanent ?? false,
-      ...(result.error !== undefined ? { error: result.error } : {}),
-      at: now().toISOString(),
-    };
+    if (!result.delivered) throw new PermanentDeliveryError(result.error ?? 'refused by the channel');
+    return { token: request.token, at: now().toISOString() };
   };
   // The handler registers each invocation's Lambda context on this config, so an in-progress record left by a
   // timed-out invocation expires with that invocation instead of blocking retries for the whole window.
@@ -131,16 +134,18 @@ export async function handleAlertEvent(raw: unknown, deps: AlertPipelineDeps, de
   const transient: unknown[] = [];
   settled.forEach((result, index) => {
     const channel = channels[index]?.name ?? '?';
-    if (result.status === 'rejected') {
+    if (result.status === 'fulfilled') {
+      outcomes.push({ channel, outcome: result.value.token === token ? 'posted' : 'duplicate' });
+    } else if (result.reason instanceof IdempotencyAlreadyInProgressError) {
+      // A concurrent invocation is delivering this very alert (a burst of identical events): it owns the delivery,
+      // and Lambda retries it if it fails.
+      outcomes.push({ channel, outcome: 'duplicate' });
+    } else if (result.reason instanceof PermanentDeliveryError) {
+      outcomes.push({ channel, outcome: 'failed', error: result.reason.message });
+    } else {
       transient.push(result.reason);
-      const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
-      outcomes.push({ channel, outcome: 'failed', error: message });
-      return;
+      outcomes.push({ channel, outcome: 'failed', error: result.reason instanceof Error ? result.reason.message : String(result.reason) });
     }
-    const record = result.value;
-    if (record.token !== token) outcomes.push({ channel, outcome: 'duplicate' });
-    else if (record.delivered) outcomes.push({ channel, outcome: 'posted' });
-    else outcomes.push({ channel, outcome: 'failed', ...(record.error !== undefined ? { error: record.error } : {}) });
   });
 
   for (const o of outcomes) {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deploymentValues } from '../../lib/deploy/values.js';
@@ -43,6 +44,17 @@ describe('deploymentValues', () => {
     expect(iam.some((s) => s.Action.includes('sns:Publish'))).toBe(false);
   });
 
+  it('grants an encrypted SNS topic its key, through SNS only', () => {
+    const config = configFrom(
+      `${base}    - { name: pager, type: sns, topicArn: 'arn:aws:sns:eu-west-1:111122223333:pager', kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/abcd' }\n`,
+    );
+    const iam = deploymentValues(config).functions.alerts.iam;
+    const snsKey = iam.find((s) => s.Action.includes('kms:GenerateDataKey'));
+    expect(snsKey).toMatchObject({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: ['arn:aws:kms:eu-west-1:111122223333:key/abcd'] });
+    expect(JSON.stringify(snsKey?.Condition)).toContain('"sns."');
+    expect(iam.find((s) => s.Action.includes('sns:Publish'))?.Resource).toEqual(['arn:aws:sns:eu-west-1:111122223333:pager']);
+  });
+
   it('bundles the validated config as a string literal that parses back to it', () => {
     const config = configFrom(base);
     const literal = deploymentValues(config).configLiteral;
@@ -75,5 +87,23 @@ describe('prepare (npm run package / deploy)', () => {
     const result = prepare('package', 'test/fixtures/config/invalid-topic.yml');
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/invalid-topic\.yml:\d+:\d+ notifications\.channels\[0\]\.topicArn/);
+  });
+});
+
+describe('deploy guard (osls plugin)', () => {
+  const require = createRequire(import.meta.url);
+  const Guard = require('../../lib/deploy/deploy-guard.cjs') as new (serverless: unknown) => { hooks: Record<string, () => void> };
+  class ServerlessError extends Error {}
+  const withDeployValues = (deploy: unknown) => new Guard({ service: { custom: { deploy } }, classes: { Error: ServerlessError } });
+
+  it('lets a package of a real config deploy', () => {
+    expect(() => { withDeployValues({ exampleConfig: false }).hooks['before:deploy:deploy']?.(); }).not.toThrow();
+  });
+
+  it('stops a package of the example config, or of unknown origin', () => {
+    for (const deploy of [{ exampleConfig: true }, {}]) {
+      expect(() => { withDeployValues(deploy).hooks['before:deploy:deploy']?.(); }).toThrow(/refusing to deploy/);
+      expect(() => { withDeployValues(deploy).hooks['before:deploy:function:initialize']?.(); }).toThrow(ServerlessError);
+    }
   });
 });

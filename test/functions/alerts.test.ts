@@ -200,6 +200,28 @@ describe('alerts handler', () => {
     expect(logs).toContain('"ops"');
   });
 
+  it('posts a burst of identical events arriving at once exactly once, without failing any of them', async () => {
+    const handler = await newHandler();
+    const burst = ['e1', 'e2', 'e3'].map((id) => ({ ...placementFailure(), id }));
+    const outcomes = await Promise.all(burst.map((event) => handler(event, context)));
+    expect(slack.received).toHaveLength(1);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const perChannel = outcomes.flatMap((o) => (o.status === 'alerted' ? o.channels.map((c) => c.outcome) : []));
+    expect(perChannel.filter((o) => o === 'posted')).toHaveLength(2);
+    expect(perChannel.filter((o) => o === 'duplicate')).toHaveLength(4);
+  });
+
+  it('tries a channel that failed for good again on the next occurrence, and reports it again', async () => {
+    const handler = await newHandler();
+    slack.respondWith({ status: 404, body: 'no_service' });
+    await handler(placementFailure(), context);
+    const later = { ...placementFailure(), id: 'a-later-event' };
+    const outcome = await handler(later, context);
+    expect(slack.received).toHaveLength(2);
+    expect(outcome).toMatchObject({ channels: expect.arrayContaining([{ channel: 'ops', outcome: 'posted' }, { channel: 'pager', outcome: 'duplicate' }]) as unknown });
+    expect(logLines.join('\n')).toContain('"NotificationFailed":1');
+  });
+
   it('drops a malformed event with the failing field path in the log and touches nothing', async () => {
     const handler = await newHandler();
     const broken = placementFailure();
@@ -207,6 +229,7 @@ describe('alerts handler', () => {
     const outcome = await handler(broken, context);
     expect(outcome).toMatchObject({ status: 'malformed', eventId: 'ddca6449-b258-46c0-8653-e0e3a6d0468b' });
     expect(logLines.join('\n')).toContain('detail.clusterArn');
+    expect(logLines.join('\n')).toContain('"MalformedEvent":1');
     expect(slack.received).toHaveLength(0);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
     expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 0);

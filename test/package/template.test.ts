@@ -2,7 +2,7 @@
  * Packages the example config with osls exactly as `npm run package` does (offline, no credentials) and asserts on the
  * CloudFormation template and bundles it produced. With ECS_OPS_TEMPLATE_DIR set (CI), reads an existing package.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,7 +107,7 @@ describe('packaged alerts function', () => {
     expect(patterns).toContainEqual({
       source: ['aws.ecs'],
       'detail-type': ['ECS Deployment State Change'],
-      resources: [{ wildcard: 'arn:aws*:ecs:*:*:service/prod/*' }, { wildcard: 'arn:aws*:ecs:*:*:service/staging/*' }],
+      resources: [{ wildcard: '*:service/prod/*' }, { wildcard: '*:service/staging/*' }],
       detail: {
         $or: [
           { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
@@ -153,6 +153,18 @@ describe('packaged alerts function', () => {
       expect(Object.keys(variables).some((k) => /WEBHOOK|TOKEN|SECRET/i.test(k))).toBe(false);
     }
   });
+
+  it('refuses `osls deploy` of a package built from the example config, before any AWS call', () => {
+    const result = spawnSync(join(repoRoot, 'node_modules/.bin/osls'), ['deploy', '--package', dir], {
+      cwd: repoRoot,
+      // Dummy credentials: if the guard did not stop it, osls would try (and fail) to reach AWS instead.
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'example', AWS_PROFILE: '' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('ecs-ops: refusing to deploy a package built from the example config');
+  }, 120_000);
 
   it('creates the idempotency table with TTL', () => {
     expect(template.Resources.IdempotencyTable?.Properties).toMatchObject({

@@ -58,6 +58,12 @@ describe('alertFor: ECS service actions', () => {
     expect(notification.fields).toContainEqual({ label: 'Capacity providers', value: 'FARGATE_SPOT' });
   });
 
+  it('links to the console of the partition of the region', () => {
+    const event = fixtureEvent('ecs-service-action-task-start-impaired');
+    event.region = 'cn-north-1';
+    expect(expectAlert(parsed(event)).notification.links[0]?.url).toMatch(/^https:\/\/cn-north-1\.console\.amazonaws\.cn\/ecs\/v2\//);
+  });
+
   it('applies per-kind severity overrides from the config', () => {
     const { notification } = expectAlert(serviceAction('ecs-service-action-task-start-impaired'));
     expect(notification.severity).toBe('warning');
