@@ -1,0 +1,68 @@
+/**
+ * The AWS operations the simulated world answers, one method per API operation, with the SDK's own request and
+ * response types. The protocol server (sim/server) only decodes the wire format into these inputs and encodes the
+ * outputs back (JSON 1.1 or Query/XML); all semantics — validation, error codes, pagination, batch limits, state
+ * changes and the events they emit — live behind this interface, in the world.
+ *
+ * Errors are thrown as `AwsApiError` (sim/world/errors.ts) with AWS's error code and message.
+ */
+import type * as AAS from '@aws-sdk/client-application-auto-scaling';
+import type * as ASG from '@aws-sdk/client-auto-scaling';
+import type * as ECS from '@aws-sdk/client-ecs';
+import type * as SNS from '@aws-sdk/client-sns';
+import type * as SSM from '@aws-sdk/client-ssm';
+
+/** A response without the SDK's `$metadata`. */
+type Out<T> = Omit<T, '$metadata'>;
+
+export interface EcsApi {
+  ListContainerInstances(input: ECS.ListContainerInstancesRequest): Out<ECS.ListContainerInstancesResponse>;
+  DescribeContainerInstances(input: ECS.DescribeContainerInstancesRequest): Out<ECS.DescribeContainerInstancesResponse>;
+  UpdateContainerInstancesState(input: ECS.UpdateContainerInstancesStateRequest): Out<ECS.UpdateContainerInstancesStateResponse>;
+  ListTasks(input: ECS.ListTasksRequest): Out<ECS.ListTasksResponse>;
+  DescribeTasks(input: ECS.DescribeTasksRequest): Out<ECS.DescribeTasksResponse>;
+  RunTask(input: ECS.RunTaskRequest): Out<ECS.RunTaskResponse>;
+  StopTask(input: ECS.StopTaskRequest): Out<ECS.StopTaskResponse>;
+  ListServices(input: ECS.ListServicesRequest): Out<ECS.ListServicesResponse>;
+  DescribeServices(input: ECS.DescribeServicesRequest): Out<ECS.DescribeServicesResponse>;
+  UpdateService(input: ECS.UpdateServiceRequest): Out<ECS.UpdateServiceResponse>;
+  DescribeTaskDefinition(input: ECS.DescribeTaskDefinitionRequest): Out<ECS.DescribeTaskDefinitionResponse>;
+  ListTagsForResource(input: ECS.ListTagsForResourceRequest): Out<ECS.ListTagsForResourceResponse>;
+  DescribeCapacityProviders(input: ECS.DescribeCapacityProvidersRequest): Out<ECS.DescribeCapacityProvidersResponse>;
+}
+
+export interface AutoScalingApi {
+  DescribeAutoScalingGroups(input: ASG.AutoScalingGroupNamesType): Out<ASG.AutoScalingGroupsType>;
+  DescribeAutoScalingInstances(input: ASG.DescribeAutoScalingInstancesType): Out<ASG.AutoScalingInstancesType>;
+  DescribeLifecycleHooks(input: ASG.DescribeLifecycleHooksType): Out<ASG.DescribeLifecycleHooksAnswer>;
+  CompleteLifecycleAction(input: ASG.CompleteLifecycleActionType): Out<ASG.CompleteLifecycleActionAnswer>;
+  RecordLifecycleActionHeartbeat(input: ASG.RecordLifecycleActionHeartbeatType): Out<ASG.RecordLifecycleActionHeartbeatAnswer>;
+  DescribeScalingActivities(input: ASG.DescribeScalingActivitiesType): Out<ASG.ActivitiesType>;
+  SetDesiredCapacity(input: ASG.SetDesiredCapacityType): void;
+  TerminateInstanceInAutoScalingGroup(input: ASG.TerminateInstanceInAutoScalingGroupType): Out<ASG.ActivityType>;
+}
+
+export interface ApplicationAutoScalingApi {
+  DescribeScalableTargets(input: AAS.DescribeScalableTargetsRequest): Out<AAS.DescribeScalableTargetsResponse>;
+  DescribeScalingActivities(input: AAS.DescribeScalingActivitiesRequest): Out<AAS.DescribeScalingActivitiesResponse>;
+}
+
+export interface SnsApi {
+  Publish(input: SNS.PublishInput): Out<SNS.PublishResponse>;
+}
+
+export interface SsmApi {
+  GetParameter(input: SSM.GetParameterRequest): Out<SSM.GetParameterResult>;
+  PutParameter(input: SSM.PutParameterRequest): Out<SSM.PutParameterResult>;
+}
+
+/** Everything the protocol server can call, by service. */
+export interface AwsApis {
+  ecs: EcsApi;
+  autoscaling: AutoScalingApi;
+  applicationAutoScaling: ApplicationAutoScalingApi;
+  sns: SnsApi;
+  ssm: SsmApi;
+}
+
+export type ServiceName = keyof AwsApis;
