@@ -5,7 +5,7 @@
  */
 
 export interface EcsAttribute {
-  name: string;
+  name?: string | undefined;
   value?: string | undefined;
   targetType?: string | undefined;
   targetId?: string | undefined;

@@ -1,11 +1,24 @@
 /**
  * A virtual clock: time moves only when the simulation advances it, so a two-hour drain runs in milliseconds and a
  * run with the same seed is the same run. Timers fire in time order, ties in the order they were set.
+ *
+ * Timers live in a binary heap ordered by (at, seq): setting and firing one is O(log n), and cancelling is O(1) (the
+ * timer is marked and skipped when it reaches the top), so a world with tens of thousands of task timers stays fast.
  */
+interface Timer {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+const before = (a: Timer, b: Timer): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+
 export class VirtualClock {
   private nowMs: number;
   private sequence = 0;
-  private readonly timers: { at: number; seq: number; fn: () => void }[] = [];
+  private readonly heap: Timer[] = [];
+  private live = 0;
 
   constructor(startMs: number) {
     this.nowMs = startMs;
@@ -21,20 +34,13 @@ export class VirtualClock {
 
   /** Runs `fn` at `atMs` (or now, if that is past). Returns a cancel function. */
   at(atMs: number, fn: () => void): () => void {
-    const timer = { at: Math.max(atMs, this.nowMs), seq: this.sequence++, fn };
-    // Binary insertion keeps the queue sorted by (at, seq).
-    let lo = 0;
-    let hi = this.timers.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const t = this.timers[mid];
-      if (t && (t.at < timer.at || (t.at === timer.at && t.seq < timer.seq))) lo = mid + 1;
-      else hi = mid;
-    }
-    this.timers.splice(lo, 0, timer);
+    const timer: Timer = { at: Math.max(atMs, this.nowMs), seq: this.sequence++, fn, cancelled: false };
+    this.push(timer);
+    this.live++;
     return () => {
-      const index = this.timers.indexOf(timer);
-      if (index >= 0) this.timers.splice(index, 1);
+      if (timer.cancelled) return;
+      timer.cancelled = true;
+      this.live--;
     };
   }
 
@@ -44,14 +50,16 @@ export class VirtualClock {
 
   /** Time of the next timer, if any. */
   next(): number | undefined {
-    return this.timers[0]?.at;
+    return this.top()?.at;
   }
 
   /** Fires every timer due up to `untilMs` (including timers they set), then sets the time to `untilMs`. */
   advanceTo(untilMs: number): number {
     let fired = 0;
-    for (let timer = this.timers[0]; timer && timer.at <= untilMs; timer = this.timers[0]) {
-      this.timers.shift();
+    for (let timer = this.top(); timer && timer.at <= untilMs; timer = this.top()) {
+      this.pop();
+      timer.cancelled = true; // a cancel from inside fn is a no-op
+      this.live--;
       this.nowMs = timer.at;
       timer.fn();
       fired++;
@@ -65,6 +73,55 @@ export class VirtualClock {
   }
 
   get pending(): number {
-    return this.timers.length;
+    return this.live;
+  }
+
+  /** The first timer not cancelled (cancelled ones at the top are dropped). */
+  private top(): Timer | undefined {
+    let first = this.heap[0];
+    while (first?.cancelled) {
+      this.pop();
+      first = this.heap[0];
+    }
+    return first;
+  }
+
+  private push(timer: Timer): void {
+    const heap = this.heap;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >>> 1;
+      const p = heap[parent];
+      if (!p || !before(timer, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = timer;
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop();
+    if (!last || heap.length === 0) return;
+    const n = heap.length;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const l = heap[left];
+      const r = heap[right];
+      let child = left;
+      let c = l;
+      if (r && l && before(r, l)) {
+        child = right;
+        c = r;
+      }
+      if (!c || !before(c, last)) break;
+      heap[i] = c;
+      i = child;
+    }
+    heap[i] = last;
   }
 }

@@ -2,13 +2,13 @@
  * Packages the example config with osls exactly as `npm run package` does (offline, no credentials) and asserts on the
  * CloudFormation template and bundles it produced. With ECS_OPS_TEMPLATE_DIR set (CI), reads an existing package.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { zipEntryMap } from '../../sim/runtime/zip.js';
 import { repoRoot } from '../support/fixtures.js';
+import { packageExample } from '../support/package.js';
 
 interface Resource {
   Type: string;
@@ -27,16 +27,8 @@ interface Statement {
 let dir: string;
 let template: Template;
 
-beforeAll(() => {
-  const given = process.env.ECS_OPS_TEMPLATE_DIR;
-  if (given) {
-    dir = join(repoRoot, given);
-  } else {
-    dir = mkdtempSync(join(tmpdir(), 'ecs-ops-package-'));
-    const env = { ...process.env, ECS_OPS_CONFIG: 'ecs-ops.config.example.yml', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
-    execFileSync(join(repoRoot, 'node_modules/.bin/tsx'), ['lib/deploy/prepare.ts', 'package'], { cwd: repoRoot, env, stdio: 'pipe' });
-    execFileSync(join(repoRoot, 'node_modules/.bin/osls'), ['package', '--package', dir], { cwd: repoRoot, env, stdio: 'pipe' });
-  }
+beforeAll(async () => {
+  dir = await packageExample();
   template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }, 240_000);
 
@@ -54,38 +46,13 @@ function roleStatements(functionLogicalId: string): Statement[] {
 
 const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
-/** Reads the names of the files in a zip's central directory and inflates one of them. */
-function readZip(path: string): Map<string, () => Buffer> {
-  const zip = readFileSync(path);
-  const entries = new Map<string, () => Buffer>();
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let offset = zip.readUInt32LE(end + 16);
-  const count = zip.readUInt16LE(end + 10);
-  for (let i = 0; i < count; i++) {
-    const method = zip.readUInt16LE(offset + 10);
-    const compressed = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const local = zip.readUInt32LE(offset + 42);
-    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    entries.set(name, () => {
-      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-      const data = zip.subarray(start, start + compressed);
-      return method === 0 ? data : inflateRawSync(data);
-    });
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
-}
-
 describe('packaged alerts function', () => {
   it('runs on nodejs24.x arm64 from an ESM bundle with source maps, the config bundled in', () => {
     const fn = template.Resources.AlertsLambdaFunction;
     expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'functions/alerts.handler' });
-    const zip = readZip(join(dir, 'alerts.zip'));
+    const zip = zipEntryMap(join(dir, 'alerts.zip'));
     expect([...zip.keys()]).toEqual(expect.arrayContaining(['functions/alerts.mjs', 'functions/alerts.mjs.map']));
-    const code = zip.get('functions/alerts.mjs')!().toString('utf8');
+    const code = zip.get('functions/alerts.mjs')!.data().toString('utf8');
     expect(code).toContain('ecs-ops-critical');
     expect(code).not.toContain('__ECS_OPS_CONFIG__');
     const size = statSync(join(dir, 'alerts.zip')).size;
