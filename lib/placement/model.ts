@@ -104,7 +104,8 @@ export function timestampMillis(value: EcsTimestamp | undefined): number {
   if (value === undefined) return Number.NaN;
   if (value instanceof Date) return value.getTime();
   if (typeof value === 'number') return value * 1000; // raw API JSON: epoch seconds
-  return Date.parse(value);
+  // A date-time without a zone is UTC (as in the query language), whatever the machine's time zone.
+  return Date.parse(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value);
 }
 
 /** The value of a named attribute, `null` when present without a value, `undefined` when absent. */

@@ -74,6 +74,8 @@ function run(args: string[], io: CliIo): number {
   if (values.instances === undefined) throw new UsageError('missing --instances FILE', placeCommand);
   if (values['task-definition'] === undefined) throw new UsageError('missing --task-definition FILE', placeCommand);
   const count = integerOption('--count', values.count, 1, 0);
+  // A plan is for people to read: a million tasks is a typo, not a question ECS could be asked (RunTask takes 10).
+  if (count > MAX_PLAN_COUNT) throw new UsageError(`--count must be at most ${MAX_PLAN_COUNT.toLocaleString('en-US')}, got ${count}`, placeCommand);
   const seed = integerOption('--seed', values.seed, 0, Number.MIN_SAFE_INTEGER);
 
   try {
@@ -105,6 +107,9 @@ function run(args: string[], io: CliIo): number {
 
 /** A bad option value found after parsing (invalid JSON, wrong shape): exit 2 without the whole usage. */
 class BadOption extends Error {}
+
+/** The largest plan `ecs-ops place` computes (the engine benchmark plans 100,000 tasks in under a second). */
+const MAX_PLAN_COUNT = 100_000;
 
 function integerOption(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined) return fallback;

@@ -18,10 +18,10 @@
  * 3. `=~` / `!~` are full matches (Java's String.matches): `t2.*` matches `t2.small`, `t2` does not match `xt2`.
  * 4. agentVersion compares numerically component by component, missing components being 0 (`1.14` == `1.14.0`,
  *    1.14.5 < 1.100.0); an instance's agent version is read by its leading digits (`1.85.0-rc1` is 1.85.0).
- * 5. registeredAt: an argument stands for an interval at its own precision — the UTC day for `2018-06-18`, the
- *    second for the date-times; a date-time without zone is UTC. `==` is "within", `!=` "outside", `<` "before the
- *    start", `<=` "before the end", `>` "at or after the end", `>=` "at or after the start". So
- *    `registeredAt == 2018-06-18` is "registered that day", and registration times keep their milliseconds.
+ * 5. registeredAt: a date-time without zone is UTC. For `==` / `!=` an argument stands for an interval at its own
+ *    precision — the UTC day for `2018-06-18`, the second for the date-times — so `registeredAt == 2018-06-18` is
+ *    "registered that day". Ordering operators compare with the instant the argument names (a date is its
+ *    midnight), as a timestamp comparison would; registration times keep their milliseconds.
  * 6. agentConnected compares as the string `true` / `false` (so `=~ t.*` works).
  * 7. task:group looks at the set of groups on the instance given by the QueryContext (no context: no tasks).
  *    `==`, `in`, `=~` hold when some group matches; `!=`, `!in`, `!~` are their exact negations — true for an
@@ -205,12 +205,14 @@ function dateCondition(operator: Operator, interval: DateInterval): (millis: num
       return (t) => t >= start && t < end;
     case '!=':
       return (t) => t < start || t >= end;
+    // Ordering compares with the instant the argument names (a date is its midnight UTC), as a timestamp comparison
+    // in ECS would: `registeredAt > 2018-06-18` includes an instance registered at 22:28 that day.
     case '<':
       return (t) => t < start;
     case '<=':
-      return (t) => t < end;
+      return (t) => t <= start;
     case '>':
-      return (t) => t >= end;
+      return (t) => t > start;
     default: // '>='
       return (t) => t >= start;
   }

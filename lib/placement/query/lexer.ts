@@ -177,8 +177,8 @@ export class QueryLexer {
 }
 
 /**
- * Where a bare regular expression starting at `start` ends: at whitespace, or at a `)` closing no `(` of the
- * expression's own (so `not(attribute:x =~ (a|b).*)` works). Escapes, `\Q…\E` and classes are skipped as units.
+ * Where a bare regular expression starting at `start` ends: at whitespace, at `&&` / `||` outside its own groups, or
+ * at a `)` closing no `(` of the expression's own (so `not(attribute:x =~ (a|b).*)` works). Escapes, `\Q…\E` and classes are skipped as units.
  */
 export function bareRegexEnd(source: string, start: number): number {
   let i = start;
@@ -209,6 +209,8 @@ export function bareRegexEnd(source: string, start: number): number {
       i++;
       continue;
     }
+    // `&&` / `||` outside the pattern's own groups end it, as they end bare values: `t2.*||attribute:x==y`.
+    if (depth === 0 && (c === '&' || c === '|') && source[i + 1] === c) break;
     if (c === '(') depth++;
     if (c === ')') {
       if (depth === 0) break;

@@ -57,7 +57,7 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})?$/;
 
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utc(year, month, 0)).getUTCDate();
 }
 
 /** One of the 4 documented formats, as an interval; a string saying what is wrong otherwise. */
@@ -70,7 +70,7 @@ export function parseDate(text: string): DateInterval | string {
   if (month < 1 || month > 12) return `month ${match[2]} does not exist`;
   if (day < 1 || day > daysInMonth(year, month)) return `day ${match[3]} does not exist in ${match[1]}-${match[2]}`;
   if (dateOnly) {
-    const start = Date.UTC(year, month - 1, day);
+    const start = utc(year, month - 1, day);
     return { start, end: start + 86_400_000 };
   }
   const [hour, minute, second] = [Number(match[4]), Number(match[5]), Number(match[6])];
@@ -82,7 +82,7 @@ export function parseDate(text: string): DateInterval | string {
     if (hours > 23 || minutes > 59) return `UTC offset ${zone} does not exist`;
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
   }
-  const start = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
+  const start = utc(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
   return { start, end: start + 1000 };
 }
 
@@ -90,4 +90,11 @@ export function parseDate(text: string): DateInterval | string {
 export function parseBoolean(text: string): 'true' | 'false' | undefined {
   const lower = text.toLowerCase();
   return lower === 'true' || lower === 'false' ? lower : undefined;
+}
+
+/** `Date.UTC` without its 0–99 → 1900–1999 year mapping. */
+function utc(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(Date.UTC(2000, monthIndex, day, hour, minute, second));
+  date.setUTCFullYear(year, monthIndex, day);
+  return date.getTime();
 }

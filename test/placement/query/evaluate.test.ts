@@ -157,13 +157,14 @@ describe('registeredAt: the 4 date formats', () => {
     ['2018-06-18T17:28:28-05:00', '==', true],
     ['2018-06-18T22:28:29Z', '<', true],
     ['2018-06-18T22:28:28Z', '<', false],
-    ['2018-06-18T22:28:28Z', '<=', true],
-    ['2018-06-18T22:28:28Z', '>', false],
+    // Ordering compares with the instant named: 22:28:28.500 is after 22:28:28.
+    ['2018-06-18T22:28:28Z', '<=', false],
+    ['2018-06-18T22:28:28Z', '>', true],
     ['2018-06-18T22:28:28Z', '>=', true],
     ['2018-06-18T22:28:27Z', '>', true],
     ['2018-06-18', '<', false],
-    ['2018-06-18', '<=', true],
-    ['2018-06-18', '>', false],
+    ['2018-06-18', '<=', false],
+    ['2018-06-18', '>', true],
     ['2018-06-18', '>=', true],
     ['2018-06-18', '!=', false],
     ['2018-06-19', '<', true],
@@ -184,7 +185,8 @@ describe('registeredAt: the 4 date formats', () => {
 
   it('on the fleet (one instance registered at epoch seconds 1609459200 = 2021-01-01)', () => {
     expect(select('registeredAt == 2018-06-18')).toEqual([I3]);
-    expect(select('registeredAt >= 2018-02-13 and registeredAt <= 2018-06-18')).toEqual([I2, I3]);
+    expect(select('registeredAt >= 2018-02-13 and registeredAt < 2018-06-19')).toEqual([I2, I3]);
+    expect(select('registeredAt > 2018-06-18 and registeredAt < 2018-06-19')).toEqual([I3]);
     expect(select('registeredAt == 2021-01-01T00:00:00Z')).toEqual([I7]);
   });
 });

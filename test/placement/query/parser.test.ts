@@ -400,3 +400,12 @@ describe('printQuery', () => {
     expect(withoutPositions(parseQuery(printed))).toEqual(withoutPositions(parseQuery(input)));
   });
 });
+
+describe('bare regular expressions next to logical operators', () => {
+  it('end at && and || outside their own groups, as bare values do', () => {
+    const ast = parseQuery('attribute:ecs.instance-type =~ t2.*||attribute:stack==dev');
+    expect(ast.type).toBe('or');
+    expect(parseQuery('attribute:ecs.instance-type =~ t2.*&&agentConnected==true').type).toBe('and');
+    expect(printQuery(parseQuery('attribute:x =~ (a||b)'))).toContain('(a||b)');
+  });
+});
