@@ -1,0 +1,785 @@
+/**
+ * EC2 Auto Scaling groups: instances launched into balanced AZs, registered with ECS once running, scaled in with
+ * the default termination policy, lifecycle hooks (launch and terminate) with heartbeat and global timeouts, Spot
+ * interruptions, scaling activities with AWS's Cause texts, and the events AWS sends for all of it.
+ *
+ * Instance lifecycle: Pending → (Pending:Wait → Pending:Proceed) → InService → Terminating → (Terminating:Wait →
+ * Terminating:Proceed) → Terminated. An instance is registered as an ECS container instance `registrationSeconds`
+ * after EC2 reports it running (`launchSeconds` after the launch started), whatever its lifecycle state; when it is
+ * terminated its remaining tasks are killed and the container instance is deregistered.
+ */
+import type * as ASG from '@aws-sdk/client-auto-scaling';
+import type { Core } from './core.js';
+import type { ContainerInstanceState } from './ecs-model.js';
+import type { EcsWorld } from './ecs.js';
+import { validationError } from './errors.js';
+import { ASG_SOURCE, EC2_SOURCE, isoSeconds } from './events.js';
+import { instanceType, type InstanceTypeInfo } from './instance-types.js';
+import type { LifecycleActionRecord, LifecycleCompletedBy, Stats } from './stats.js';
+
+export type LifecycleTransition = 'autoscaling:EC2_INSTANCE_TERMINATING' | 'autoscaling:EC2_INSTANCE_LAUNCHING';
+
+export interface LifecycleHookInput {
+  name: string;
+  transition: LifecycleTransition;
+  /** Seconds (default 3600). */
+  heartbeatTimeout?: number;
+  defaultResult?: 'CONTINUE' | 'ABANDON';
+  notificationMetadata?: string;
+}
+
+export interface CreateAutoScalingGroupInput {
+  name: string;
+  cluster: string;
+  instanceType: string;
+  availabilityZones: string[];
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  spot?: boolean;
+  capacityProviderName?: string;
+  /** Launch requested → EC2 running, seconds (default 60). */
+  launchSeconds?: number;
+  /** EC2 running → container instance registered, seconds (default 30). */
+  registrationSeconds?: number;
+  /** Terminating:Proceed → Terminated, seconds (default 5). */
+  terminationSeconds?: number;
+  lifecycleHooks?: LifecycleHookInput[];
+  /** Custom ECS attributes of the container instances. */
+  attributes?: Record<string, string>;
+  tags?: Record<string, string>;
+  /** ECS_ENABLE_SPOT_INSTANCE_DRAINING: the agent sets the instance DRAINING on a Spot interruption warning. */
+  spotInstanceDraining?: boolean;
+  /** ENI trunking on the container instances (more awsvpc tasks per instance). */
+  eniTrunking?: boolean;
+  /** NewInstancesProtectedFromScaleIn. */
+  protectFromScaleIn?: boolean;
+}
+
+interface HookState {
+  name: string;
+  transition: LifecycleTransition;
+  heartbeatTimeoutS: number;
+  globalTimeoutS: number;
+  defaultResult: 'CONTINUE' | 'ABANDON';
+  notificationMetadata: string | undefined;
+}
+
+interface ActivityState {
+  seq: number;
+  activity: ASG.Activity;
+}
+
+export interface AsgState {
+  name: string;
+  arn: string;
+  seq: number;
+  cluster: string;
+  type: InstanceTypeInfo;
+  azs: string[];
+  min: number;
+  max: number;
+  desired: number;
+  spot: boolean;
+  capacityProviderName: string | undefined;
+  launchMs: number;
+  registrationMs: number;
+  terminationMs: number;
+  hooks: HookState[];
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  spotInstanceDraining: boolean;
+  eniTrunking: boolean;
+  protectFromScaleIn: boolean;
+  amiId: string;
+  launchTemplateId: string;
+  createdAt: number;
+  instances: Map<string, AsgInstance>;
+  /** Newest first. */
+  activities: ActivityState[];
+  insufficient: Set<string>;
+  /** Cause text of the last desired-capacity change, prefixed to the activities it causes. */
+  pendingCause: string | undefined;
+  cancelRetry: (() => void) | undefined;
+}
+
+export interface LifecycleAction {
+  token: string;
+  hook: HookState;
+  instance: AsgInstance;
+  heartbeatDeadline: number;
+  globalDeadline: number;
+  cancelTimer: (() => void) | undefined;
+  record: LifecycleActionRecord;
+}
+
+export interface AsgInstance {
+  id: string;
+  group: AsgState;
+  az: string;
+  subnetId: string;
+  lifecycleState: string;
+  launchedAt: number;
+  seq: number;
+  protectedFromScaleIn: boolean;
+  containerInstance: ContainerInstanceState | undefined;
+  actions: LifecycleAction[];
+  launchActivity: ActivityState | undefined;
+  terminateActivity: ActivityState | undefined;
+  timers: (() => void)[];
+  spotInterrupted: boolean;
+}
+
+const TERMINATING_STATES = new Set(['Terminating', 'Terminating:Wait', 'Terminating:Proceed', 'Terminated']);
+const MAX_GLOBAL_TIMEOUT_S = 48 * 3600;
+
+export class AutoScalingWorld {
+  readonly groups = new Map<string, AsgState>();
+  /** Every instance ever launched, by id (Terminated ones included). */
+  readonly instances = new Map<string, AsgInstance>();
+  private readonly actionsByToken = new Map<string, LifecycleAction>();
+
+  constructor(
+    readonly core: Core,
+    readonly ecs: EcsWorld,
+    readonly stats: Stats,
+  ) {
+    ecs.onInstanceTasksChanged = (ci) => {
+      this.noteEmpty(ci);
+    };
+  }
+
+  // ---- groups ------------------------------------------------------------------------------------------------------
+
+  createGroup(input: CreateAutoScalingGroupInput): AsgState {
+    if (this.groups.has(input.name)) throw validationError(`AutoScalingGroup by this name already exists - A group with the name ${input.name} already exists`);
+    const type = instanceType(input.instanceType);
+    if (!type) throw validationError(`The instance type '${input.instanceType}' is not supported by the simulator.`);
+    if (input.availabilityZones.length === 0) throw validationError('At least one Availability Zone or VPC Subnet is required.');
+    if (input.minSize > input.maxSize) throw validationError(`Max bound, ${input.maxSize}, must be greater than or equal to min bound, ${input.minSize}`);
+    if (input.desiredCapacity < input.minSize || input.desiredCapacity > input.maxSize) {
+      throw validationError(`Desired capacity:${input.desiredCapacity} must be between the specified min size:${input.minSize} and max size:${input.maxSize}`);
+    }
+    const cluster = this.ecs.cluster(input.cluster);
+    const random = this.core.random;
+    const now = this.core.now();
+    const group: AsgState = {
+      name: input.name,
+      arn: this.core.arn('autoscaling', `autoScalingGroup:${random.uuid()}:autoScalingGroupName/${input.name}`),
+      seq: this.core.nextSeq(),
+      cluster: cluster.name,
+      type,
+      azs: [...input.availabilityZones],
+      min: input.minSize,
+      max: input.maxSize,
+      desired: input.desiredCapacity,
+      spot: input.spot ?? false,
+      capacityProviderName: input.capacityProviderName,
+      launchMs: (input.launchSeconds ?? 60) * 1000,
+      registrationMs: (input.registrationSeconds ?? 30) * 1000,
+      terminationMs: (input.terminationSeconds ?? 5) * 1000,
+      hooks: (input.lifecycleHooks ?? []).map((h) => {
+        const heartbeat = h.heartbeatTimeout ?? 3600;
+        if (heartbeat < 30 || heartbeat > 7200) throw validationError('Heartbeat timeout must be between 30 and 7200 seconds.');
+        return {
+          name: h.name,
+          transition: h.transition,
+          heartbeatTimeoutS: heartbeat,
+          globalTimeoutS: Math.min(MAX_GLOBAL_TIMEOUT_S, 100 * heartbeat),
+          defaultResult: h.defaultResult ?? 'ABANDON',
+          notificationMetadata: h.notificationMetadata,
+        };
+      }),
+      attributes: input.attributes ?? {},
+      tags: input.tags ?? {},
+      spotInstanceDraining: input.spotInstanceDraining ?? false,
+      eniTrunking: input.eniTrunking ?? false,
+      protectFromScaleIn: input.protectFromScaleIn ?? false,
+      amiId: `ami-0${random.hex(16)}`,
+      launchTemplateId: `lt-0${random.hex(16)}`,
+      createdAt: now,
+      instances: new Map(),
+      activities: [],
+      insufficient: new Set(),
+      pendingCause: undefined,
+      cancelRetry: undefined,
+    };
+    this.groups.set(group.name, group);
+    if (group.capacityProviderName !== undefined) {
+      this.ecs.capacityProviders.set(group.capacityProviderName, {
+        name: group.capacityProviderName,
+        arn: this.core.arn('ecs', `capacity-provider/${group.capacityProviderName}`),
+        seq: this.core.nextSeq(),
+        autoScalingGroupArn: group.arn,
+        tags: [],
+      });
+      if (!cluster.capacityProviders.includes(group.capacityProviderName)) cluster.capacityProviders.push(group.capacityProviderName);
+    }
+    for (const az of group.azs) if (!cluster.availabilityZones.includes(az)) cluster.availabilityZones.push(az);
+
+    // The initial fleet: launched and registered now, without events.
+    const cause = `At ${isoSeconds(now)} a user request created an AutoScalingGroup changing the desired capacity from 0 to ${group.desired}.`;
+    for (let i = 0; i < group.desired; i++) {
+      const instance = this.newInstance(group, this.launchZone(group, new Set()));
+      instance.lifecycleState = 'InService';
+      const activity = this.activity(group, {
+        Description: `Launching a new EC2 instance: ${instance.id}`,
+        Cause: `${cause}  At ${isoSeconds(now)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${i} to ${group.desired}.`,
+        StatusCode: 'Successful',
+        Progress: 100,
+        EndTime: new Date(now),
+        Details: details(instance),
+      });
+      instance.launchActivity = activity;
+      this.register(instance, true);
+      this.stats.counters.instancesLaunched++;
+    }
+    return group;
+  }
+
+  group(name: string | undefined): AsgState {
+    const group = name === undefined ? undefined : this.groups.get(name);
+    if (!group) throw validationError(`AutoScalingGroup name not found - AutoScalingGroup ${name ?? 'null'} not found`);
+    return group;
+  }
+
+  setDesiredCapacity(name: string | undefined, desired: number | undefined): void {
+    const group = this.group(name);
+    if (desired === undefined || !Number.isInteger(desired)) throw validationError('DesiredCapacity is required.');
+    if (desired < group.min) throw validationError(`New SetDesiredCapacity value ${desired} is below min value ${group.min} for the AutoScalingGroup.`);
+    if (desired > group.max) throw validationError(`New SetDesiredCapacity value ${desired} is above max value ${group.max} for the AutoScalingGroup.`);
+    if (desired === group.desired) return;
+    group.pendingCause = `At ${isoSeconds(this.core.now())} a user request explicitly set group desired capacity changing the desired capacity from ${group.desired} to ${desired}.`;
+    group.desired = desired;
+    this.reconcile(group);
+  }
+
+  setInsufficientCapacity(name: string, az: string, insufficient: boolean): void {
+    const group = this.group(name);
+    if (insufficient) group.insufficient.add(az);
+    else {
+      group.insufficient.delete(az);
+      this.reconcile(group);
+    }
+  }
+
+  /** Instances counted towards the desired capacity: not terminating. */
+  private live(group: AsgState): AsgInstance[] {
+    const out: AsgInstance[] = [];
+    for (const instance of group.instances.values()) if (!TERMINATING_STATES.has(instance.lifecycleState)) out.push(instance);
+    return out;
+  }
+
+  /** Launches or terminates until the live instances match the desired capacity. */
+  private reconcile(group: AsgState): void {
+    const live = this.live(group);
+    const cause = group.pendingCause;
+    group.pendingCause = undefined;
+    if (live.length < group.desired) {
+      const failedZones = new Set<string>();
+      let count = live.length;
+      while (count < group.desired) {
+        const az = this.launchZone(group, failedZones);
+        if (az === undefined) {
+          this.scheduleRetry(group);
+          break;
+        }
+        if (group.insufficient.has(az)) {
+          this.launchFailed(group, az, cause);
+          failedZones.add(az);
+          continue;
+        }
+        this.launch(group, az, cause, count);
+        count++;
+      }
+    } else if (live.length > group.desired) {
+      let count = live.length;
+      while (count > group.desired) {
+        const victim = this.scaleInVictim(group);
+        if (!victim) break;
+        const at = isoSeconds(this.core.now());
+        const text = `${cause === undefined ? '' : `${cause}  `}At ${at} an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from ${count} to ${group.desired}.  At ${at} instance ${victim.id} was selected for termination.`;
+        this.beginTermination(victim, text);
+        count--;
+      }
+    }
+  }
+
+  private scheduleRetry(group: AsgState): void {
+    if (group.cancelRetry) return;
+    group.cancelRetry = this.core.after(120_000, () => {
+      group.cancelRetry = undefined;
+      this.reconcile(group);
+    });
+  }
+
+  /** The AZ with the fewest live instances (ties: the group's AZ order), skipping `exclude`. */
+  private launchZone(group: AsgState, exclude: ReadonlySet<string>): string | undefined {
+    const counts = new Map<string, number>();
+    for (const az of group.azs) counts.set(az, 0);
+    for (const instance of this.live(group)) counts.set(instance.az, (counts.get(instance.az) ?? 0) + 1);
+    let best: string | undefined;
+    for (const az of group.azs) {
+      if (exclude.has(az)) continue;
+      if (best === undefined || (counts.get(az) ?? 0) < (counts.get(best) ?? 0)) best = az;
+    }
+    return best;
+  }
+
+  /** Default termination policy: the AZ with the most instances, then the oldest instance; seeded tie-breaks. */
+  private scaleInVictim(group: AsgState): AsgInstance | undefined {
+    const candidates = this.live(group).filter((i) => !i.protectedFromScaleIn);
+    if (candidates.length === 0) return undefined;
+    const perAz = new Map<string, AsgInstance[]>();
+    for (const instance of this.live(group)) {
+      const list = perAz.get(instance.az) ?? [];
+      list.push(instance);
+      perAz.set(instance.az, list);
+    }
+    const zonesWithCandidates = [...new Set(candidates.map((c) => c.az))];
+    const most = Math.max(...zonesWithCandidates.map((az) => perAz.get(az)?.length ?? 0));
+    const zones = zonesWithCandidates.filter((az) => (perAz.get(az)?.length ?? 0) === most).sort();
+    const zone = zones.length === 1 ? zones[0] : zones[this.core.random.int(zones.length)];
+    const inZone = candidates.filter((c) => c.az === zone);
+    const oldest = Math.min(...inZone.map((c) => c.launchedAt));
+    const tied = inZone.filter((c) => c.launchedAt === oldest).sort((a, b) => a.seq - b.seq);
+    return tied.length === 1 ? tied[0] : tied[this.core.random.int(tied.length)];
+  }
+
+  // ---- launching ---------------------------------------------------------------------------------------------------
+
+  private newInstance(group: AsgState, az: string | undefined): AsgInstance {
+    const zone = az ?? group.azs[0] ?? `${this.core.region}a`;
+    const instance: AsgInstance = {
+      id: this.core.random.ec2InstanceId(),
+      group,
+      az: zone,
+      subnetId: this.ecs.subnetFor(zone),
+      lifecycleState: 'Pending',
+      launchedAt: this.core.now(),
+      seq: this.core.nextSeq(),
+      protectedFromScaleIn: group.protectFromScaleIn,
+      containerInstance: undefined,
+      actions: [],
+      launchActivity: undefined,
+      terminateActivity: undefined,
+      timers: [],
+      spotInterrupted: false,
+    };
+    group.instances.set(instance.id, instance);
+    this.instances.set(instance.id, instance);
+    return instance;
+  }
+
+  private launch(group: AsgState, az: string, cause: string | undefined, from: number): void {
+    const instance = this.newInstance(group, az);
+    const now = this.core.now();
+    this.stats.counters.instancesLaunched++;
+    const text = `${cause === undefined ? '' : `${cause}  `}At ${isoSeconds(now)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${from} to ${group.desired}.`;
+    instance.launchActivity = this.activity(group, {
+      Description: `Launching a new EC2 instance: ${instance.id}`,
+      Cause: text,
+      StatusCode: 'InProgress',
+      Progress: 30,
+      Details: details(instance),
+    });
+    instance.timers.push(
+      this.core.after(group.launchMs, () => {
+        this.launched(instance);
+      }),
+    );
+  }
+
+  private launchFailed(group: AsgState, az: string, cause: string | undefined): void {
+    const now = this.core.now();
+    const others = group.azs.filter((z) => z !== az && !group.insufficient.has(z));
+    const message = `We currently do not have sufficient ${group.type.name} capacity in the Availability Zone you requested (${az}). Our system will be working on provisioning additional capacity. You can currently get ${group.type.name} capacity by not specifying an Availability Zone in your request${others.length > 0 ? ` or choosing ${others.join(', ')}` : ''}. Launching EC2 instance failed.`;
+    this.stats.counters.instanceLaunchFailures++;
+    const state = this.activity(group, {
+      Description: `Launching a new EC2 instance.  Status Reason: ${message}`,
+      Cause: `${cause === undefined ? '' : `${cause}  `}At ${isoSeconds(now)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${this.live(group).length} to ${group.desired}.`,
+      StatusCode: 'Failed',
+      StatusMessage: message,
+      Progress: 100,
+      EndTime: new Date(now),
+      Details: JSON.stringify({ 'Subnet ID': this.ecs.subnetFor(az), 'Availability Zone': az }),
+    });
+    this.activityEvent('EC2 Instance Launch Unsuccessful', group, state.activity, '', az, 'EC2', 'AutoScalingGroup');
+  }
+
+  /** EC2 reports the instance running. */
+  private launched(instance: AsgInstance): void {
+    const group = instance.group;
+    if (TERMINATING_STATES.has(instance.lifecycleState)) return;
+    const activity = instance.launchActivity?.activity;
+    if (activity) {
+      activity.Progress = 50;
+      this.activityEvent('EC2 Instance Launch Successful', group, activity, instance.id, instance.az, 'EC2', 'AutoScalingGroup');
+    }
+    instance.timers.push(
+      this.core.after(group.registrationMs, () => {
+        if (instance.lifecycleState !== 'Terminated') this.register(instance, false);
+      }),
+    );
+    const hooks = group.hooks.filter((h) => h.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING');
+    if (hooks.length === 0) {
+      this.inService(instance);
+      return;
+    }
+    instance.lifecycleState = 'Pending:Wait';
+    for (const hook of hooks) this.startAction(instance, hook);
+  }
+
+  private inService(instance: AsgInstance): void {
+    instance.lifecycleState = 'InService';
+    const activity = instance.launchActivity?.activity;
+    if (activity) {
+      activity.StatusCode = 'Successful';
+      activity.Progress = 100;
+      activity.EndTime = new Date(this.core.now());
+    }
+  }
+
+  private register(instance: AsgInstance, initial: boolean): void {
+    const group = instance.group;
+    const cluster = this.ecs.clusters.get(group.cluster);
+    if (!cluster || instance.containerInstance) return;
+    instance.containerInstance = this.ecs.registerContainerInstance({
+      cluster,
+      ec2InstanceId: instance.id,
+      type: group.type,
+      availabilityZone: instance.az,
+      subnetId: instance.subnetId,
+      vpcId: this.ecs.vpcId,
+      amiId: group.amiId,
+      capacityProviderName: group.capacityProviderName,
+      asgName: group.name,
+      attributes: group.attributes,
+      trunking: group.eniTrunking,
+      initial,
+    });
+  }
+
+  // ---- terminating -------------------------------------------------------------------------------------------------
+
+  /**
+   * Terminating → (Terminating:Wait while hooks run) → Terminating:Proceed → Terminated. Callers that take an
+   * instance out without lowering the desired capacity reconcile afterwards (the replacement launches right away).
+   */
+  beginTermination(instance: AsgInstance, cause: string): void {
+    if (TERMINATING_STATES.has(instance.lifecycleState)) return;
+    const group = instance.group;
+    // A launch still in its hooks or not yet running is cut short.
+    for (const action of [...instance.actions]) this.finishAction(action, 'ABANDON', 'instance-terminated', false);
+    instance.lifecycleState = 'Terminating';
+    instance.terminateActivity = this.activity(group, {
+      Description: `Terminating EC2 instance: ${instance.id}`,
+      Cause: cause,
+      StatusCode: 'InProgress',
+      Progress: 0,
+      Details: details(instance),
+    });
+    const hooks = group.hooks.filter((h) => h.transition === 'autoscaling:EC2_INSTANCE_TERMINATING');
+    if (hooks.length === 0) this.proceed(instance);
+    else {
+      instance.lifecycleState = 'Terminating:Wait';
+      for (const hook of hooks) this.startAction(instance, hook);
+    }
+  }
+
+  private proceed(instance: AsgInstance): void {
+    if (instance.lifecycleState === 'Terminated') return;
+    instance.lifecycleState = 'Terminating:Proceed';
+    instance.timers.push(
+      this.core.after(instance.group.terminationMs, () => {
+        this.terminated(instance);
+      }),
+    );
+  }
+
+  /** The EC2 instance is gone. */
+  private terminated(instance: AsgInstance): void {
+    if (instance.lifecycleState === 'Terminated') return;
+    const group = instance.group;
+    for (const cancel of instance.timers) cancel();
+    instance.timers = [];
+    for (const action of [...instance.actions]) this.finishAction(action, undefined, 'instance-terminated', false);
+    instance.lifecycleState = 'Terminated';
+    if (instance.containerInstance) this.ecs.instanceTerminated(instance.containerInstance);
+    const activity = instance.terminateActivity?.activity;
+    if (activity) {
+      activity.StatusCode = 'Successful';
+      activity.Progress = 100;
+      activity.EndTime = new Date(this.core.now());
+      this.activityEvent('EC2 Instance Terminate Successful', group, activity, instance.id, instance.az, 'AutoScalingGroup', 'EC2');
+    }
+    const launch = instance.launchActivity?.activity;
+    if (launch && launch.StatusCode === 'InProgress') {
+      launch.StatusCode = 'Cancelled';
+      launch.Progress = 100;
+      launch.EndTime = new Date(this.core.now());
+    }
+    group.instances.delete(instance.id);
+    this.stats.counters.instancesTerminated++;
+    this.reconcile(group);
+  }
+
+  terminateInstance(instanceId: string | undefined, decrement: boolean | undefined): ASG.Activity {
+    const instance = instanceId === undefined ? undefined : this.instances.get(instanceId);
+    if (!instance || instance.lifecycleState === 'Terminated') {
+      throw validationError(`Instance Id not found - No managed instance found for instance ID: ${instanceId ?? 'null'}`);
+    }
+    if (decrement === undefined) throw validationError('ShouldDecrementDesiredCapacity is required.');
+    const group = instance.group;
+    const at = isoSeconds(this.core.now());
+    let cause: string;
+    if (TERMINATING_STATES.has(instance.lifecycleState)) {
+      return { ...(instance.terminateActivity?.activity ?? {}) } as ASG.Activity;
+    }
+    if (decrement) {
+      if (group.desired <= group.min) {
+        throw validationError(
+          `Currently, desiredSize equals minSize (${group.min}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
+        );
+      }
+      cause = `At ${at} instance ${instance.id} was taken out of service in response to a user request, shrinking the capacity from ${group.desired} to ${group.desired - 1}.`;
+      group.desired--;
+    } else {
+      cause = `At ${at} instance ${instance.id} was taken out of service in response to a user request.`;
+    }
+    this.beginTermination(instance, cause);
+    if (!decrement) this.reconcile(group);
+    return { ...(instance.terminateActivity?.activity ?? {}) } as ASG.Activity;
+  }
+
+  // ---- Spot --------------------------------------------------------------------------------------------------------
+
+  interruptSpot(instanceId: string): void {
+    const instance = this.instances.get(instanceId);
+    if (!instance || instance.lifecycleState === 'Terminated') throw new Error(`interruptSpot: no running instance ${instanceId}`);
+    this.stats.counters.spotInterruptions++;
+    const arn = this.core.arn('ec2', `instance/${instanceId}`);
+    this.core.emit('EC2 Spot Instance Interruption Warning', EC2_SOURCE, [arn], () => ({ 'instance-id': instanceId, 'instance-action': 'terminate' }));
+    instance.spotInterrupted = true;
+    const ci = instance.containerInstance;
+    if (instance.group.spotInstanceDraining && ci && ci.status === 'ACTIVE') this.ecs.setInstanceStatus(ci, 'DRAINING');
+    this.beginTermination(instance, `At ${isoSeconds(this.core.now())} an instance was taken out of service in response to an EC2 Spot Instance interruption notice.`);
+    this.reconcile(instance.group);
+    // EC2 reclaims the instance two minutes after the warning, whatever the hooks are waiting for.
+    instance.timers.push(
+      this.core.after(120_000, () => {
+        this.terminated(instance);
+      }),
+    );
+  }
+
+  rebalanceRecommendation(instanceId: string): void {
+    const instance = this.instances.get(instanceId);
+    if (!instance || instance.lifecycleState === 'Terminated') throw new Error(`rebalanceRecommendation: no running instance ${instanceId}`);
+    this.stats.counters.rebalanceRecommendations++;
+    const arn = this.core.arn('ec2', `instance/${instanceId}`);
+    this.core.emit('EC2 Instance Rebalance Recommendation', EC2_SOURCE, [arn], () => ({ 'instance-id': instanceId }));
+  }
+
+  // ---- lifecycle actions -------------------------------------------------------------------------------------------
+
+  private startAction(instance: AsgInstance, hook: HookState): void {
+    const now = this.core.now();
+    const group = instance.group;
+    const token = this.core.random.uuid();
+    const record: LifecycleActionRecord = {
+      ec2InstanceId: instance.id,
+      autoScalingGroupName: group.name,
+      lifecycleHookName: hook.name,
+      transition: hook.transition,
+      lifecycleActionToken: token,
+      startedAt: now,
+      emptyAt: undefined,
+      completedAt: undefined,
+      result: undefined,
+      completedBy: undefined,
+      heldAfterEmptyMs: undefined,
+      heartbeats: 0,
+    };
+    const action: LifecycleAction = {
+      token,
+      hook,
+      instance,
+      heartbeatDeadline: now + hook.heartbeatTimeoutS * 1000,
+      globalDeadline: now + hook.globalTimeoutS * 1000,
+      cancelTimer: undefined,
+      record,
+    };
+    instance.actions.push(action);
+    this.actionsByToken.set(token, action);
+    this.stats.lifecycleActions.push(record);
+    this.stats.counters.lifecycleActionsStarted++;
+    this.armAction(action);
+    const terminating = hook.transition === 'autoscaling:EC2_INSTANCE_TERMINATING';
+    this.core.emit(terminating ? 'EC2 Instance-terminate Lifecycle Action' : 'EC2 Instance-launch Lifecycle Action', ASG_SOURCE, [group.arn], () => ({
+      Origin: terminating ? 'AutoScalingGroup' : 'EC2',
+      Destination: terminating ? 'EC2' : 'AutoScalingGroup',
+      LifecycleActionToken: token,
+      AutoScalingGroupName: group.name,
+      LifecycleHookName: hook.name,
+      EC2InstanceId: instance.id,
+      LifecycleTransition: hook.transition,
+      ...(hook.notificationMetadata === undefined ? {} : { NotificationMetadata: hook.notificationMetadata }),
+    }));
+    if (terminating) this.noteEmpty(instance.containerInstance, instance);
+  }
+
+  private armAction(action: LifecycleAction): void {
+    action.cancelTimer?.();
+    const byHeartbeat = action.heartbeatDeadline < action.globalDeadline;
+    const at = Math.min(action.heartbeatDeadline, action.globalDeadline);
+    action.cancelTimer = this.core.at(at, () => {
+      action.cancelTimer = undefined;
+      this.finishAction(action, action.hook.defaultResult, byHeartbeat ? 'heartbeat-timeout' : 'global-timeout', true);
+    });
+  }
+
+  /** Completes an action; when `proceed`, the instance moves on once no action is left (at once on ABANDON). */
+  private finishAction(action: LifecycleAction, result: 'CONTINUE' | 'ABANDON' | undefined, by: LifecycleCompletedBy, proceed: boolean): void {
+    const instance = action.instance;
+    const index = instance.actions.indexOf(action);
+    if (index < 0) return;
+    instance.actions.splice(index, 1);
+    action.cancelTimer?.();
+    action.cancelTimer = undefined;
+    this.actionsByToken.delete(action.token);
+    const now = this.core.now();
+    const record = action.record;
+    record.completedAt = now;
+    record.result = result;
+    record.completedBy = by;
+    if (record.emptyAt !== undefined) record.heldAfterEmptyMs = now - record.emptyAt;
+    this.stats.counters.lifecycleActionsCompleted++;
+    if (!proceed) return;
+    const launching = action.hook.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING';
+    if (result === 'ABANDON') {
+      // The other hooks' actions are dropped.
+      for (const other of [...instance.actions]) this.finishAction(other, 'ABANDON', by, false);
+    }
+    if (instance.actions.length > 0) return;
+    if (launching) {
+      if (result === 'ABANDON') {
+        const activity = instance.launchActivity?.activity;
+        if (activity) {
+          activity.StatusCode = 'Cancelled';
+          activity.StatusMessage = 'Instance failed to complete user\'s Lifecycle Action: Lifecycle Action with token ' + action.token + ' was abandoned: Lifecycle Action Completed with ABANDON Result';
+          activity.Progress = 100;
+          activity.EndTime = new Date(now);
+        }
+        this.beginTermination(instance, `At ${isoSeconds(now)} an instance was taken out of service in response to a launch lifecycle action that was abandoned.`);
+        this.reconcile(instance.group);
+      } else {
+        instance.lifecycleState = 'Pending:Proceed';
+        this.inService(instance);
+      }
+    } else {
+      this.proceed(instance);
+    }
+  }
+
+  private findAction(group: AsgState, hookName: string | undefined, instanceId: string | undefined, token: string | undefined): LifecycleAction {
+    if (hookName === undefined || !group.hooks.some((h) => h.name === hookName)) {
+      throw validationError(`No Lifecycle Hook found with name ${hookName ?? 'null'} for group ${group.name}`);
+    }
+    if (token === undefined && instanceId === undefined) throw validationError('Either InstanceId or LifecycleActionToken must be specified.');
+    const action =
+      token !== undefined
+        ? this.actionsByToken.get(token)
+        : this.instances.get(instanceId ?? '')?.actions.find((a) => a.hook.name === hookName);
+    const matches = action !== undefined && action.instance.group === group && action.hook.name === hookName && (instanceId === undefined || action.instance.id === instanceId);
+    if (!matches) {
+      throw validationError(token !== undefined ? `No active Lifecycle Action found with token ${token}` : `No active Lifecycle Action found with instance ID ${instanceId ?? ''}`);
+    }
+    return action;
+  }
+
+  completeLifecycleAction(input: ASG.CompleteLifecycleActionType): void {
+    const group = this.group(input.AutoScalingGroupName);
+    const result = input.LifecycleActionResult;
+    if (result !== 'CONTINUE' && result !== 'ABANDON') {
+      throw validationError(`Invalid value ${result ?? 'null'} for parameter LifecycleActionResult. Valid values: CONTINUE, ABANDON.`);
+    }
+    const action = this.findAction(group, input.LifecycleHookName, input.InstanceId, input.LifecycleActionToken);
+    this.finishAction(action, result, 'api', true);
+  }
+
+  recordHeartbeat(input: ASG.RecordLifecycleActionHeartbeatType): void {
+    const group = this.group(input.AutoScalingGroupName);
+    const action = this.findAction(group, input.LifecycleHookName, input.InstanceId, input.LifecycleActionToken);
+    action.heartbeatDeadline = Math.min(this.core.now() + action.hook.heartbeatTimeoutS * 1000, action.globalDeadline);
+    action.record.heartbeats++;
+    this.armAction(action);
+  }
+
+  /** Records emptyAt on the terminate actions of the instance behind `ci` when it has no task left. */
+  private noteEmpty(ci: ContainerInstanceState | undefined, known?: AsgInstance): void {
+    const instance = known ?? (ci === undefined ? undefined : this.instances.get(ci.ec2InstanceId));
+    if (!instance || instance.lifecycleState !== 'Terminating:Wait') return;
+    if (ci !== undefined && ci.tasks.size > 0) return;
+    const now = this.core.now();
+    for (const action of instance.actions) {
+      if (action.hook.transition === 'autoscaling:EC2_INSTANCE_TERMINATING' && action.record.emptyAt === undefined) action.record.emptyAt = now;
+    }
+  }
+
+  // ---- activities --------------------------------------------------------------------------------------------------
+
+  private activity(group: AsgState, fields: Partial<ASG.Activity>): ActivityState {
+    const state: ActivityState = {
+      seq: this.core.nextSeq(),
+      activity: {
+        ActivityId: this.core.random.uuid(),
+        AutoScalingGroupName: group.name,
+        AutoScalingGroupARN: group.arn,
+        Description: '',
+        Cause: '',
+        StartTime: new Date(this.core.now()),
+        StatusCode: 'InProgress',
+        Progress: 0,
+        ...fields,
+      },
+    };
+    group.activities.unshift(state);
+    return state;
+  }
+
+  private activityEvent(detailType: string, group: AsgState, activity: ASG.Activity, instanceId: string, az: string, origin: string, destination: string): void {
+    const now = this.core.now();
+    const resources = [group.arn, ...(instanceId === '' ? [] : [this.core.arn('ec2', `instance/${instanceId}`)])];
+    this.core.emit(detailType, ASG_SOURCE, resources, () => ({
+      Origin: origin,
+      Destination: destination,
+      StatusCode: detailType.endsWith('Unsuccessful') ? 'Failed' : 'InProgress',
+      ...(detailType.endsWith('Unsuccessful') ? {} : { Description: activity.Description }),
+      AutoScalingGroupName: group.name,
+      ActivityId: activity.ActivityId,
+      Details: { 'Availability Zone': az, 'Subnet ID': this.ecs.subnetFor(az) },
+      RequestId: activity.ActivityId,
+      StatusMessage: activity.StatusMessage ?? '',
+      EndTime: isoSeconds(now),
+      EC2InstanceId: instanceId,
+      StartTime: isoSeconds(activity.StartTime?.getTime() ?? now),
+      Cause: activity.Cause,
+    }));
+  }
+
+  activitiesOf(group: AsgState): readonly ActivityState[] {
+    return group.activities;
+  }
+
+  /** The instances of a group not yet Terminated. */
+  instancesOf(group: AsgState): AsgInstance[] {
+    return [...group.instances.values()];
+  }
+}
+
+function details(instance: AsgInstance): string {
+  return JSON.stringify({ 'Subnet ID': instance.subnetId, 'Availability Zone': instance.az });
+}
+
+export type { ActivityState };

@@ -1,0 +1,104 @@
+/**
+ * What the world records for the report, independently of who called which API: tasks killed by instance
+ * terminations, lifecycle actions and how long instances were held after they were empty, the service floors, and
+ * counters. Times are epoch milliseconds of virtual time.
+ */
+
+export interface KilledTaskRecord {
+  taskArn: string;
+  cluster: string;
+  /** The service, for service tasks. */
+  service: string | undefined;
+  group: string;
+  /** lastStatus when the instance went away. */
+  lastStatus: string;
+  ec2InstanceId: string;
+  containerInstanceArn: string;
+  at: number;
+}
+
+export type LifecycleCompletedBy = 'api' | 'heartbeat-timeout' | 'global-timeout' | 'instance-terminated';
+
+export interface LifecycleActionRecord {
+  ec2InstanceId: string;
+  autoScalingGroupName: string;
+  lifecycleHookName: string;
+  transition: 'autoscaling:EC2_INSTANCE_TERMINATING' | 'autoscaling:EC2_INSTANCE_LAUNCHING';
+  lifecycleActionToken: string;
+  startedAt: number;
+  /**
+   * Terminate actions: the first time, while the instance waited in Terminating:Wait, that it had no task whose
+   * lastStatus was not STOPPED (the action's start if it was empty already). Undefined if it never was.
+   */
+  emptyAt: number | undefined;
+  completedAt: number | undefined;
+  result: 'CONTINUE' | 'ABANDON' | undefined;
+  completedBy: LifecycleCompletedBy | undefined;
+  /** completedAt − emptyAt: how long an empty instance was held. */
+  heldAfterEmptyMs: number | undefined;
+  heartbeats: number;
+}
+
+export interface Counters {
+  tasksStarted: number;
+  tasksRunning: number;
+  tasksStopped: number;
+  tasksFailedToStart: number;
+  tasksKilledByTermination: number;
+  tasksStoppedByUser: number;
+  tasksStoppedByScheduler: number;
+  tasksExited: number;
+  servicePlacementFailures: number;
+  runTaskPlacementFailures: number;
+  instancesLaunched: number;
+  instanceLaunchFailures: number;
+  instancesTerminated: number;
+  containerInstancesRegistered: number;
+  containerInstancesDrained: number;
+  lifecycleActionsStarted: number;
+  lifecycleActionsCompleted: number;
+  spotInterruptions: number;
+  rebalanceRecommendations: number;
+  deploymentsStarted: number;
+  deploymentsCompleted: number;
+  deploymentsFailed: number;
+  serviceScalingActivities: number;
+  snsPublished: number;
+}
+
+export function emptyCounters(): Counters {
+  return {
+    tasksStarted: 0,
+    tasksRunning: 0,
+    tasksStopped: 0,
+    tasksFailedToStart: 0,
+    tasksKilledByTermination: 0,
+    tasksStoppedByUser: 0,
+    tasksStoppedByScheduler: 0,
+    tasksExited: 0,
+    servicePlacementFailures: 0,
+    runTaskPlacementFailures: 0,
+    instancesLaunched: 0,
+    instanceLaunchFailures: 0,
+    instancesTerminated: 0,
+    containerInstancesRegistered: 0,
+    containerInstancesDrained: 0,
+    lifecycleActionsStarted: 0,
+    lifecycleActionsCompleted: 0,
+    spotInterruptions: 0,
+    rebalanceRecommendations: 0,
+    deploymentsStarted: 0,
+    deploymentsCompleted: 0,
+    deploymentsFailed: 0,
+    serviceScalingActivities: 0,
+    snsPublished: 0,
+  };
+}
+
+export class Stats {
+  readonly killedTasks: KilledTaskRecord[] = [];
+  readonly lifecycleActions: LifecycleActionRecord[] = [];
+  readonly counters: Counters = emptyCounters();
+  /** API operations called, `service.Operation` → count (errors included). */
+  readonly apiCalls: Record<string, number> = {};
+}

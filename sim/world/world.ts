@@ -1,0 +1,383 @@
+/**
+ * The simulated AWS account: ECS clusters on EC2 Auto Scaling groups (and Fargate), Application Auto Scaling, SNS and
+ * SSM, on a virtual clock. `World` implements `AwsApis` (what the protocol server calls) and offers the controls a
+ * scenario builds and drives the world with; everything it does is decided by the seed.
+ *
+ * Module map: core.ts (clock, random, events, batches), ecs.ts (ECS state, task and container instance lifecycles),
+ * scheduler.ts (services), placement.ts (lib/placement/engine), ecs-api.ts, autoscaling.ts (+ autoscaling-api.ts),
+ * aas.ts, sns.ts, ssm.ts, stats.ts (the report's records).
+ */
+import type * as AAS from '@aws-sdk/client-application-auto-scaling';
+import type * as ECS from '@aws-sdk/client-ecs';
+import { AppAutoScalingWorld } from './aas.js';
+import type { ApplicationAutoScalingApi, AutoScalingApi, AwsApis, EcsApi, SnsApi, SsmApi } from './api.js';
+import { AutoScalingApiImpl } from './autoscaling-api.js';
+import { AutoScalingWorld, type CreateAutoScalingGroupInput } from './autoscaling.js';
+import type { VirtualClock } from './clock.js';
+import { Core } from './core.js';
+import { EcsApiImpl } from './ecs-api.js';
+import type { RegisterTaskDefinitionInput } from './ecs-model.js';
+import { EcsWorld } from './ecs.js';
+import { serviceNotFound } from './errors.js';
+import type { EventListener } from './events.js';
+import { ServiceScheduler, type CreateServiceInput } from './scheduler.js';
+import { SnsWorld, type SnsMessage } from './sns.js';
+import { SsmWorld } from './ssm.js';
+import { Stats, type Counters, type KilledTaskRecord, type LifecycleActionRecord } from './stats.js';
+
+export type { CreateAutoScalingGroupInput, LifecycleHookInput } from './autoscaling.js';
+export type { RegisterTaskDefinitionInput, TaskSimulationInput } from './ecs-model.js';
+export type { EventBridgeEvent, EventListener } from './events.js';
+export type { CreateServiceInput } from './scheduler.js';
+export type { SnsMessage } from './sns.js';
+export type { Counters, KilledTaskRecord, LifecycleActionRecord, LifecycleCompletedBy } from './stats.js';
+
+export interface WorldOptions {
+  seed: number;
+  /** Virtual start time. */
+  start: Date | number;
+  region?: string;
+  account?: string;
+}
+
+export interface CreateClusterOptions {
+  tags?: ECS.Tag[];
+  capacityProviders?: string[];
+  defaultCapacityProviderStrategy?: ECS.CapacityProviderStrategyItem[];
+}
+
+export interface ServiceReport {
+  cluster: string;
+  service: string;
+  schedulingStrategy: 'REPLICA' | 'DAEMON';
+  desiredCount: number;
+  runningCount: number;
+  minimumHealthyPercent: number;
+  maximumPercent: number;
+  /** The lowest number of RUNNING tasks seen since the service was created. */
+  lowestRunning: number;
+  lowestRunningAt: number;
+  desiredAtLowest: number;
+  /** ceil(minimumHealthyPercent × desired) at that moment. */
+  minimumHealthyAtLowest: number;
+  /** Each time a RUNNING task left RUNNING and left the service below ceil(minimumHealthyPercent × desired). */
+  belowMinimumHealthy: { at: number; running: number; minimumHealthy: number; desired: number; taskArn: string; stoppedReason: string | undefined }[];
+  /** Most tasks desired RUNNING at once (after a scheduler pass), vs floor(maximumPercent × desired). */
+  highestFootprint: number;
+  aboveMaximumPercent: number;
+}
+
+export interface WorldReport {
+  /** Virtual time of the report (epoch ms). */
+  at: number;
+  tasksKilledByTermination: KilledTaskRecord[];
+  lifecycleActions: LifecycleActionRecord[];
+  services: ServiceReport[];
+  counters: Counters;
+  /** `service.Operation` → calls (errors included). */
+  apiCalls: Record<string, number>;
+  eventsEmitted: number;
+  snsMessages: number;
+}
+
+export interface AsgInstanceInfo {
+  ec2InstanceId: string;
+  availabilityZone: string;
+  lifecycleState: string;
+  containerInstanceArn: string | undefined;
+}
+
+const ECS_OPERATIONS: Record<keyof EcsApi, true> = {
+  ListContainerInstances: true,
+  DescribeContainerInstances: true,
+  UpdateContainerInstancesState: true,
+  ListTasks: true,
+  DescribeTasks: true,
+  RunTask: true,
+  StopTask: true,
+  ListServices: true,
+  DescribeServices: true,
+  UpdateService: true,
+  DescribeTaskDefinition: true,
+  ListTagsForResource: true,
+  DescribeCapacityProviders: true,
+};
+const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
+  DescribeAutoScalingGroups: true,
+  DescribeAutoScalingInstances: true,
+  DescribeLifecycleHooks: true,
+  CompleteLifecycleAction: true,
+  RecordLifecycleActionHeartbeat: true,
+  DescribeScalingActivities: true,
+  SetDesiredCapacity: true,
+  TerminateInstanceInAutoScalingGroup: true,
+};
+const AAS_OPERATIONS: Record<keyof ApplicationAutoScalingApi, true> = { DescribeScalableTargets: true, DescribeScalingActivities: true };
+const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true };
+const SSM_OPERATIONS: Record<keyof SsmApi, true> = { GetParameter: true, PutParameter: true };
+
+/** Each operation of `impl` as a batch of the world, counted in the report. */
+function wrapApi<T extends object>(core: Core, stats: Stats, service: string, impl: T, operations: Record<keyof T, true>): T {
+  const out: Record<string, (input: unknown) => unknown> = {};
+  for (const name of Object.keys(operations)) {
+    const method = (impl as Record<string, unknown>)[name];
+    if (typeof method !== 'function') throw new Error(`${service}.${name} is not implemented`);
+    const call = method as (this: T, input: unknown) => unknown;
+    out[name] = (input: unknown) => {
+      const key = `${service}.${name}`;
+      stats.apiCalls[key] = (stats.apiCalls[key] ?? 0) + 1;
+      return core.batch(() => call.call(impl, input));
+    };
+  }
+  return out as T;
+}
+
+export class World implements AwsApis {
+  readonly ecs: EcsApi;
+  readonly autoscaling: AutoScalingApi;
+  readonly applicationAutoScaling: ApplicationAutoScalingApi;
+  readonly sns: SnsApi;
+  readonly ssm: SsmApi;
+  readonly region: string;
+  readonly account: string;
+  readonly seed: number;
+
+  private readonly core: Core;
+  private readonly stats = new Stats();
+  private readonly ecsWorld: EcsWorld;
+  private readonly scheduler: ServiceScheduler;
+  private readonly asgWorld: AutoScalingWorld;
+  private readonly aasWorld: AppAutoScalingWorld;
+  private readonly snsWorld: SnsWorld;
+  private readonly ssmWorld: SsmWorld;
+
+  constructor(options: WorldOptions) {
+    this.region = options.region ?? 'us-east-1';
+    this.account = options.account ?? '123456789012';
+    this.seed = options.seed;
+    const startMs = options.start instanceof Date ? options.start.getTime() : options.start;
+    this.core = new Core({ seed: options.seed, startMs, region: this.region, account: this.account });
+    this.ecsWorld = new EcsWorld(this.core, this.stats);
+    this.scheduler = new ServiceScheduler(this.ecsWorld, this.core, this.stats);
+    this.asgWorld = new AutoScalingWorld(this.core, this.ecsWorld, this.stats);
+    this.aasWorld = new AppAutoScalingWorld(this.core, this.stats);
+    this.snsWorld = new SnsWorld(this.core, this.stats);
+    this.ssmWorld = new SsmWorld(this.core);
+    this.ecs = wrapApi<EcsApi>(this.core, this.stats, 'ecs', new EcsApiImpl(this.core, this.ecsWorld, this.scheduler, this.stats), ECS_OPERATIONS);
+    this.autoscaling = wrapApi<AutoScalingApi>(this.core, this.stats, 'autoscaling', new AutoScalingApiImpl(this.asgWorld), ASG_OPERATIONS);
+    this.applicationAutoScaling = wrapApi<ApplicationAutoScalingApi>(this.core, this.stats, 'applicationAutoScaling', this.aasWorld, AAS_OPERATIONS);
+    this.sns = wrapApi<SnsApi>(this.core, this.stats, 'sns', this.snsWorld, SNS_OPERATIONS);
+    this.ssm = wrapApi<SsmApi>(this.core, this.stats, 'ssm', this.ssmWorld, SSM_OPERATIONS);
+  }
+
+  // ---- time --------------------------------------------------------------------------------------------------------
+
+  /** The virtual clock (read it; move it with advanceBy/advanceTo/runUntilIdle). */
+  get clock(): VirtualClock {
+    return this.core.clock;
+  }
+
+  now(): number {
+    return this.core.now();
+  }
+
+  /** Runs everything due up to `ms` (the timers of each instant as one batch), then sets the time to `ms`. */
+  advanceTo(ms: number): void {
+    const clock = this.core.clock;
+    for (let next = clock.next(); next !== undefined && next <= ms; next = clock.next()) {
+      const at = next;
+      this.core.batch(() => clock.advanceTo(at));
+    }
+    clock.advanceTo(Math.max(ms, clock.now()));
+  }
+
+  advanceBy(ms: number): void {
+    this.advanceTo(this.core.now() + ms);
+  }
+
+  /**
+   * Runs until nothing is scheduled (every task settled, no lifecycle action waiting, no placement being retried) or
+   * `maxMs` of virtual time passed. Returns true when idle.
+   */
+  runUntilIdle(maxMs = 24 * 60 * 60 * 1000): boolean {
+    const clock = this.core.clock;
+    const limit = clock.now() + maxMs;
+    for (;;) {
+      const next = clock.next();
+      if (next === undefined) return true;
+      if (next > limit) {
+        this.advanceTo(limit);
+        return false;
+      }
+      this.core.batch(() => clock.advanceTo(next));
+    }
+  }
+
+  // ---- events ------------------------------------------------------------------------------------------------------
+
+  /** Every event the world emits, as a full EventBridge envelope, in order. Returns an unsubscribe function. */
+  onEvent(listener: EventListener): () => void {
+    return this.core.onEvent(listener);
+  }
+
+  // ---- building the world ------------------------------------------------------------------------------------------
+
+  createCluster(name: string, options: CreateClusterOptions = {}): string {
+    return this.core.batch(() => this.ecsWorld.createCluster(name, options).arn);
+  }
+
+  /** Registers a revision of the family; returns `arn:aws:ecs:<region>:<account>:task-definition/<family>:<rev>`. */
+  registerTaskDefinition(input: RegisterTaskDefinitionInput): string {
+    return this.core.batch(() => this.ecsWorld.registerTaskDefinition(input).arn);
+  }
+
+  /** Creates the group with its initial instances InService and registered in the cluster. Returns the group ARN. */
+  createAutoScalingGroup(input: CreateAutoScalingGroupInput): string {
+    return this.core.batch(() => this.asgWorld.createGroup(input).arn);
+  }
+
+  /** Creates the service with its initial tasks placed and RUNNING. Returns the service ARN. */
+  createService(input: CreateServiceInput): string {
+    return this.core.batch(() => this.scheduler.createService(input).arn);
+  }
+
+  /** A scalable target for the service (what `scaleService` clamps to and reports against). */
+  registerScalableTarget(input: { cluster: string; service: string; minCapacity: number; maxCapacity: number; policyName?: string }): AAS.ScalableTarget {
+    return this.core.batch(() => this.aasWorld.registerScalableTarget(input.cluster, input.service, input.minCapacity, input.maxCapacity, input.policyName));
+  }
+
+  createTopic(arnOrName: string): string {
+    return this.snsWorld.createTopic(arnOrName);
+  }
+
+  // ---- driving the world -------------------------------------------------------------------------------------------
+
+  // Controls act like the API calls they stand for, but are not counted in the report's apiCalls (those are what the
+  // code under test called).
+
+  /** SetDesiredCapacity, as a user would call it (same validation and errors). */
+  setDesiredCapacity(autoScalingGroupName: string, desiredCapacity: number): void {
+    this.core.batch(() => {
+      this.asgWorld.setDesiredCapacity(autoScalingGroupName, desiredCapacity);
+    });
+  }
+
+  /** TerminateInstanceInAutoScalingGroup, as a user would call it. */
+  terminateInstance(ec2InstanceId: string, shouldDecrementDesiredCapacity: boolean): void {
+    this.core.batch(() => {
+      this.asgWorld.terminateInstance(ec2InstanceId, shouldDecrementDesiredCapacity);
+    });
+  }
+
+  /** EC2 Spot Instance Interruption Warning now; the instance is terminated 120 s later (hooks or not). */
+  interruptSpot(ec2InstanceId: string): void {
+    this.core.batch(() => {
+      this.asgWorld.interruptSpot(ec2InstanceId);
+    });
+  }
+
+  /** EC2 Instance Rebalance Recommendation for the instance. */
+  rebalanceRecommendation(ec2InstanceId: string): void {
+    this.core.batch(() => {
+      this.asgWorld.rebalanceRecommendation(ec2InstanceId);
+    });
+  }
+
+  /** UpdateService with a new task definition: a rolling deployment (IN_PROGRESS, then COMPLETED or FAILED). */
+  deploy(cluster: string, service: string, taskDefinition: string): void {
+    this.core.batch(() => {
+      const state = this.ecsWorld.cluster(cluster).services.get(service);
+      if (!state) throw serviceNotFound();
+      this.scheduler.updateService(state, { taskDefinition });
+    });
+  }
+
+  /**
+   * As Application Auto Scaling would: records a scaling activity (clamped to the scalable target, if any) and sets
+   * the service's desired count. Returns the activity.
+   */
+  scaleService(cluster: string, service: string, desiredCount: number, cause?: string): AAS.ScalingActivity {
+    return this.core.batch(() => {
+      const state = this.ecsWorld.cluster(cluster).services.get(service);
+      if (!state) throw serviceNotFound();
+      return this.aasWorld.scale(cluster, service, state.desiredCount, desiredCount, cause, (desired) => {
+        this.scheduler.updateService(state, { desiredCount: desired });
+      }).activity;
+    });
+  }
+
+  /** Launches in this AZ fail with InsufficientInstanceCapacity while set. */
+  setInsufficientCapacity(autoScalingGroupName: string, availabilityZone: string, insufficient: boolean): void {
+    this.core.batch(() => {
+      this.asgWorld.setInsufficientCapacity(autoScalingGroupName, availabilityZone, insufficient);
+    });
+  }
+
+  /** Whether Fargate (or Fargate Spot) has capacity; without it tasks fail with RESOURCE:FARGATE. */
+  setFargateCapacity(provider: 'FARGATE' | 'FARGATE_SPOT', available: boolean): void {
+    this.core.batch(() => {
+      this.ecsWorld.fargateAvailable[provider] = available;
+      if (available) for (const service of this.ecsWorld.blocked) this.ecsWorld.retry(service);
+    });
+  }
+
+  /** A Fargate Spot interruption of the task (TerminationNotice now, stopped two minutes later). */
+  interruptFargateSpotTask(cluster: string, taskArn: string): void {
+    this.core.batch(() => {
+      const task = this.ecsWorld.findTask(this.ecsWorld.cluster(cluster), taskArn);
+      if (!task) throw new Error(`interruptFargateSpotTask: no task ${taskArn}`);
+      this.ecsWorld.interruptFargateSpot(task);
+    });
+  }
+
+  // ---- looking at the world ----------------------------------------------------------------------------------------
+
+  /** The group's instances not yet Terminated, in launch order. */
+  autoScalingInstances(autoScalingGroupName: string): AsgInstanceInfo[] {
+    return this.asgWorld.instancesOf(this.asgWorld.group(autoScalingGroupName)).map((i) => ({
+      ec2InstanceId: i.id,
+      availabilityZone: i.az,
+      lifecycleState: i.lifecycleState,
+      containerInstanceArn: i.containerInstance?.arn,
+    }));
+  }
+
+  /** Every SNS publication, in order. */
+  get snsMessages(): readonly SnsMessage[] {
+    return this.snsWorld.messages;
+  }
+
+  report(): WorldReport {
+    const services: ServiceReport[] = [];
+    for (const cluster of this.ecsWorld.clusters.values()) {
+      for (const s of cluster.services.values()) {
+        services.push({
+          cluster: cluster.name,
+          service: s.name,
+          schedulingStrategy: s.schedulingStrategy,
+          desiredCount: s.desiredCount,
+          runningCount: s.running,
+          minimumHealthyPercent: s.deploymentConfiguration.minimumHealthyPercent,
+          maximumPercent: s.deploymentConfiguration.maximumPercent,
+          lowestRunning: s.stats.lowestRunning,
+          lowestRunningAt: s.stats.lowestRunningAt,
+          desiredAtLowest: s.stats.desiredAtLowest,
+          minimumHealthyAtLowest: s.stats.minimumHealthyAtLowest,
+          belowMinimumHealthy: s.stats.belowMinimumHealthy.map((b) => ({ ...b })),
+          highestFootprint: s.stats.highestFootprint,
+          aboveMaximumPercent: s.stats.aboveMaximumPercent,
+        });
+      }
+    }
+    return {
+      at: this.core.now(),
+      tasksKilledByTermination: this.stats.killedTasks.map((k) => ({ ...k })),
+      lifecycleActions: this.stats.lifecycleActions.map((a) => ({ ...a })),
+      services,
+      counters: { ...this.stats.counters },
+      apiCalls: { ...this.stats.apiCalls },
+      eventsEmitted: this.core.eventsEmitted,
+      snsMessages: this.snsWorld.messages.length,
+    };
+  }
+}
