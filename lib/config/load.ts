@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import type * as z from 'zod';
 import { ConfigSchema, type EcsOpsConfig } from './schema.js';
 import { ConfigLoadError, formatPath, type ConfigError } from './errors.js';
 import { issueToErrors } from './issues.js';
@@ -42,11 +43,20 @@ function yamlErrorToConfigError(error: YAMLError, doc: Document, lineCounter: Li
   return { path: '', line, column, message: `YAML syntax error: ${text.charAt(0).toLowerCase()}${text.slice(1)}` };
 }
 
+export type ParseYamlResult<T> = { ok: true; value: T; data: unknown } | { ok: false; errors: ConfigError[] };
+
+export interface ParseYamlOptions {
+  /** The error for an empty document (default: `<file> is empty`). */
+  emptyMessage?: string;
+}
+
 /**
- * Parses and validates a config document. `fileName` is only used in messages about the file as a whole.
- * YAML syntax errors (including duplicate keys) are reported first and stop validation.
+ * Parses a YAML document and validates it with a zod schema, reporting every problem as a located `ConfigError`
+ * (line, column, path, readable message). `fileName` is only used in messages about the file as a whole. YAML syntax
+ * errors (including duplicate keys) are reported first and stop validation. On success, `value` is the schema's
+ * output and `data` the document as plain data (before the schema's defaults and transforms).
  */
-export function parseConfig(text: string, fileName: string): ParseConfigResult {
+export function parseYamlWithSchema<T>(text: string, fileName: string, schema: z.ZodType<T>, options: ParseYamlOptions = {}): ParseYamlResult<T> {
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema (so `on`, `yes`, `no` stay strings) with `<<` merge keys, which people use to share settings.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
@@ -61,16 +71,13 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
     return { ok: false, errors: [{ path: '', line: 1, column: 1, message: `cannot read the YAML document: ${(error as Error).message}` }] };
   }
   if (data === null || data === undefined) {
-    return {
-      ok: false,
-      errors: [{ path: '', line: 1, column: 1, message: `${basename(fileName)} is empty: it needs at least version, clusters and notifications` }],
-    };
+    return { ok: false, errors: [{ path: '', line: 1, column: 1, message: options.emptyMessage ?? `${basename(fileName)} is empty` }] };
   }
 
-  const result = ConfigSchema.safeParse(data);
-  if (result.success) return { ok: true, config: result.data };
+  const result = schema.safeParse(data);
+  if (result.success) return { ok: true, value: result.data, data };
 
-  const ctx = { doc, lineCounter, data, schema: ConfigSchema };
+  const ctx = { doc, lineCounter, data, schema };
   const seen = new Set<string>();
   const errors = result.error.issues
     .flatMap((issue) => issueToErrors(issue, ctx))
@@ -82,6 +89,17 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
     })
     .sort(byPosition);
   return { ok: false, errors };
+}
+
+/**
+ * Parses and validates a config document. `fileName` is only used in messages about the file as a whole.
+ * YAML syntax errors (including duplicate keys) are reported first and stop validation.
+ */
+export function parseConfig(text: string, fileName: string): ParseConfigResult {
+  const result = parseYamlWithSchema(text, fileName, ConfigSchema, {
+    emptyMessage: `${basename(fileName)} is empty: it needs at least version, clusters and notifications`,
+  });
+  return result.ok ? { ok: true, config: result.value } : result;
 }
 
 /**

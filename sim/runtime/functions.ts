@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { SeededRandom } from '../world/random.js';
 import type { Package, PackagedFunction } from './template.js';
+import { installVirtualDate } from './virtual-date.js';
 import { extractZip } from './zip.js';
 
 export interface LoadFunctionsOptions {
@@ -293,6 +294,8 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
           };
           const restoreEnv = swapEnv(runtimeEnv());
           const capture = captureOutput(options.verbose ?? false);
+          const clock = options.clock;
+          const restoreDate = clock ? installVirtualDate(() => clock.now()) : undefined;
           let timer: NodeJS.Timeout | undefined;
           try {
             if (!loaded) {
@@ -344,6 +347,7 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
             if (record.timedOut || record.error.name.startsWith('Runtime.')) loaded = undefined;
           } finally {
             if (timer) clearTimeout(timer);
+            restoreDate?.();
             capture.stop();
             restoreEnv();
             record.logs = capture.lines;

@@ -1,0 +1,418 @@
+/**
+ * The one module that knows the simulated world's control API (sim/world/world.ts): it builds a `World` from a
+ * scenario's fleet, applies the timeline actions that act on the world, samples the fleet for the report's charts,
+ * and reads the world's records (tasks killed, lifecycle actions, service floors, SNS publications). Everything else
+ * in sim/scenario talks to the `SimWorld` interface below, so a change of the world's names is absorbed here.
+ */
+import type * as ECS from '@aws-sdk/client-ecs';
+import type { AwsApis } from '../world/api.js';
+import { INSTANCE_TYPES } from '../world/instance-types.js';
+import { World, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
+import type { FleetSpec, TaskDefinitionSpec } from './schema.js';
+
+/** Instance types the world can launch. */
+export const INSTANCE_TYPE_NAMES: readonly string[] = [...INSTANCE_TYPES.keys()];
+
+const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
+
+export type WorldEvent = EventBridgeEvent;
+
+/** What the world does on a timeline action (the runner handles the others). */
+export type WorldAction =
+  | { type: 'scaleAsg'; asg: string; desired: number }
+  | { type: 'terminateInstance'; asg?: string | undefined; instance: number | string; decrement: boolean }
+  | { type: 'interruptSpot' | 'rebalanceRecommendation'; asg: string; count?: number | undefined; instance?: number | string | undefined }
+  | { type: 'setDesiredCount'; cluster: string; service: string; desired: number; cause?: string | undefined }
+  | { type: 'deploy'; cluster: string; service: string; taskDefinition: string }
+  | { type: 'insufficientCapacity'; asg: string; az: string; enabled: boolean };
+
+export type InstancePhase = 'pending' | 'inService' | 'terminating';
+
+/** The fleet at one moment, per Availability Zone. */
+export interface FleetSample {
+  at: number;
+  zones: Record<string, { instances: Record<InstancePhase, number>; running: Record<string, number>; pending: number }>;
+}
+
+export interface KilledTask {
+  at: number;
+  cluster: string;
+  service: string | undefined;
+  taskArn: string;
+  lastStatus: string;
+  ec2InstanceId: string;
+}
+
+export interface LifecycleActionFact {
+  ec2InstanceId: string;
+  asg: string;
+  hook: string;
+  transition: 'terminating' | 'launching';
+  startedAt: number;
+  emptyAt: number | undefined;
+  completedAt: number | undefined;
+  result: string | undefined;
+  /** `api` (CompleteLifecycleAction), `heartbeat-timeout`, `global-timeout`, `instance-terminated`. */
+  completedBy: string | undefined;
+  heldAfterEmptyMs: number | undefined;
+  heartbeats: number;
+}
+
+export interface ServiceFact {
+  cluster: string;
+  service: string;
+  desired: number;
+  running: number;
+  minimumHealthyPercent: number;
+  maximumPercent: number;
+  lowestRunning: number;
+  lowestRunningAt: number;
+  desiredAtLowest: number;
+  minimumHealthyAtLowest: number;
+  belowMinimumHealthy: { at: number; running: number; minimumHealthy: number; desired: number; stoppedReason: string | undefined }[];
+}
+
+export interface WorldFacts {
+  tasksKilled: KilledTask[];
+  lifecycleActions: LifecycleActionFact[];
+  services: ServiceFact[];
+  counters: Record<string, number>;
+  eventsEmitted: number;
+}
+
+export interface SnsPublication {
+  at: number;
+  topicArn: string;
+  subject: string | undefined;
+  message: string;
+  attributes: Record<string, string>;
+}
+
+/** The world as the runner sees it. */
+export interface SimWorld {
+  /** What the AWS server calls. */
+  readonly apis: AwsApis;
+  now(): number;
+  /** The virtual clock: the bus's timers live on it too. */
+  readonly clock: {
+    now(): number;
+    after(delayMs: number, fn: () => void): unknown;
+    next(): number | undefined;
+    /** Runs everything due up to `ms` (each instant as one batch of the world), then sets the time. */
+    advanceTo(ms: number): void;
+  };
+  onEvent(listener: (event: WorldEvent) => void): () => void;
+  createTopic(arn: string): void;
+  putSecureString(name: string, value: string): void;
+  /** Applies an action; returns what happened, for the timeline. Throws when the world refuses it. */
+  apply(action: WorldAction): string;
+  sample(): FleetSample;
+  snsPublications(): SnsPublication[];
+  facts(): WorldFacts;
+}
+
+export interface BuildWorldOptions {
+  seed: number;
+  startMs: number;
+  region: string;
+  account: string;
+}
+
+/** Thrown when the world refuses part of the fleet; `path` is where in the scenario it is declared. */
+export class FleetBuildError extends Error {
+  override readonly name = 'FleetBuildError';
+
+  constructor(
+    message: string,
+    readonly path: (string | number)[],
+  ) {
+    super(message);
+  }
+}
+
+function registration(td: TaskDefinitionSpec): Parameters<World['registerTaskDefinition']>[0] {
+  const containers: ECS.ContainerDefinition[] = td.containers
+    ? td.containers.map((c) => ({
+        name: c.name,
+        image: c.image ?? DEFAULT_IMAGE,
+        ...(c.cpu === undefined ? {} : { cpu: c.cpu }),
+        ...(c.memory === undefined ? {} : { memory: c.memory }),
+        ...(c.memoryReservation === undefined ? {} : { memoryReservation: c.memoryReservation }),
+        essential: c.essential ?? true,
+        ...(c.portMappings === undefined ? {} : { portMappings: c.portMappings }),
+      }))
+    : [{ name: td.family, image: DEFAULT_IMAGE, cpu: td.cpu ?? 0, ...(td.memory === undefined ? {} : { memory: td.memory }), essential: true }];
+  const sim = td.simulation;
+  return {
+    family: td.family,
+    containerDefinitions: containers,
+    ...(td.networkMode === undefined ? {} : { networkMode: td.networkMode }),
+    ...(td.requiresCompatibilities === undefined ? {} : { requiresCompatibilities: td.requiresCompatibilities }),
+    ...(td.containers && td.cpu !== undefined ? { cpu: String(td.cpu) } : {}),
+    ...(td.containers && td.memory !== undefined ? { memory: String(td.memory) } : {}),
+    ...(td.placementConstraints === undefined ? {} : { placementConstraints: td.placementConstraints }),
+    simulation: {
+      ...(sim?.startDelay === undefined ? {} : { startSeconds: sim.startDelay / 1000 }),
+      ...(sim?.stopDelay === undefined ? {} : { stopSeconds: sim.stopDelay / 1000 }),
+      ...(sim?.runFor === undefined ? {} : { runSeconds: sim.runFor / 1000 }),
+      ...(sim?.exitCode === undefined ? {} : { exitCode: sim.exitCode }),
+      ...(sim?.failToStart === undefined ? {} : { failToStart: sim.failToStart }),
+    },
+  };
+}
+
+function phase(lifecycleState: string): InstancePhase | undefined {
+  if (lifecycleState.startsWith('Pending')) return 'pending';
+  if (lifecycleState === 'InService') return 'inService';
+  if (lifecycleState === 'Terminated') return undefined;
+  if (lifecycleState.startsWith('Terminating')) return 'terminating';
+  return 'inService';
+}
+
+/** Builds the world: clusters, task definitions (in order), ASGs with their initial instances, services. */
+export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWorld {
+  const world = new World({ seed: options.seed, start: options.startMs, region: options.region, account: options.account });
+  const at = <T>(path: (string | number)[], fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      throw new FleetBuildError(error instanceof Error ? error.message : String(error), path);
+    }
+  };
+
+  fleet.clusters.forEach((cluster, ci) => at(['fleet', 'clusters', ci], () => world.createCluster(cluster.name)));
+  fleet.taskDefinitions.forEach((td, i) => at(['fleet', 'taskDefinitions', i], () => world.registerTaskDefinition(registration(td))));
+  const asgClusters = new Map<string, string>();
+  fleet.clusters.forEach((cluster, ci) => {
+    cluster.asgs.forEach((asg, ai) => {
+      asgClusters.set(asg.name, cluster.name);
+      at(['fleet', 'clusters', ci, 'asgs', ai], () =>
+        world.createAutoScalingGroup({
+          name: asg.name,
+          cluster: cluster.name,
+          instanceType: asg.instanceType,
+          availabilityZones: asg.availabilityZones,
+          minSize: asg.minSize,
+          maxSize: asg.maxSize ?? Math.max(asg.desiredCapacity, 10),
+          desiredCapacity: asg.desiredCapacity,
+          spot: asg.spot,
+          ...(asg.capacityProviderName === undefined ? {} : { capacityProviderName: asg.capacityProviderName }),
+          ...(asg.launchDelay === undefined ? {} : { launchSeconds: asg.launchDelay / 1000 }),
+          ...(asg.registrationDelay === undefined ? {} : { registrationSeconds: asg.registrationDelay / 1000 }),
+          ...(asg.terminationDelay === undefined ? {} : { terminationSeconds: asg.terminationDelay / 1000 }),
+          ...(asg.spotInstanceDraining === undefined ? {} : { spotInstanceDraining: asg.spotInstanceDraining }),
+          lifecycleHooks: asg.lifecycleHooks.map(
+            (hook): LifecycleHookInput => ({
+              name: hook.name,
+              transition: hook.transition === 'terminating' || hook.transition === 'autoscaling:EC2_INSTANCE_TERMINATING' ? 'autoscaling:EC2_INSTANCE_TERMINATING' : 'autoscaling:EC2_INSTANCE_LAUNCHING',
+              ...(hook.heartbeatTimeout === undefined ? {} : { heartbeatTimeout: hook.heartbeatTimeout / 1000 }),
+              ...(hook.defaultResult === undefined ? {} : { defaultResult: hook.defaultResult }),
+            }),
+          ),
+        }),
+      );
+    });
+  });
+  fleet.clusters.forEach((cluster, ci) => {
+    cluster.services.forEach((service, si) => {
+      at(['fleet', 'clusters', ci, 'services', si], () => {
+        world.createService({
+          cluster: cluster.name,
+          serviceName: service.name,
+          taskDefinition: service.taskDefinition,
+          ...(service.desiredCount === undefined ? {} : { desiredCount: service.desiredCount }),
+          schedulingStrategy: service.schedulingStrategy,
+          ...(service.launchType === undefined ? {} : { launchType: service.launchType }),
+          ...(service.capacityProviderStrategy === undefined ? {} : { capacityProviderStrategy: service.capacityProviderStrategy }),
+          ...(service.placementStrategy === undefined ? {} : { placementStrategy: service.placementStrategy }),
+          ...(service.placementConstraints === undefined ? {} : { placementConstraints: service.placementConstraints }),
+          ...(service.deploymentConfiguration === undefined ? {} : { deploymentConfiguration: service.deploymentConfiguration }),
+          ...(service.networkConfiguration === undefined
+            ? {}
+            : {
+                networkConfiguration: {
+                  awsvpcConfiguration: {
+                    subnets: service.networkConfiguration.subnets,
+                    ...(service.networkConfiguration.securityGroups === undefined ? {} : { securityGroups: service.networkConfiguration.securityGroups }),
+                    assignPublicIp: service.networkConfiguration.assignPublicIp === true ? 'ENABLED' : 'DISABLED',
+                  },
+                },
+              }),
+        });
+        if (service.scalableTarget) {
+          world.registerScalableTarget({ cluster: cluster.name, service: service.name, minCapacity: service.scalableTarget.minCapacity, maxCapacity: service.scalableTarget.maxCapacity });
+        }
+      });
+    });
+  });
+  const clusterNames = fleet.clusters.map((c) => c.name);
+
+  const instancesOf = (asg: string) => world.autoScalingInstances(asg);
+  const pick = (asg: string, ref: number | string): string => {
+    const instances = instancesOf(asg);
+    if (typeof ref === 'string') {
+      if (!instances.some((i) => i.ec2InstanceId === ref)) throw new Error(`${ref} is not a running instance of ${asg}`);
+      return ref;
+    }
+    const instance = instances[ref];
+    if (!instance) throw new Error(`${asg} has ${instances.length} instance${instances.length === 1 ? '' : 's'}: no instance ${ref}`);
+    return instance.ec2InstanceId;
+  };
+  const asgOfInstance = (id: string): string | undefined => [...asgClusters.keys()].find((asg) => instancesOf(asg).some((i) => i.ec2InstanceId === id));
+  const desiredCapacity = (asg: string): number | undefined => world.autoscaling.DescribeAutoScalingGroups({ AutoScalingGroupNames: [asg] }).AutoScalingGroups?.[0]?.DesiredCapacity;
+  const desiredCount = (cluster: string, service: string): number | undefined => world.ecs.DescribeServices({ cluster, services: [service] }).services?.[0]?.desiredCount;
+  const zoneOf = (asg: string, id: string): string => instancesOf(asg).find((i) => i.ec2InstanceId === id)?.availabilityZone ?? '?';
+
+  const apply = (action: WorldAction): string => {
+    switch (action.type) {
+      case 'scaleAsg': {
+        const before = desiredCapacity(action.asg);
+        world.setDesiredCapacity(action.asg, action.desired);
+        return `scale ${action.asg} ${before ?? '?'} → ${action.desired}`;
+      }
+      case 'terminateInstance': {
+        const asg = action.asg ?? (typeof action.instance === 'string' ? asgOfInstance(action.instance) : undefined);
+        if (asg === undefined) throw new Error(`${String(action.instance)} is not a running instance of any ASG`);
+        const id = pick(asg, action.instance);
+        const az = zoneOf(asg, id);
+        world.terminateInstance(id, action.decrement);
+        return `terminate ${id} (${asg}, ${az})${action.decrement ? ', desired capacity decremented' : ''}`;
+      }
+      case 'interruptSpot':
+      case 'rebalanceRecommendation': {
+        const ids =
+          action.instance !== undefined
+            ? [pick(action.asg, action.instance)]
+            : instancesOf(action.asg)
+                .filter((i) => i.lifecycleState === 'InService')
+                .slice(0, action.count ?? 1)
+                .map((i) => i.ec2InstanceId);
+        if (ids.length === 0) throw new Error(`${action.asg} has no InService instance`);
+        const zones = ids.map((id) => `${id} (${zoneOf(action.asg, id)})`);
+        for (const id of ids) {
+          if (action.type === 'interruptSpot') world.interruptSpot(id);
+          else world.rebalanceRecommendation(id);
+        }
+        return action.type === 'interruptSpot'
+          ? `Spot interruption warning for ${zones.join(', ')} of ${action.asg}: reclaimed in 2 minutes`
+          : `rebalance recommendation for ${zones.join(', ')} of ${action.asg}`;
+      }
+      case 'setDesiredCount': {
+        const before = desiredCount(action.cluster, action.service);
+        world.scaleService(action.cluster, action.service, action.desired, action.cause);
+        const after = desiredCount(action.cluster, action.service);
+        const clamped = after !== undefined && after !== action.desired ? ` (clamped to ${after} by the scalable target)` : '';
+        return `set ${action.cluster}/${action.service} desired count ${before ?? '?'} → ${action.desired}${clamped}${action.cause === undefined ? '' : `: ${action.cause}`}`;
+      }
+      case 'deploy':
+        world.deploy(action.cluster, action.service, action.taskDefinition);
+        return `deploy ${action.taskDefinition} to ${action.cluster}/${action.service}`;
+      case 'insufficientCapacity':
+        world.setInsufficientCapacity(action.asg, action.az, action.enabled);
+        return action.enabled ? `no ${action.asg} capacity in ${action.az} (InsufficientInstanceCapacity)` : `${action.asg} capacity back in ${action.az}`;
+    }
+  };
+
+  const sample = (): FleetSample => {
+    const zones: FleetSample['zones'] = {};
+    const zone = (az: string) => (zones[az] ??= { instances: { pending: 0, inService: 0, terminating: 0 }, running: {}, pending: 0 });
+    for (const asg of asgClusters.keys()) {
+      for (const instance of instancesOf(asg)) {
+        const p = phase(instance.lifecycleState);
+        if (p) zone(instance.availabilityZone).instances[p]++;
+      }
+    }
+    for (const cluster of clusterNames) {
+      const arns: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = world.ecs.ListTasks({ cluster, ...(nextToken === undefined ? {} : { nextToken }) });
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken !== undefined);
+      for (let i = 0; i < arns.length; i += 100) {
+        for (const task of world.ecs.DescribeTasks({ cluster, tasks: arns.slice(i, i + 100) }).tasks ?? []) {
+          const z = zone(task.availabilityZone ?? '?');
+          const group = task.group ?? '';
+          const name = group.startsWith('service:') ? group.slice('service:'.length) : 'standalone';
+          if (task.lastStatus === 'RUNNING') z.running[name] = (z.running[name] ?? 0) + 1;
+          else z.pending++;
+        }
+      }
+    }
+    return { at: world.now(), zones };
+  };
+
+  const facts = (): WorldFacts => {
+    const report = world.report();
+    return {
+      tasksKilled: report.tasksKilledByTermination.map((k) => ({
+        at: k.at,
+        cluster: k.cluster,
+        service: k.service,
+        taskArn: k.taskArn,
+        lastStatus: k.lastStatus,
+        ec2InstanceId: k.ec2InstanceId,
+      })),
+      lifecycleActions: report.lifecycleActions.map((a) => ({
+        ec2InstanceId: a.ec2InstanceId,
+        asg: a.autoScalingGroupName,
+        hook: a.lifecycleHookName,
+        transition: a.transition === 'autoscaling:EC2_INSTANCE_TERMINATING' ? 'terminating' : 'launching',
+        startedAt: a.startedAt,
+        emptyAt: a.emptyAt,
+        completedAt: a.completedAt,
+        result: a.result,
+        completedBy: a.completedBy,
+        heldAfterEmptyMs: a.heldAfterEmptyMs,
+        heartbeats: a.heartbeats,
+      })),
+      services: report.services.map((s) => ({
+        cluster: s.cluster,
+        service: s.service,
+        desired: s.desiredCount,
+        running: s.runningCount,
+        minimumHealthyPercent: s.minimumHealthyPercent,
+        maximumPercent: s.maximumPercent,
+        lowestRunning: s.lowestRunning,
+        lowestRunningAt: s.lowestRunningAt,
+        desiredAtLowest: s.desiredAtLowest,
+        minimumHealthyAtLowest: s.minimumHealthyAtLowest,
+        belowMinimumHealthy: s.belowMinimumHealthy.map((b) => ({ at: b.at, running: b.running, minimumHealthy: b.minimumHealthy, desired: b.desired, stoppedReason: b.stoppedReason })),
+      })),
+      counters: { ...report.counters },
+      eventsEmitted: report.eventsEmitted,
+    };
+  };
+
+  return {
+    apis: world,
+    now: () => world.now(),
+    clock: {
+      now: () => world.now(),
+      after: (delayMs, fn) => world.clock.after(delayMs, fn),
+      next: () => world.clock.next(),
+      advanceTo: (ms) => {
+        world.advanceTo(ms);
+      },
+    },
+    onEvent: (listener) => world.onEvent(listener),
+    createTopic: (arn) => {
+      world.createTopic(arn);
+    },
+    putSecureString: (name, value) => {
+      world.ssm.PutParameter({ Name: name, Value: value, Type: 'SecureString', Overwrite: true });
+    },
+    apply,
+    sample,
+    snsPublications: () =>
+      world.snsMessages.map((m) => ({
+        at: m.at,
+        topicArn: m.topicArn,
+        subject: m.subject,
+        message: m.message,
+        attributes: Object.fromEntries(Object.entries(m.messageAttributes).map(([k, v]) => [k, v.StringValue ?? ''])),
+      })),
+    facts,
+  };
+}

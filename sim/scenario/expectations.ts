@@ -1,0 +1,155 @@
+/**
+ * Checking a scenario's expectations against what the run recorded. Pure: the report (without its verdicts) in,
+ * one result per expectation out.
+ */
+import type { Expectation } from './schema.js';
+import type { ExpectationResult, NotificationItem, SimulationReport } from './report.js';
+import { formatDuration } from './time.js';
+
+export type RunRecord = Omit<SimulationReport, 'expectations' | 'passed'>;
+
+interface Bounds {
+  count?: number | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
+}
+
+function boundsText(bounds: Bounds, defaultMin: number | undefined): string {
+  if (bounds.count !== undefined) return `exactly ${bounds.count}`;
+  const { min, max } = bounds;
+  if (min !== undefined && max !== undefined) return min === max ? `exactly ${min}` : `${min} to ${max}`;
+  if (min !== undefined) return `at least ${min}`;
+  if (max !== undefined) return `at most ${max}`;
+  return defaultMin === undefined ? 'any number' : `at least ${defaultMin}`;
+}
+
+function within(n: number, bounds: Bounds, defaultMin: number | undefined): boolean {
+  if (bounds.count !== undefined) return n === bounds.count;
+  if (bounds.min === undefined && bounds.max === undefined) return defaultMin === undefined || n >= defaultMin;
+  return (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
+}
+
+function shortTime(iso: string): string {
+  return iso.slice(11, 19);
+}
+
+function listNotifications(items: readonly NotificationItem[], limit = 4): string {
+  const shown = items.slice(0, limit).map((n) => `${shortTime(n.at)} ${n.channel} ${n.kind ?? ''} "${n.title}"`.replace(/ {2,}/g, ' '));
+  return shown.join('; ') + (items.length > limit ? `; … ${items.length - limit} more` : '');
+}
+
+/** Finds a function's stats by short name, function name or logical id. */
+function functionStats(record: RunRecord, ref: string) {
+  return Object.entries(record.invocations.byFunction).find(([short, s]) => short === ref || s.name === ref || s.logicalId === ref)?.[1];
+}
+
+export function evaluateExpectation(expectation: Expectation, record: RunRecord): Omit<ExpectationResult, 'line' | 'invariant'> {
+  switch (expectation.type) {
+    case 'notification': {
+      const p = expectation.params;
+      const filters = [
+        p.channel === undefined ? undefined : `to ${p.channel}`,
+        p.via === undefined ? undefined : `via ${p.via}`,
+        p.kind === undefined ? undefined : `of kind ${p.kind}`,
+        p.contains === undefined ? undefined : `containing "${p.contains}"`,
+      ].filter((f): f is string => f !== undefined);
+      const matching = record.notifications.filter(
+        (n) =>
+          n.delivered &&
+          (p.channel === undefined || n.channel === p.channel) &&
+          (p.via === undefined || n.via === p.via) &&
+          (p.kind === undefined || n.kind === p.kind) &&
+          (p.contains === undefined || n.title.includes(p.contains) || n.text.includes(p.contains)),
+      );
+      const passed = within(matching.length, p, 1);
+      const delivered = record.notifications.filter((n) => n.delivered);
+      return {
+        type: 'notification',
+        description: `notifications${filters.length > 0 ? ` ${filters.join(' ')}` : ''}: ${boundsText(p, 1)}`,
+        passed,
+        detail:
+          `${matching.length} matching` +
+          (matching.length > 0 ? ` (${listNotifications(matching)})` : '') +
+          (!passed && delivered.length > matching.length ? `; all delivered: ${listNotifications(delivered, 8)}` : ''),
+      };
+    }
+    case 'noTasksKilled':
+    case 'tasksKilled': {
+      const bounds: Bounds = expectation.type === 'noTasksKilled' ? { count: 0 } : expectation.params;
+      const { count, byService } = record.tasksKilled;
+      const services = Object.entries(byService).map(([s, n]) => `${s} ${n}`).join(', ');
+      return {
+        type: expectation.type,
+        description: expectation.type === 'noTasksKilled' ? 'no task killed by an instance termination' : `tasks killed by instance terminations: ${boundsText(bounds, undefined)}`,
+        passed: within(count, bounds, undefined),
+        detail: `${count} killed${services ? ` (${services})` : ''}`,
+      };
+    }
+    case 'lifecycleActionsCompleted': {
+      const p = expectation.params;
+      const actions = record.lifecycleActions.filter((a) => a.transition === 'terminating' && (p.hook === undefined || a.hook === p.hook));
+      const problems: string[] = [];
+      for (const a of actions) {
+        if (a.completedBy !== 'api' || a.result !== 'CONTINUE') {
+          problems.push(`${a.instance}: ${a.completed === undefined ? 'never completed' : `ended by ${a.completedBy ?? '?'}${a.result ? ` (${a.result})` : ''}`}`);
+        } else if (p.maxHoldAfterEmpty !== undefined && (a.heldAfterEmptySeconds ?? Infinity) * 1000 > p.maxHoldAfterEmpty) {
+          problems.push(`${a.instance}: held ${a.heldAfterEmptySeconds === undefined ? 'without ever being empty' : `${formatDuration(a.heldAfterEmptySeconds * 1000)} after it was empty`}`);
+        }
+      }
+      return {
+        type: 'lifecycleActionsCompleted',
+        description: `every terminate lifecycle action${p.hook ? ` of ${p.hook}` : ''} completed with CONTINUE${p.maxHoldAfterEmpty === undefined ? '' : `, within ${formatDuration(p.maxHoldAfterEmpty)} of the instance being empty`}`,
+        passed: problems.length === 0,
+        detail: actions.length === 0 ? 'no terminate lifecycle action' : problems.length === 0 ? `${actions.length} completed` : problems.join('; '),
+      };
+    }
+    case 'serviceHealthy': {
+      const { cluster, service } = expectation.params;
+      const s = record.services.find((x) => x.cluster === cluster && x.service === service);
+      const first = s?.belowMinimum[0];
+      return {
+        type: 'serviceHealthy',
+        description: `${cluster}/${service} never below its minimum healthy tasks`,
+        passed: s !== undefined && s.belowMinimum.length === 0,
+        detail:
+          s === undefined
+            ? 'no such service'
+            : first === undefined
+              ? `lowest ${s.lowestRunning} running (minimum healthy then ${s.minimumHealthyAtLowest})`
+              : `below minimum ${s.belowMinimum.length} time${s.belowMinimum.length === 1 ? '' : 's'}, first at ${shortTime(first.at)}: ${first.running} running < ${first.minimumHealthy}${first.stoppedReason ? ` (${first.stoppedReason})` : ''}`,
+      };
+    }
+    case 'noDeadLetters':
+      return {
+        type: 'noDeadLetters',
+        description: 'no event ended in the dead-letter queue',
+        passed: record.deadLetters.length === 0,
+        detail: record.deadLetters.length === 0 ? 'none' : record.deadLetters.map((d) => `${d.function} ${d.detailType ?? d.eventId}: ${d.error ?? d.condition}`).join('; '),
+      };
+    case 'invocations': {
+      const p = expectation.params;
+      const stats = functionStats(record, p.function);
+      const n = stats?.invocations ?? 0;
+      const errors = stats?.errors ?? 0;
+      const countOk = within(n, { min: p.min, max: p.max }, undefined);
+      const errorsOk = p.errors === undefined || errors <= p.errors;
+      const parts = [p.min !== undefined || p.max !== undefined ? `invoked ${boundsText({ min: p.min, max: p.max }, undefined)} times` : undefined, p.errors === undefined ? undefined : `at most ${p.errors} failed`];
+      return {
+        type: 'invocations',
+        description: `${p.function}: ${parts.filter(Boolean).join(', ') || 'invocations'}`,
+        passed: stats !== undefined && countOk && errorsOk,
+        detail: stats === undefined ? `no function ${p.function} (have ${Object.keys(record.invocations.byFunction).join(', ')})` : `${n} invocations, ${errors} failed`,
+      };
+    }
+    case 'apiCalls': {
+      const p = expectation.params;
+      const n = record.apiCalls.byOperation[p.operation] ?? 0;
+      return {
+        type: 'apiCalls',
+        description: `${p.operation} calls: ${boundsText({ min: p.min, max: p.max }, undefined)}`,
+        passed: within(n, { min: p.min, max: p.max }, undefined),
+        detail: `${n} calls`,
+      };
+    }
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Packaging an ecs-ops config with osls exactly as `npm run package` does (offline, no credentials):
+ * `tsx lib/deploy/prepare.ts package` with ECS_OPS_CONFIG pointing at the config, then `osls package --package DIR`.
+ *
+ * Packages are cached under `os.tmpdir()/ecs-ops-sim-packages/<hash>`, the hash covering the config text and the
+ * sources that go into the bundles (functions/, lib/, serverless.yml, the lock file), so an edited handler is packaged
+ * again. Packaging writes `.ecs-ops/deploy.json` and `.esbuild/` in the repository, so concurrent packagers (test
+ * files, simulations) take turns through one lock directory per repository; a finished package is moved into the cache
+ * in one rename, so readers never see half a package.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The repository this module belongs to (where serverless.yml is). */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Where packages are cached, one directory per hash. */
+export const PACKAGE_CACHE_DIR = join(tmpdir(), 'ecs-ops-sim-packages');
+const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
+const STALE_LOCK_MS = 5 * 60_000;
+/** Files and directories whose content goes into a package. */
+const PACKAGE_INPUTS = ['functions', 'lib', 'serverless.yml', 'package.json', 'package-lock.json', 'tsconfig.json'];
+
+export interface PackageOptions {
+  /** Default: this repository. */
+  repoRoot?: string;
+  /** Default: PACKAGE_CACHE_DIR. */
+  cacheDir?: string;
+  /** Called with a line when packaging actually runs (not on a cache hit). */
+  onLog?: (line: string) => void;
+}
+
+const inFlight = new Map<string, Promise<string>>();
+
+/** The lock directory shared by everything that packages this repository. */
+export function packagingLockPath(repoRoot: string = REPO_ROOT): string {
+  return join(tmpdir(), `ecs-ops-package-${createHash('sha256').update(resolve(repoRoot)).digest('hex').slice(0, 12)}.lock`);
+}
+
+/** Runs `task` holding the repository's packaging lock (a directory; a lock older than 5 minutes is taken over). */
+export async function withPackagingLock<T>(task: () => Promise<T>, repoRoot: string = REPO_ROOT): Promise<T> {
+  const lock = packagingLockPath(repoRoot);
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const since = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (since > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await task();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** prepare.ts, then `osls package --package outDir`, for the config file at `configPath` (call under the lock). */
+async function oslsPackage(configPath: string, outDir: string, repoRoot: string): Promise<void> {
+  const env = { ...process.env, ECS_OPS_CONFIG: configPath, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
+  await run(join(repoRoot, 'node_modules/.bin/tsx'), ['lib/deploy/prepare.ts', 'package'], { cwd: repoRoot, env });
+  await run(join(repoRoot, 'node_modules/.bin/osls'), ['package', '--package', outDir], { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024 });
+}
+
+function hashInputs(hash: ReturnType<typeof createHash>, root: string, relative: string): void {
+  const path = join(root, relative);
+  if (!existsSync(path)) return;
+  if (statSync(path).isDirectory()) {
+    for (const entry of readdirSync(path).sort()) hashInputs(hash, root, join(relative, entry));
+    return;
+  }
+  hash.update(`${relative}\0`);
+  hash.update(readFileSync(path));
+  hash.update('\0');
+}
+
+/** The cache key of a config text: the text and every source file that goes into the bundles. */
+export function packageHash(configText: string, repoRoot: string = REPO_ROOT): string {
+  const hash = createHash('sha256');
+  hash.update(configText);
+  hash.update('\0');
+  for (const input of PACKAGE_INPUTS) hashInputs(hash, repoRoot, input);
+  return hash.digest('hex').slice(0, 24);
+}
+
+async function build(configText: string, configPath: string | undefined, options: PackageOptions): Promise<string> {
+  const repoRoot = options.repoRoot ?? REPO_ROOT;
+  const cacheDir = options.cacheDir ?? PACKAGE_CACHE_DIR;
+  const dir = join(cacheDir, packageHash(configText, repoRoot));
+  if (existsSync(join(dir, TEMPLATE_FILE))) return dir;
+  await mkdir(cacheDir, { recursive: true });
+  const work = await mkdtemp(join(cacheDir, '.build-'));
+  try {
+    // Someone else may have built it while we waited for the lock: checked again inside.
+    const built = await withPackagingLock(async () => {
+      if (existsSync(join(dir, TEMPLATE_FILE))) return true;
+      options.onLog?.(`packaging the ecs-ops config with osls into ${dir} …`);
+      let path = configPath;
+      if (path === undefined) {
+        path = join(work, 'ecs-ops.config.yml');
+        await writeFile(path, configText);
+      }
+      const out = join(work, 'package');
+      await oslsPackage(path, out, repoRoot);
+      await rm(dir, { recursive: true, force: true });
+      await rename(out, dir);
+      return false;
+    }, repoRoot);
+    if (!built) options.onLog?.('packaged.');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/**
+ * The package directory (template, zips, serverless-state.json) of a config given as YAML text (written to a
+ * temporary `ecs-ops.config.yml` for prepare.ts). Cached; concurrent calls for the same package share one build.
+ */
+export function packageConfigText(configText: string, options: PackageOptions = {}): Promise<string> {
+  return cachedBuild(configText, undefined, options);
+}
+
+/** The same for a config file, packaged from its own path (so prepare.ts sees its real name). */
+export function packageConfigFile(configPath: string, options: PackageOptions = {}): Promise<string> {
+  const absolute = resolve(options.repoRoot ?? REPO_ROOT, configPath);
+  return cachedBuild(readFileSync(absolute, 'utf8'), absolute, options);
+}
+
+function cachedBuild(configText: string, configPath: string | undefined, options: PackageOptions): Promise<string> {
+  const key = `${options.repoRoot ?? REPO_ROOT}\0${options.cacheDir ?? PACKAGE_CACHE_DIR}\0${configPath ?? ''}\0${configText}`;
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = build(configText, configPath, options).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}

@@ -1,0 +1,164 @@
+/**
+ * The simulation report: what `runScenario` returns, `ecs-ops simulate --report json` prints, and the text and HTML
+ * reports render. Times are ISO 8601 (virtual time) with `t`, the seconds since the scenario's start. Everything in it
+ * follows from the scenario and the seed, except `wallTimeMs`.
+ */
+
+export interface TimelineItem {
+  at: string;
+  t: number;
+  /**
+   * `action` (a timeline action applied), `note`, `event` (a world event worth a line; task and container instance
+   * state changes only when a rule delivers them), `fault` (event and API faults, Slack replies), a function's short
+   * name (`alerts`: what it did with an event), `killed` (tasks lost with their instance), `hook` (a lifecycle
+   * action that ended), `error` (a failed action or invocation, a dead letter).
+   */
+  kind: string;
+  text: string;
+}
+
+export interface NotificationItem {
+  at: string;
+  t: number;
+  /** The config's channel name (for Slack: the sink name of notifications.slackParameters). */
+  channel: string;
+  via: 'slack' | 'sns';
+  /** The alert kind, from the function's result (e.g. `deployment-failed`). */
+  kind: string | undefined;
+  /** Short name of the function that sent it. */
+  function: string | undefined;
+  eventId: string | undefined;
+  /** Slack: the message's top-level `text`; SNS: the subject. */
+  title: string;
+  /** Slack: the text of the blocks; SNS: the message. */
+  text: string;
+  /** Slack: the HTTP status the sink answered (a 4xx/5xx post was not delivered). */
+  status: number | undefined;
+  delivered: boolean;
+  /** SNS message attributes (severity, kind, cluster, service). */
+  attributes: Record<string, string> | undefined;
+  /** Slack: the webhook body as received (Block Kit JSON). */
+  body: unknown;
+}
+
+export interface FunctionStats {
+  name: string;
+  logicalId: string;
+  invocations: number;
+  /** Invocations that failed (Lambda retries them). */
+  errors: number;
+  coldStarts: number;
+  /** Invocations that were Lambda retries (attempt 2 or 3). */
+  retries: number;
+  /** Results by their `status` field (e.g. alerted, skipped), when the handler returns one. */
+  results: Record<string, number>;
+}
+
+export interface LifecycleActionItem {
+  instance: string;
+  asg: string;
+  hook: string;
+  transition: 'terminating' | 'launching';
+  started: string;
+  /** When the instance had no task left (terminate actions). */
+  emptyAt: string | undefined;
+  completed: string | undefined;
+  result: string | undefined;
+  /** `api` (CompleteLifecycleAction), `heartbeat-timeout`, `global-timeout`, `instance-terminated`. */
+  completedBy: string | undefined;
+  heldAfterEmptySeconds: number | undefined;
+  heartbeats: number;
+}
+
+export interface KilledTaskItem {
+  at: string;
+  cluster: string;
+  service: string | undefined;
+  task: string;
+  instance: string;
+  lastStatus: string;
+}
+
+export interface ServiceItem {
+  cluster: string;
+  service: string;
+  desired: number;
+  running: number;
+  minimumHealthyPercent: number;
+  /** The lowest number of RUNNING tasks seen, and the minimum healthy count at that moment. */
+  lowestRunning: number;
+  lowestRunningAt: string;
+  minimumHealthyAtLowest: number;
+  /** Times the service fell below ceil(minimumHealthyPercent × desired). */
+  belowMinimum: { at: string; running: number; minimumHealthy: number; desired: number; stoppedReason: string | undefined }[];
+}
+
+export interface DeadLetterItem {
+  at: string;
+  function: string;
+  eventId: string;
+  detailType: string | undefined;
+  condition: string;
+  attempts: number;
+  error: string | undefined;
+}
+
+export interface FleetSampleItem {
+  at: string;
+  t: number;
+  /** Per AZ: instances by phase, RUNNING tasks by service, tasks not yet RUNNING. */
+  zones: Record<string, { instances: { pending: number; inService: number; terminating: number }; running: Record<string, number>; pending: number }>;
+}
+
+export interface ExpectationResult {
+  /** The expectation's name (`notification`, `noTasksKilled`, …) or the invariant's. */
+  type: string;
+  description: string;
+  passed: boolean;
+  /** What was found. */
+  detail: string;
+  /** Checked on every run, not written in the scenario. */
+  invariant: boolean;
+  /** Line of the expectation in the scenario file. */
+  line: number | undefined;
+}
+
+export interface SimulationReport {
+  scenario: { name: string; description: string | undefined; file: string | undefined };
+  seed: number;
+  region: string;
+  virtual: { start: string; end: string; durationSeconds: number };
+  /** Real time the run took (the only field that differs between runs with the same seed). */
+  wallTimeMs: number;
+  passed: boolean;
+  fleet: {
+    availabilityZones: string[];
+    /** `cluster/service`. */
+    services: string[];
+    asgs: { name: string; cluster: string; instanceType: string; spot: boolean; availabilityZones: string[] }[];
+  };
+  events: {
+    /** Events the world emitted. */
+    emitted: number;
+    byDetailType: Record<string, number>;
+    /** Events put on the bus by `emit` actions. */
+    injected: number;
+    /** Deliveries to functions (duplicates included), and those the event faults dropped or duplicated. */
+    deliveries: number;
+    dropped: number;
+    duplicated: number;
+  };
+  invocations: { total: number; errors: number; byFunction: Record<string, FunctionStats> };
+  apiCalls: { total: number; byOperation: Record<string, number>; failed: Record<string, number>; injectedFaults: number };
+  lifecycleActions: LifecycleActionItem[];
+  tasksKilled: { count: number; byService: Record<string, number>; tasks: KilledTaskItem[] };
+  services: ServiceItem[];
+  notifications: NotificationItem[];
+  deadLetters: DeadLetterItem[];
+  timeline: TimelineItem[];
+  /** The fleet every simulated minute. */
+  samples: FleetSampleItem[];
+  expectations: ExpectationResult[];
+  /** The world's counters (tasks started, placement failures, instances launched, …). */
+  counters: Record<string, number>;
+}

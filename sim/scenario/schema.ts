@@ -1,0 +1,503 @@
+/**
+ * The scenario file (`sim/scenarios/*.yml`): the fleet the world starts with, the ecs-ops config to package and run,
+ * faults, a timeline of actions on the virtual clock, and the expectations checked at the end. Documented with an
+ * example per action and per expectation in sim/scenarios/README.md.
+ *
+ * Every object is strict (a typo is an error, with a "did you mean"); cross-references (ASG, cluster, service and task
+ * definition names, Availability Zones, time order) are checked here too, so that every mistake is reported as
+ * file:line:column by the generic YAML loader (lib/config/load.ts `parseYamlWithSchema`).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod';
+import { ConfigSchema, asgName, clusterName } from '../../lib/config/schema.js';
+import { validateFaults } from '../server/faults.js';
+import { INSTANCE_TYPE_NAMES } from './build-world.js';
+import { REPO_ROOT } from './package.js';
+import { parseDurationMs, parseIsoMs } from './time.js';
+
+export const DEFAULT_START = '2026-01-01T08:00:00Z';
+export const DEFAULT_REGION = 'us-east-1';
+/** Where `emit: { fixture: NAME }` finds `NAME.json`. */
+export const FIXTURE_EVENTS_DIR = join(REPO_ROOT, 'test', 'fixtures', 'events');
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Building blocks
+
+/** A duration (`90s`, `5m`, `1h30m`, `500ms`, or a number of seconds) → milliseconds. */
+export const duration = z.union([z.number().nonnegative(), z.string()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? Math.round(value * 1000) : parseDurationMs(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `invalid duration "${String(value)}": write e.g. 90s, 5m, 1h30m, 500ms or a number of seconds` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** A point in time: an offset from the start (a duration) or an ISO 8601 time with a zone. */
+export type TimeRef = { offsetMs: number } | { isoMs: number };
+
+const timeRef = z.union([z.number().nonnegative(), z.string()]).transform((value, ctx): TimeRef => {
+  if (typeof value === 'number') return { offsetMs: Math.round(value * 1000) };
+  const offset = parseDurationMs(value);
+  if (offset !== undefined) return { offsetMs: offset };
+  const iso = parseIsoMs(value);
+  if (iso !== undefined) return { isoMs: iso };
+  ctx.addIssue({
+    code: 'custom',
+    message: `invalid time "${value}": write an offset from the start (90s, 5m, 1h30m, or seconds) or an ISO time like 2026-01-01T08:05:00Z`,
+  });
+  return z.NEVER;
+});
+
+const isoTime = z.string().refine((value) => parseIsoMs(value) !== undefined, 'expected an ISO 8601 time with a zone, like 2026-01-01T08:00:00Z');
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region like us-east-1');
+const availabilityZone = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'expected an Availability Zone like us-east-1a');
+const family = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'task definition families are 1-255 letters, digits, "_" or "-"');
+const serviceName = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'service names are 1-255 letters, digits, "_" or "-"');
+/** `family` (latest revision registered) or `family:revision`. */
+const taskDefinitionRef = z.string().regex(/^[A-Za-z0-9_-]{1,255}(:\d+)?$/, 'expected a task definition family or family:revision, e.g. web or web:2');
+/** An instance of an ASG: its index in launch order among the instances not terminated (0 = oldest), or its id. */
+const instanceRef = z.union([z.number().int().nonnegative(), z.string().regex(/^i-[0-9a-f]{8,17}$/, 'expected an instance index (0, 1, …) or an id like i-0abc…')]);
+const count = z.number().int().nonnegative();
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Fleet
+
+const ContainerSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'container names are 1-255 letters, digits, "_" or "-"'),
+  image: z.string().min(1).optional(),
+  /** CPU units (1024 = one vCPU). */
+  cpu: count.optional(),
+  /** Hard memory limit, MiB. */
+  memory: z.number().int().positive().optional(),
+  /** Soft memory limit, MiB. */
+  memoryReservation: z.number().int().positive().optional(),
+  essential: z.boolean().optional(),
+  portMappings: z
+    .array(z.strictObject({ containerPort: z.number().int().min(1).max(65535), hostPort: z.number().int().min(0).max(65535).optional(), protocol: z.enum(['tcp', 'udp']).optional() }))
+    .optional(),
+});
+
+const TaskSimulationSchema = z.strictObject({
+  /** PROVISIONING → RUNNING (default 10s). */
+  startDelay: duration.optional(),
+  /** Stop requested → STOPPED (default 5s). */
+  stopDelay: duration.optional(),
+  /** Tasks exit on their own this long after RUNNING (default: they run until stopped). */
+  runFor: duration.optional(),
+  /** Exit code of the essential container (default 0). */
+  exitCode: z.number().int().optional(),
+  /** Tasks never start: they stop with TaskFailedToStart and this reason (e.g. CannotPullContainerError: …). */
+  failToStart: z.string().min(1).optional(),
+});
+
+const TaskDefinitionSchema = z.strictObject({
+  family,
+  /** With `containers`: task-level CPU units; without: the CPU of the one container `family` runs. */
+  cpu: count.optional(),
+  /** With `containers`: task-level memory (MiB); without: the one container's memory. */
+  memory: z.number().int().positive().optional(),
+  networkMode: z.enum(['bridge', 'host', 'awsvpc', 'none']).optional(),
+  requiresCompatibilities: z.array(z.enum(['EC2', 'FARGATE', 'EXTERNAL'])).optional(),
+  /** Default: one container named after the family, with `cpu` and `memory`. */
+  containers: z.array(ContainerSchema).min(1).optional(),
+  placementConstraints: z.array(z.strictObject({ type: z.literal('memberOf'), expression: z.string().min(1) })).optional(),
+  simulation: TaskSimulationSchema.optional(),
+});
+
+const LifecycleHookSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9\-_/]{1,255}$/, 'lifecycle hook names are 1-255 letters, digits, "-", "_" or "/"'),
+  /** `terminating` (autoscaling:EC2_INSTANCE_TERMINATING) or `launching`. */
+  transition: z.enum(['terminating', 'launching', 'autoscaling:EC2_INSTANCE_TERMINATING', 'autoscaling:EC2_INSTANCE_LAUNCHING']),
+  /** Default 1h; between 30s and 2h. */
+  heartbeatTimeout: duration.pipe(z.number().min(30_000, 'heartbeatTimeout must be at least 30s').max(7_200_000, 'heartbeatTimeout must be at most 2h')).optional(),
+  defaultResult: z.enum(['CONTINUE', 'ABANDON']).optional(),
+});
+
+const AsgSchema = z.strictObject({
+  name: asgName,
+  instanceType: z.string().min(1),
+  availabilityZones: z.array(availabilityZone).min(1),
+  minSize: count.default(0),
+  /** Default: the larger of desiredCapacity and 10. */
+  maxSize: count.optional(),
+  desiredCapacity: count,
+  spot: z.boolean().default(false),
+  capacityProviderName: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/).optional(),
+  /** Launch requested → EC2 running (default 60s). */
+  launchDelay: duration.optional(),
+  /** EC2 running → registered with ECS (default 30s). */
+  registrationDelay: duration.optional(),
+  /** Terminating:Proceed → Terminated (default 5s). */
+  terminationDelay: duration.optional(),
+  lifecycleHooks: z.array(LifecycleHookSchema).default([]),
+  /** ECS_ENABLE_SPOT_INSTANCE_DRAINING on the instances (the ECS agent drains on a Spot interruption warning). */
+  spotInstanceDraining: z.boolean().optional(),
+});
+
+const ServiceSchema = z.strictObject({
+  name: serviceName,
+  taskDefinition: taskDefinitionRef,
+  /** Tasks wanted (REPLICA); not allowed for DAEMON. */
+  desiredCount: count.optional(),
+  schedulingStrategy: z.enum(['REPLICA', 'DAEMON']).default('REPLICA'),
+  launchType: z.enum(['EC2', 'FARGATE']).optional(),
+  capacityProviderStrategy: z.array(z.strictObject({ capacityProvider: z.string().min(1), weight: count.optional(), base: count.optional() })).min(1).optional(),
+  placementStrategy: z
+    .array(z.strictObject({ type: z.enum(['spread', 'binpack', 'random']), field: z.string().min(1).optional() }))
+    .optional(),
+  placementConstraints: z.array(z.strictObject({ type: z.enum(['memberOf', 'distinctInstance']), expression: z.string().min(1).optional() })).optional(),
+  deploymentConfiguration: z
+    .strictObject({
+      minimumHealthyPercent: z.number().int().min(0).max(100).optional(),
+      maximumPercent: z.number().int().min(100).optional(),
+      deploymentCircuitBreaker: z.strictObject({ enable: z.boolean(), rollback: z.boolean() }).optional(),
+    })
+    .optional(),
+  /** awsvpc tasks: subnets (any ids; ones the world does not know are spread over the cluster's AZs). */
+  networkConfiguration: z
+    .strictObject({ subnets: z.array(z.string().min(1)).min(1), securityGroups: z.array(z.string().min(1)).optional(), assignPublicIp: z.boolean().optional() })
+    .optional(),
+  /** An Application Auto Scaling scalable target: `setDesiredCount` is clamped to it. */
+  scalableTarget: z.strictObject({ minCapacity: count, maxCapacity: count }).optional(),
+});
+
+const ClusterSchema = z.strictObject({
+  name: clusterName,
+  asgs: z.array(AsgSchema).default([]),
+  services: z.array(ServiceSchema).default([]),
+});
+
+const FleetSchema = z.strictObject({
+  /** Registered in this order: listing a family twice registers revisions 1 and 2. */
+  taskDefinitions: z.array(TaskDefinitionSchema).default([]),
+  clusters: z.array(ClusterSchema).min(1),
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Faults
+
+const FaultRuleSchema = z.strictObject({
+  throttleRate: z.number().min(0).max(1).optional(),
+  throttleCode: z.string().min(1).optional(),
+  serverErrorRate: z.number().min(0).max(1).optional(),
+  serverErrorStatus: z.union([z.literal(500), z.literal(503)]).optional(),
+  latencyMs: z.union([z.number().nonnegative(), z.tuple([z.number().nonnegative(), z.number().nonnegative()])]).optional(),
+});
+
+/** Keys `*`, `<service>:*` or `<service>:<Operation>` (as sim/server's FaultConfig). */
+const ApiFaultsSchema = z.record(z.string(), FaultRuleSchema).superRefine((faults, ctx) => {
+  try {
+    validateFaults(faults);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+const EventFaultsSchema = z.strictObject({
+  /** Probability that a delivery is made twice. */
+  duplicateRate: z.number().min(0).max(1).optional(),
+  /** Probability that a delivery never happens. */
+  dropRate: z.number().min(0).max(1).optional(),
+  /** Each delivery is delayed by a random 0 to this much, so events can overtake each other. */
+  reorderWindow: duration.optional(),
+  /** Fixed delay added to every delivery. */
+  delay: duration.optional(),
+});
+
+const FaultsSchema = z.strictObject({
+  api: ApiFaultsSchema.optional(),
+  events: EventFaultsSchema.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Timeline actions
+
+export const ACTION_SCHEMAS = {
+  /** SetDesiredCapacity on an ASG. */
+  scaleAsg: z.strictObject({ asg: asgName, desired: count }),
+  /** TerminateInstanceInAutoScalingGroup. */
+  terminateInstance: z.strictObject({ asg: asgName.optional(), instance: instanceRef, decrement: z.boolean().default(false) }),
+  /** EC2 Spot Instance Interruption Warning; the instance is reclaimed 2 minutes later. */
+  interruptSpot: z.strictObject({ asg: asgName, count: z.number().int().positive().optional(), instance: instanceRef.optional() }),
+  /** EC2 Instance Rebalance Recommendation. */
+  rebalanceRecommendation: z.strictObject({ asg: asgName, count: z.number().int().positive().optional(), instance: instanceRef.optional() }),
+  /** The service's desired count, as Application Auto Scaling sets it (a scaling activity with this cause). */
+  setDesiredCount: z.strictObject({ cluster: clusterName, service: serviceName, desired: count, cause: z.string().min(1).optional() }),
+  /** UpdateService with another task definition: a rolling deployment. */
+  deploy: z.strictObject({ cluster: clusterName, service: serviceName, taskDefinition: taskDefinitionRef }),
+  /** Launches of the ASG in this AZ fail with InsufficientInstanceCapacity while enabled. */
+  insufficientCapacity: z.strictObject({ asg: asgName, az: availabilityZone, enabled: z.boolean().default(true) }),
+  /** The next world event that a rule matches (of this detail-type, if given) is never delivered. */
+  dropNextEvent: z.strictObject({ detailType: z.string().min(1).optional() }),
+  /** The next world event that a rule matches (of this detail-type, if given) is delivered twice (1 s apart). */
+  duplicateNextEvent: z.strictObject({ detailType: z.string().min(1).optional() }),
+  /** The Slack sink answers the next `times` posts with this reply (e.g. 429 with Retry-After, 500, 404 no_service). */
+  slackRespond: z.strictObject({
+    status: z.number().int().min(100).max(599),
+    body: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    times: z.number().int().positive().default(1),
+  }),
+  /** Replaces the API faults (an empty mapping removes them). */
+  setApiFaults: ApiFaultsSchema,
+  /** Puts a raw event on the bus: `fixture` (test/fixtures/events/NAME.json, deep-merged with `patch`) or `event`. */
+  emit: z.strictObject({
+    fixture: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected the name of a file in test/fixtures/events, without .json').optional(),
+    event: z.record(z.string(), z.unknown()).optional(),
+    patch: z.record(z.string(), z.unknown()).optional(),
+  }),
+  /** Moves the cursor for the entries without `at` that follow. */
+  advance: z.strictObject({ by: duration }),
+  /** A line in the report. */
+  note: z.union([z.string().min(1), z.strictObject({ text: z.string().min(1) })]),
+} as const;
+
+export type ActionName = keyof typeof ACTION_SCHEMAS;
+export const ACTION_NAMES = Object.keys(ACTION_SCHEMAS) as ActionName[];
+
+const TimelineEntrySchema = z.strictObject({
+  /** Offset from the start or ISO time; default: the previous entry's time (moved by `advance`). */
+  at: timeRef.optional(),
+  ...Object.fromEntries(Object.entries(ACTION_SCHEMAS).map(([name, schema]) => [name, schema.optional()])),
+} as { at: z.ZodOptional<typeof timeRef> } & { [K in ActionName]: z.ZodOptional<(typeof ACTION_SCHEMAS)[K]> });
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Expectations
+
+const counted = {
+  count: count.optional(),
+  min: count.optional(),
+  max: count.optional(),
+};
+
+export const EXPECTATION_SCHEMAS = {
+  /** Notifications received (Slack posts accepted by the sink, SNS publications), filtered. Default: at least one. */
+  notification: z.strictObject({
+    /** The config's channel name (Slack: the sink name given in notifications.slackParameters). */
+    channel: z.string().min(1).optional(),
+    via: z.enum(['slack', 'sns']).optional(),
+    /** The alert kind (e.g. deployment-failed), from the function's result. */
+    kind: z.string().min(1).optional(),
+    /** Text the message contains (Slack `text` and blocks, SNS subject and message). */
+    contains: z.string().min(1).optional(),
+    ...counted,
+  }),
+  noTasksKilled: z.literal(true),
+  /** Tasks killed because their instance terminated under them. */
+  tasksKilled: z.strictObject(counted),
+  /** Every terminate lifecycle action was completed by CompleteLifecycleAction (CONTINUE), soon after it was empty. */
+  lifecycleActionsCompleted: z.strictObject({ all: z.literal(true), hook: z.string().min(1).optional(), maxHoldAfterEmpty: duration.optional() }),
+  /** The service never fell below ceil(minimumHealthyPercent × desired) running tasks. */
+  serviceHealthy: z.strictObject({ cluster: clusterName, service: serviceName }),
+  noDeadLetters: z.literal(true),
+  /** Invocations of a function (short name like `alerts`, function name or logical id); `errors`: most failed ones. */
+  invocations: z.strictObject({ function: z.string().min(1), min: count.optional(), max: count.optional(), errors: count.optional() }),
+  /** AWS API calls to `service:Operation` (e.g. `ecs:DescribeTasks`, `sns:Publish`), every attempt counted. */
+  apiCalls: z.strictObject({ operation: z.string().regex(/^[A-Za-z]+:[A-Za-z]+$/, 'expected service:Operation, e.g. ecs:DescribeTasks'), min: count.optional(), max: count.optional() }),
+} as const;
+
+export type ExpectationName = keyof typeof EXPECTATION_SCHEMAS;
+export const EXPECTATION_NAMES = Object.keys(EXPECTATION_SCHEMAS) as ExpectationName[];
+
+const ExpectationEntrySchema = z.strictObject(
+  Object.fromEntries(Object.entries(EXPECTATION_SCHEMAS).map(([name, schema]) => [name, schema.optional()])) as {
+    [K in ExpectationName]: z.ZodOptional<(typeof EXPECTATION_SCHEMAS)[K]>;
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The scenario
+
+const ScenarioObjectSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+  start: isoTime.default(DEFAULT_START),
+  region: region.default(DEFAULT_REGION),
+  /** The ecs-ops config, inline. */
+  config: ConfigSchema.optional(),
+  /** Or a config file, relative to the scenario file. */
+  configFile: z.string().min(1).optional(),
+  fleet: FleetSchema,
+  notifications: z
+    .strictObject({
+      /** SSM SecureString parameters the world holds, each a Slack sink URL for the channel name given. */
+      slackParameters: z.record(z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$/, 'expected an SSM parameter name like /ecs-ops/slack/ops'), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).optional(),
+    })
+    .default({}),
+  faults: FaultsSchema.default({}),
+  timeline: z.array(TimelineEntrySchema).default([]),
+  /** End of the run; default: the last timeline entry + 30m. */
+  until: timeRef.optional(),
+  expect: z.array(ExpectationEntrySchema).default([]),
+});
+
+type Path = (string | number)[];
+
+export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) => {
+  const issue = (path: Path, message: string) => {
+    ctx.addIssue({ code: 'custom', path, message });
+  };
+
+  // Config source.
+  if (scenario.config !== undefined && scenario.configFile !== undefined) issue(['configFile'], 'give either config (inline) or configFile, not both');
+  if (scenario.config === undefined && scenario.configFile === undefined) issue([], 'missing the ecs-ops config: add `config:` (inline) or `configFile: path`');
+
+  // Fleet: names and references.
+  const families = new Map<string, number>();
+  for (const td of scenario.fleet.taskDefinitions) families.set(td.family, (families.get(td.family) ?? 0) + 1);
+  const knownTaskDefinition = (ref: string, path: Path) => {
+    const [name = '', revision] = ref.split(':');
+    const revisions = families.get(name);
+    if (revisions === undefined) issue(path, `task definition family "${name}" is not declared under fleet.taskDefinitions`);
+    else if (revision !== undefined && (Number(revision) < 1 || Number(revision) > revisions)) {
+      issue(path, `"${ref}": ${name} has ${revisions} revision${revisions === 1 ? '' : 's'} in fleet.taskDefinitions`);
+    }
+  };
+  scenario.fleet.taskDefinitions.forEach((td, i) => {
+    if (td.containers === undefined && td.memory === undefined) issue(['fleet', 'taskDefinitions', i], 'give memory (MiB) or containers with memory');
+    td.containers?.forEach((c, j) => {
+      if (c.memory === undefined && c.memoryReservation === undefined && td.memory === undefined) {
+        issue(['fleet', 'taskDefinitions', i, 'containers', j], `container ${c.name}: give memory or memoryReservation (or memory for the task)`);
+      }
+    });
+  });
+
+  const asgs = new Map<string, { cluster: string; azs: string[]; min: number; max: number; spot: boolean }>();
+  const services = new Set<string>();
+  const clusters = new Set<string>();
+  scenario.fleet.clusters.forEach((cluster, ci) => {
+    if (clusters.has(cluster.name)) issue(['fleet', 'clusters', ci, 'name'], `duplicate cluster name "${cluster.name}"`);
+    clusters.add(cluster.name);
+    cluster.asgs.forEach((asg, ai) => {
+      const path = ['fleet', 'clusters', ci, 'asgs', ai];
+      if (asgs.has(asg.name)) issue([...path, 'name'], `duplicate ASG name "${asg.name}"`);
+      if (!INSTANCE_TYPE_NAMES.includes(asg.instanceType)) {
+        issue([...path, 'instanceType'], `instance type "${asg.instanceType}" is not simulated; use one of ${INSTANCE_TYPE_NAMES.join(', ')}`);
+      }
+      const max = asg.maxSize ?? Math.max(asg.desiredCapacity, 10);
+      if (asg.minSize > max) issue([...path, 'minSize'], `minSize ${asg.minSize} is above maxSize ${max}`);
+      if (asg.desiredCapacity < asg.minSize || asg.desiredCapacity > max) issue([...path, 'desiredCapacity'], `desiredCapacity must be between minSize ${asg.minSize} and maxSize ${max}`);
+      asgs.set(asg.name, { cluster: cluster.name, azs: asg.availabilityZones, min: asg.minSize, max, spot: asg.spot });
+    });
+    cluster.services.forEach((service, si) => {
+      const path = ['fleet', 'clusters', ci, 'services', si];
+      const key = `${cluster.name}/${service.name}`;
+      if (services.has(key)) issue([...path, 'name'], `duplicate service name "${service.name}" in cluster ${cluster.name}`);
+      services.add(key);
+      knownTaskDefinition(service.taskDefinition, [...path, 'taskDefinition']);
+      if (service.schedulingStrategy === 'DAEMON' && service.desiredCount !== undefined) issue([...path, 'desiredCount'], 'a DAEMON service has no desiredCount');
+      if (service.schedulingStrategy === 'REPLICA' && service.desiredCount === undefined) issue([...path], 'missing required key "desiredCount"');
+    });
+  });
+
+  // Timeline.
+  const startMs = parseIsoMs(scenario.start) ?? 0;
+  const knownAsg = (name: string, path: Path) => {
+    const asg = asgs.get(name);
+    if (!asg) issue(path, `ASG "${name}" is not declared in the fleet`);
+    return asg;
+  };
+  const knownService = (cluster: string, service: string, path: Path) => {
+    if (!clusters.has(cluster)) issue([...path, 'cluster'], `cluster "${cluster}" is not declared in the fleet`);
+    else if (!services.has(`${cluster}/${service}`)) issue([...path, 'service'], `service "${service}" is not declared in cluster ${cluster}`);
+  };
+  let cursor = startMs;
+  scenario.timeline.forEach((entry, i) => {
+    const path: Path = ['timeline', i];
+    const names = ACTION_NAMES.filter((name) => entry[name] !== undefined);
+    if (names.length === 0) issue(path, `each timeline entry needs one action: ${ACTION_NAMES.join(', ')}`);
+    if (names.length > 1) issue(path, `one action per timeline entry (this one has ${names.join(' and ')})`);
+    if (entry.at !== undefined) {
+      const at = 'offsetMs' in entry.at ? startMs + entry.at.offsetMs : entry.at.isoMs;
+      if (at < cursor) issue([...path, 'at'], at < startMs ? 'this time is before the scenario start' : 'timeline entries must be in time order (this one is earlier than the previous one)');
+      cursor = Math.max(cursor, at);
+    }
+    if (entry.advance) cursor += entry.advance.by;
+    if (entry.scaleAsg) {
+      const asg = knownAsg(entry.scaleAsg.asg, [...path, 'scaleAsg', 'asg']);
+      if (asg && (entry.scaleAsg.desired < asg.min || entry.scaleAsg.desired > asg.max)) {
+        issue([...path, 'scaleAsg', 'desired'], `desired must be between the ASG's minSize ${asg.min} and maxSize ${asg.max}`);
+      }
+    }
+    if (entry.terminateInstance) {
+      const { asg, instance } = entry.terminateInstance;
+      if (asg !== undefined) knownAsg(asg, [...path, 'terminateInstance', 'asg']);
+      else if (typeof instance === 'number') issue([...path, 'terminateInstance'], 'an instance index needs asg (the index counts that group\'s instances)');
+    }
+    for (const kind of ['interruptSpot', 'rebalanceRecommendation'] as const) {
+      const action = entry[kind];
+      if (!action) continue;
+      const asg = knownAsg(action.asg, [...path, kind, 'asg']);
+      if (kind === 'interruptSpot' && asg && !asg.spot) issue([...path, kind, 'asg'], `ASG "${action.asg}" is not a Spot group (spot: true)`);
+      if (action.count !== undefined && action.instance !== undefined) issue([...path, kind, 'instance'], 'give count or instance, not both');
+    }
+    if (entry.insufficientCapacity) {
+      const asg = knownAsg(entry.insufficientCapacity.asg, [...path, 'insufficientCapacity', 'asg']);
+      if (asg && !asg.azs.includes(entry.insufficientCapacity.az)) {
+        issue([...path, 'insufficientCapacity', 'az'], `ASG "${entry.insufficientCapacity.asg}" is in ${asg.azs.join(', ')}, not "${entry.insufficientCapacity.az}"`);
+      }
+    }
+    if (entry.setDesiredCount) knownService(entry.setDesiredCount.cluster, entry.setDesiredCount.service, [...path, 'setDesiredCount']);
+    if (entry.deploy) {
+      knownService(entry.deploy.cluster, entry.deploy.service, [...path, 'deploy']);
+      knownTaskDefinition(entry.deploy.taskDefinition, [...path, 'deploy', 'taskDefinition']);
+    }
+    if (entry.emit) {
+      const { fixture, event } = entry.emit;
+      if ((fixture === undefined) === (event === undefined)) issue([...path, 'emit'], 'give fixture (a file of test/fixtures/events) or event (inline), one of them');
+      if (fixture !== undefined && !existsSync(join(FIXTURE_EVENTS_DIR, `${fixture}.json`))) issue([...path, 'emit', 'fixture'], `no fixture test/fixtures/events/${fixture}.json`);
+    }
+  });
+  if (scenario.until !== undefined) {
+    const until = 'offsetMs' in scenario.until ? startMs + scenario.until.offsetMs : scenario.until.isoMs;
+    if (until < cursor) issue(['until'], 'until is before the last timeline entry');
+  }
+
+  // Expectations.
+  scenario.expect.forEach((entry, i) => {
+    const path: Path = ['expect', i];
+    const names = EXPECTATION_NAMES.filter((name) => entry[name] !== undefined);
+    if (names.length === 0) issue(path, `each expectation needs one of: ${EXPECTATION_NAMES.join(', ')}`);
+    if (names.length > 1) issue(path, `one expectation per entry (this one has ${names.join(' and ')})`);
+    const bounded = entry.notification ?? entry.tasksKilled;
+    if (bounded?.count !== undefined && (bounded.min !== undefined || bounded.max !== undefined)) {
+      issue([...path, entry.notification ? 'notification' : 'tasksKilled', 'count'], 'give count, or min and/or max');
+    }
+    if (entry.serviceHealthy) knownService(entry.serviceHealthy.cluster, entry.serviceHealthy.service, [...path, 'serviceHealthy']);
+  });
+});
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type ScenarioDocument = z.output<typeof ScenarioSchema>;
+export type FleetSpec = ScenarioDocument['fleet'];
+export type ClusterSpec = FleetSpec['clusters'][number];
+export type AsgSpec = ClusterSpec['asgs'][number];
+export type ServiceSpec = ClusterSpec['services'][number];
+export type TaskDefinitionSpec = FleetSpec['taskDefinitions'][number];
+export type ApiFaults = z.output<typeof ApiFaultsSchema>;
+export type EventFaultsSpec = z.output<typeof EventFaultsSchema>;
+
+type Params<K extends ActionName> = z.output<(typeof ACTION_SCHEMAS)[K]>;
+
+/** One timeline action, tagged with its name (`note` and `setApiFaults` normalised to objects). */
+export type Action =
+  | ({ type: 'scaleAsg' } & Params<'scaleAsg'>)
+  | ({ type: 'terminateInstance' } & Params<'terminateInstance'>)
+  | ({ type: 'interruptSpot' } & Params<'interruptSpot'>)
+  | ({ type: 'rebalanceRecommendation' } & Params<'rebalanceRecommendation'>)
+  | ({ type: 'setDesiredCount' } & Params<'setDesiredCount'>)
+  | ({ type: 'deploy' } & Params<'deploy'>)
+  | ({ type: 'insufficientCapacity' } & Params<'insufficientCapacity'>)
+  | ({ type: 'dropNextEvent' } & Params<'dropNextEvent'>)
+  | ({ type: 'duplicateNextEvent' } & Params<'duplicateNextEvent'>)
+  | ({ type: 'slackRespond' } & Params<'slackRespond'>)
+  | { type: 'setApiFaults'; faults: ApiFaults }
+  | ({ type: 'emit' } & Params<'emit'>)
+  | ({ type: 'advance' } & Params<'advance'>)
+  | { type: 'note'; text: string };
+
+/** One expectation, tagged with its name. */
+export type Expectation = { [K in ExpectationName]: { type: K; params: z.output<(typeof EXPECTATION_SCHEMAS)[K]> } }[ExpectationName];

@@ -1,0 +1,71 @@
+/**
+ * The tour (sim/scenarios/tour.yml), run with the real packaged alerts function: every expectation holds, and the
+ * report tells the story (text report included).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadScenarioFile } from '../../../sim/scenario/load.js';
+import type { SimulationReport } from '../../../sim/scenario/report.js';
+import { renderTextReport } from '../../../sim/scenario/report-text.js';
+import { runScenario } from '../../../sim/scenario/run.js';
+import { PACKAGING_TIMEOUT_MS, TOUR } from './support.js';
+
+let report: SimulationReport;
+
+beforeAll(async () => {
+  report = await runScenario(loadScenarioFile(TOUR, 'tour.yml'));
+}, PACKAGING_TIMEOUT_MS);
+
+describe('the tour', () => {
+  it('passes every expectation and invariant', () => {
+    const failed = report.expectations.filter((e) => !e.passed);
+    expect(failed).toEqual([]);
+    expect(report.passed).toBe(true);
+    expect(report.expectations.filter((e) => e.invariant).map((e) => e.type)).toEqual(['actionsApplied', 'noSimulatorErrors', 'wellFormedEvents']);
+  });
+
+  it('posts each alert once, to the channels that want it, and never the steady-state events', () => {
+    const delivered = report.notifications.filter((n) => n.delivered).map((n) => `${n.channel} ${n.kind ?? ''}`);
+    expect(delivered).toEqual([
+      'ops deployment-failed',
+      'pager deployment-failed',
+      'ops deployment-rollback',
+      'ops service-task-placement-failure',
+      'pager service-task-placement-failure',
+      'ops asg-launch-failed',
+    ]);
+    // SERVICE_STEADY_STATE happens (web and api settle again) but no rule delivers it.
+    const steady = report.timeline.filter((t) => t.kind === 'event' && t.text.includes('SERVICE_STEADY_STATE'));
+    expect(steady.length).toBeGreaterThan(0);
+    expect(steady.filter((t) => t.text.includes('→'))).toEqual([]);
+    // The duplicated launch failure reached the function twice and was posted once.
+    const launch = report.timeline.filter((t) => t.text.includes('instance launch failed'));
+    expect(launch.map((t) => t.text)).toEqual(['posted to ops: prod-ecs-ondemand: instance launch failed', 'not posted again to ops (duplicate): prod-ecs-ondemand: instance launch failed']);
+  });
+
+  it('records the Spot interruption: the lifecycle action cut short and the tasks killed', () => {
+    expect(report.lifecycleActions).toEqual([expect.objectContaining({ asg: 'prod-ecs-spot', hook: 'ecs-ops-drain', completedBy: 'instance-terminated' })]);
+    expect(report.tasksKilled.count).toBeGreaterThan(0);
+    expect(report.timeline.some((t) => t.kind === 'killed' && t.at === '2026-01-01T08:27:00Z')).toBe(true);
+    expect(report.samples).toHaveLength(61);
+    expect(Object.keys(report.samples[0]?.zones ?? {}).sort()).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+  });
+
+  it('counts the API calls the function made, from the server call log', () => {
+    expect(report.apiCalls.byOperation['sns:Publish']).toBe(2);
+    // The webhook URL is cached for 5 minutes of the function's (virtual) time: read at 08:02, again at 08:10.
+    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(2);
+    expect(Object.keys(report.apiCalls.byOperation).every((op) => /^(dynamodb|sns|ssm):/.test(op))).toBe(true);
+  });
+
+  it('renders a text report: timeline lines, the messages, ✓ per expectation', () => {
+    const text = renderTextReport(report);
+    expect(text).toContain('08:02:00  action  deploy web:2 to prod/web');
+    expect(text).toContain('08:10:01  alerts  posted to ops, pager: web: tasks cannot be placed (RESOURCE:MEMORY)');
+    expect(text).toContain('08:27:00  hook    lifecycle action ecs-ops-drain for ');
+    expect(text).toMatch(/08:11:\d\d {2}alerts {2}not posted again to ops, pager \(duplicate\): web: tasks cannot be placed \(RESOURCE:MEMORY\) {2}\(×\d+, last 08:1\d:\d\d\)/);
+    expect(text).toContain('          [CRITICAL] web: deployment failed');
+    expect(text).toContain('✓ notifications to ops of kind asg-launch-failed: exactly 1');
+    expect(text).not.toContain('✗');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(`PASSED: ${report.expectations.length} checks`);
+  });
+});
