@@ -46,3 +46,41 @@ describe('EventBridge pattern matching', () => {
     expect(matchesPattern({ absent: { inner: ['x'] } }, event)).toBe(false);
   });
 });
+
+/** The examples of the EventBridge User Guide, "Content filtering in Amazon EventBridge event patterns". */
+describe('EventBridge documented content-filtering examples', () => {
+  const documented = {
+    time: '2017-10-02T18:43:48Z',
+    FileName: 'image.PNG',
+    detail: {
+      service: 'EVENTBRIDGE',
+      state: 'running',
+      'x-limit': 456,
+      'c-count': 5,
+      'd-count': 12,
+      FileName: 'photo.PNG',
+    },
+  };
+  it.each([
+    [{ time: [{ prefix: '2017-10-02' }] }, true],
+    [{ detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, true],
+    [{ FileName: [{ suffix: '.png' }] }, false],
+    [{ detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } }, true],
+    [{ detail: { state: [{ 'anything-but': 'initializing' }] } }, true],
+    [{ detail: { 'x-limit': [{ 'anything-but': 123 }] } }, true],
+    [{ detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } }, true],
+    [{ detail: { state: [{ 'anything-but': { prefix: 'init' } }] } }, true],
+    [{ detail: { state: [{ 'anything-but': { prefix: 'run' } }] } }, false],
+    [{ detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } }, true],
+    [{ detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] } }, true],
+    [{ detail: { 'd-count': [{ numeric: ['<', 10] }] } }, false],
+    [{ detail: { 'x-limit': [{ numeric: ['=', 3.018e2] }] } }, false],
+    [{ detail: { 'c-count': [{ exists: false }] } }, false],
+    [{ detail: { state: [{ 'equals-ignore-case': 'RUNNING' }] } }, true],
+    [{ detail: { state: [{ wildcard: 'r*ing' }] } }, true],
+    [{ detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] } }, true],
+    [{ detail: { $or: [{ 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] } }, false],
+  ])('%j → %s', (pattern, expected) => {
+    expect(matchesPattern(pattern, documented)).toBe(expected);
+  });
+});

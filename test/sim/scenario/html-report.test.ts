@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SimulationReport } from '../../../sim/scenario/report.js';
 import { PACKAGING_TIMEOUT_MS, removeTempDirs, runCli, scenarioText, SMALL_EXPECT, SMALL_TIMELINE, tempDir, writeScenario } from './support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser: Browser | undefined;
