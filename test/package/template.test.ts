@@ -2,11 +2,12 @@
  * Packages the example config with osls exactly as `npm run package` does (offline, no credentials) and asserts on the
  * CloudFormation template and bundles it produced. With ECS_OPS_TEMPLATE_DIR set (CI), reads an existing package.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { zipEntryMap } from '../../sim/runtime/zip.js';
+import { withPackagingLock } from '../../sim/scenario/package.js';
 import { repoRoot } from '../support/fixtures.js';
 import { packageExample } from '../support/package.js';
 
@@ -121,13 +122,21 @@ describe('packaged alerts function', () => {
     }
   });
 
-  it('refuses `osls deploy` of a package built from the example config, before any AWS call', () => {
-    const result = spawnSync(join(repoRoot, 'node_modules/.bin/osls'), ['deploy', '--package', dir], {
-      cwd: repoRoot,
-      // Dummy credentials: if the guard did not stop it, osls would try (and fail) to reach AWS instead.
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'example', AWS_PROFILE: '' },
-      encoding: 'utf8',
-      timeout: 120_000,
+  it('refuses `osls deploy` of a package built from the example config, before any AWS call', async () => {
+    // As a user would: `npm run package` of the example (which writes .ecs-ops/deploy.json), then a bare `osls deploy`.
+    // Under the packaging lock: other test files package other configs into the same .ecs-ops/.
+    const result = await withPackagingLock(() => {
+      const env = { ...process.env, ECS_OPS_CONFIG: 'ecs-ops.config.example.yml' };
+      execFileSync(join(repoRoot, 'node_modules/.bin/tsx'), ['lib/deploy/prepare.ts', 'package'], { cwd: repoRoot, env, stdio: 'pipe' });
+      return Promise.resolve(
+        spawnSync(join(repoRoot, 'node_modules/.bin/osls'), ['deploy', '--package', dir], {
+          cwd: repoRoot,
+          // Dummy credentials: if the guard did not stop it, osls would try (and fail) to reach AWS instead.
+          env: { ...env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'example', AWS_PROFILE: '' },
+          encoding: 'utf8',
+          timeout: 120_000,
+        }),
+      );
     });
     expect(result.status).not.toBe(0);
     expect(result.stdout + result.stderr).toContain('ecs-ops: refusing to deploy a package built from the example config');
