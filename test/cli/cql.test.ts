@@ -3,24 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EcsJsonError, readContainerInstances, readJson, readTaskDefinition, readTasks } from '../../lib/cli/ecs-json.js';
-import { main } from '../../lib/cli/main.js';
+import { runCli } from '../support/cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const INSTANCES = 'test/fixtures/placement/instances.json';
 const TASKS = 'test/fixtures/placement/tasks.json';
 const EXTERNAL_ARN = 'arn:aws:ecs:us-east-1:123456789012:container-instance/prod/external-0f1e2d3c';
 
-async function run(argv: string[], cwd = ROOT) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], cwd = ROOT) => runCli(argv, { cwd });
 
 const tempDirs: string[] = [];
 afterAll(() => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.js';
+import { runCli } from '../support/cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const FIXTURES = 'test/fixtures/placement';
@@ -13,17 +13,7 @@ const TASK_DEFINITION = `${FIXTURES}/engine-task-definition.json`;
 const arn = (n: number) => `arn:aws:ecs:us-east-1:123456789012:container-instance/prod/${n.toString(16).padStart(32, '0')}`;
 const ec2 = (n: number) => `i-0${n.toString(16).padStart(16, '0')}`;
 
-async function run(argv: string[], cwd = ROOT) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], cwd = ROOT) => runCli(argv, { cwd });
 
 const base = ['place', '--instances', INSTANCES, '--tasks', TASKS, '--task-definition', TASK_DEFINITION];
 

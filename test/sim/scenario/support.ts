@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../lib/cli/main.js';
+import { runCli as runCliAt, type CliRun } from '../../support/cli.js';
 import { repoRoot } from '../../support/fixtures.js';
 
 export const TOUR = join(repoRoot, 'sim/scenarios/tour.yml');
@@ -62,14 +62,5 @@ export function writeScenario(name: string, text: string): string {
   return path;
 }
 
-export async function runCli(argv: string[], cwd: string = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
+/** The ecs-ops command in process (see test/support/cli.ts), from `cwd`. */
+export const runCli = (argv: string[], cwd: string = repoRoot): Promise<CliRun> => runCliAt(argv, { cwd });
