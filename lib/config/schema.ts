@@ -112,8 +112,16 @@ export const ALERT_KINDS = [
   'deployment-rollback',
   'asg-launch-failed',
   'asg-terminate-failed',
+  // Auto-drain notifications (lib/drain): ignorable and re-ranked like the others.
+  'drain-started',
+  'drain-completed',
+  'drain-forced',
+  'drain-blocked',
 ] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+/** The kinds raised by real-time alerts (lib/summary/alerts.ts). */
+export type AlertKind = Exclude<(typeof ALERT_KINDS)[number], DrainAlertKind>;
+/** The kinds of auto-drain notifications (lib/drain/notifications.ts). */
+export type DrainAlertKind = Extract<(typeof ALERT_KINDS)[number], `drain-${string}`>;
 
 const AlertsSchema = z.strictObject({
   /** The same alert (same kind, cluster, service/ASG and reason) is posted once per window. */

@@ -13,11 +13,16 @@ export interface IamStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: CfnValue[];
-  Condition?: Record<string, Record<string, CfnValue>>;
+  Condition?: Record<string, Record<string, CfnValue | CfnValue[]>>;
 }
 
 export interface EventBridgeTrigger {
   eventBridge: { pattern: Record<string, unknown> };
+}
+
+/** A serverless `schedule` event: an EventBridge rule with a schedule expression. */
+export interface ScheduleTrigger {
+  schedule: { rate: string[]; description: string };
 }
 
 export interface FunctionWiring {
@@ -25,10 +30,17 @@ export interface FunctionWiring {
   iam: IamStatement[];
 }
 
+export interface DrainWiring {
+  /** Whether the drain function is declared at all (serverless.yml): some ASG has `drain: true`, or Spot draining is on. */
+  enabled: boolean;
+  events: (EventBridgeTrigger | ScheduleTrigger)[];
+  iam: IamStatement[];
+}
+
 export interface DeploymentValues {
   /** The validated config as a JavaScript string literal, injected into every bundle by esbuild `define`. */
   configLiteral: string;
-  functions: { alerts: FunctionWiring };
+  functions: { alerts: FunctionWiring; drain: DrainWiring };
 }
 
 /** Resources declared in serverless.yml that the derived IAM statements point at. */
@@ -48,8 +60,38 @@ export function ssmParameterArn(name: string): CfnValue {
   return arn('arn:', partition, ':ssm:', region, ':', account, `:parameter${path}`);
 }
 
+/**
+ * What a function that posts notifications needs (alerts, drain): the Slack webhook parameters and their keys, the
+ * SNS topics and their keys, the idempotency table, and the dead-letter queue its failed events go to.
+ */
+function deliveryStatements(config: EcsOpsConfig): IamStatement[] {
+  const slack = config.notifications.channels.filter((c) => c.type === 'slack');
+  const sns = config.notifications.channels.filter((c) => c.type === 'sns');
+  const keysOf = (channels: { kmsKeyArn?: string | undefined }[]): string[] => [...new Set(channels.flatMap((c) => (c.kmsKeyArn ? [c.kmsKeyArn] : [])))];
+  // Customer-managed keys are usable only through the service that encrypted with them.
+  const viaService = (service: string): IamStatement['Condition'] => ({ StringEquals: { 'kms:ViaService': arn(`${service}.`, region, '.amazonaws.com') } });
+  const iam: IamStatement[] = [];
+  if (slack.length > 0) {
+    iam.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [...new Set(slack.map((c) => c.webhookParameter))].map(ssmParameterArn) });
+  }
+  const slackKeys = keysOf(slack);
+  if (slackKeys.length > 0) iam.push({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: slackKeys, Condition: viaService('ssm') });
+  const snsKeys = keysOf(sns);
+  if (snsKeys.length > 0) iam.push({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: snsKeys, Condition: viaService('sns') });
+  if (sns.length > 0) {
+    iam.push({ Effect: 'Allow', Action: ['sns:Publish'], Resource: [...new Set(sns.map((c) => c.topicArn))] });
+  }
+  iam.push({
+    Effect: 'Allow',
+    Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    Resource: [{ 'Fn::GetAtt': [IDEMPOTENCY_TABLE_LOGICAL_ID, 'Arn'] }],
+  });
+  iam.push({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [FAILURE_QUEUE_LOGICAL_ID, 'Arn'] }] });
+  return iam;
+}
+
 function alertsWiring(config: EcsOpsConfig): FunctionWiring {
-  const ignored = new Set<AlertKind>(config.alerts.ignore);
+  const ignored = new Set<string>(config.alerts.ignore);
   const wanted = (kind: AlertKind): boolean => ALERT_KINDS.includes(kind) && !ignored.has(kind);
   const clusters = config.clusters.map((c) => c.name);
   const asgs = config.clusters.flatMap((c) => c.asgs.map((a) => a.name));
@@ -107,34 +149,106 @@ function alertsWiring(config: EcsOpsConfig): FunctionWiring {
     });
   }
 
-  const slack = config.notifications.channels.filter((c) => c.type === 'slack');
-  const sns = config.notifications.channels.filter((c) => c.type === 'sns');
-  const keysOf = (channels: { kmsKeyArn?: string | undefined }[]): string[] => [...new Set(channels.flatMap((c) => (c.kmsKeyArn ? [c.kmsKeyArn] : [])))];
-  // Customer-managed keys are usable only through the service that encrypted with them.
-  const viaService = (service: string): IamStatement['Condition'] => ({ StringEquals: { 'kms:ViaService': arn(`${service}.`, region, '.amazonaws.com') } });
+  return { events, iam: deliveryStatements(config) };
+}
+
+/** The drain function's reconcile schedule (lib/drain/gather.ts RECONCILE_INTERVAL_MS). */
+export const DRAIN_RECONCILE_SCHEDULE = 'rate(1 minute)';
+
+const ecsArn = (resource: string): CfnValue => arn('arn:', partition, ':ecs:', region, ':', account, `:${resource}`);
+
+/**
+ * The drain function: its rules (terminate lifecycle actions of the drained ASGs on their own hooks, Spot interruption
+ * warnings and rebalance recommendations when configured, container instances of the configured clusters set to
+ * DRAINING), its reconcile schedule, and IAM scoped to the configured ASGs and clusters. Declared only when there is
+ * something to drain: an ASG with `drain: true`, or Spot draining on.
+ */
+function drainWiring(config: EcsOpsConfig): DrainWiring {
+  const drained = config.clusters.flatMap((c) => c.asgs.filter((a) => a.drain).map((a) => ({ asg: a.name, hook: a.lifecycleHook })));
+  const clusters = config.clusters.map((c) => c.name);
+  const ec2DetailTypes = [
+    ...(config.drain.spotInterruption ? ['EC2 Spot Instance Interruption Warning'] : []),
+    ...(config.drain.rebalanceRecommendation === 'drain' ? ['EC2 Instance Rebalance Recommendation'] : []),
+  ];
+  const enabled = drained.length > 0 || ec2DetailTypes.length > 0;
+  if (!enabled) return { enabled, events: [], iam: [] };
+
+  const events: DrainWiring['events'] = [];
+  if (drained.length > 0) {
+    // ASGs sharing a hook name in one branch; a branch per hook name otherwise, so no ASG matches another's hook.
+    const byHook = new Map<string, string[]>();
+    for (const { asg, hook } of drained) byHook.set(hook, [...(byHook.get(hook) ?? []), asg]);
+    const branches = [...byHook].map(([hook, asgs]) => ({ AutoScalingGroupName: asgs, LifecycleHookName: [hook] }));
+    events.push({
+      eventBridge: {
+        pattern: {
+          source: ['aws.autoscaling'],
+          'detail-type': ['EC2 Instance-terminate Lifecycle Action'],
+          detail: branches.length === 1 ? branches[0] : { $or: branches },
+        },
+      },
+    });
+  }
+  if (ec2DetailTypes.length > 0) {
+    // Spot warnings carry no cluster or ASG: the function looks the instance up and ignores the ones not in ECS.
+    events.push({ eventBridge: { pattern: { source: ['aws.ec2'], 'detail-type': ec2DetailTypes } } });
+  }
+  if (drained.length > 0) {
+    events.push({
+      eventBridge: {
+        pattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Container Instance State Change'],
+          detail: { status: ['DRAINING'], clusterArn: clusters.map((name) => ({ suffix: `:cluster/${name}` })) },
+        },
+      },
+    });
+    events.push({ schedule: { rate: [DRAIN_RECONCILE_SCHEDULE], description: 'ecs-ops drain reconcile pass: heartbeats, completions, deadlines, lost lifecycle events' } });
+  }
+
+  const clusterArns = clusters.map((name) => ecsArn(`cluster/${name}`));
+  const inClusters: IamStatement['Condition'] = { ArnEquals: { 'ecs:cluster': clusterArns } };
   const iam: IamStatement[] = [];
-  if (slack.length > 0) {
-    iam.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [...new Set(slack.map((c) => c.webhookParameter))].map(ssmParameterArn) });
+  if (drained.length > 0) {
+    iam.push({
+      Effect: 'Allow',
+      Action: ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat'],
+      Resource: drained.map(({ asg }) => arn('arn:', partition, ':autoscaling:', region, ':', account, `:autoScalingGroup:*:autoScalingGroupName/${asg}`)),
+    });
   }
-  const slackKeys = keysOf(slack);
-  if (slackKeys.length > 0) iam.push({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: slackKeys, Condition: viaService('ssm') });
-  const snsKeys = keysOf(sns);
-  if (snsKeys.length > 0) iam.push({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: snsKeys, Condition: viaService('sns') });
-  if (sns.length > 0) {
-    iam.push({ Effect: 'Allow', Action: ['sns:Publish'], Resource: [...new Set(sns.map((c) => c.topicArn))] });
-  }
+  // These Describe actions support no resource-level permissions: "*" is the only possible resource.
   iam.push({
     Effect: 'Allow',
-    Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    Resource: [{ 'Fn::GetAtt': [IDEMPOTENCY_TABLE_LOGICAL_ID, 'Arn'] }],
+    Action: [
+      'autoscaling:DescribeAutoScalingInstances',
+      ...(drained.length > 0 ? ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLifecycleHooks', 'autoscaling:DescribeWarmPool'] : []),
+    ],
+    Resource: ['*'],
   });
-  iam.push({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [FAILURE_QUEUE_LOGICAL_ID, 'Arn'] }] });
-  return { events, iam };
+  // ListContainerInstances authorizes on the cluster (no ecs:cluster key); the others on the container instance, task or
+  // service, and take the ecs:cluster condition key (Service Authorization Reference, Amazon ECS).
+  iam.push({ Effect: 'Allow', Action: ['ecs:ListContainerInstances'], Resource: clusterArns });
+  iam.push({
+    Effect: 'Allow',
+    Action: ['ecs:DescribeContainerInstances', 'ecs:UpdateContainerInstancesState', 'ecs:PutAttributes', 'ecs:ListTasks'],
+    Resource: clusters.map((name) => ecsArn(`container-instance/${name}/*`)),
+    Condition: inClusters,
+  });
+  iam.push({
+    Effect: 'Allow',
+    // StopTask only when standalone tasks are stopped (drain.standaloneTasks: stop).
+    Action: ['ecs:DescribeTasks', ...(config.drain.standaloneTasks === 'stop' ? ['ecs:StopTask'] : [])],
+    Resource: clusters.map((name) => ecsArn(`task/${name}/*`)),
+    Condition: inClusters,
+  });
+  iam.push({ Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: clusters.map((name) => ecsArn(`service/${name}/*`)), Condition: inClusters });
+  iam.push(...deliveryStatements(config));
+  return { enabled, events, iam };
 }
 
 export function deploymentValues(config: EcsOpsConfig): DeploymentValues {
   return {
     configLiteral: JSON.stringify(JSON.stringify(config)),
-    functions: { alerts: alertsWiring(config) },
+    functions: { alerts: alertsWiring(config), drain: drainWiring(config) },
   };
 }

@@ -94,6 +94,49 @@ export type AlertOutcome =
   | { status: 'skipped'; eventId: string; reason: string }
   | { status: 'alerted'; eventId: string; kind: string; fingerprint: string; channels: ChannelOutcome[] };
 
+/** What {@link deliverToChannels} did: one outcome per channel, and the transient errors worth a Lambda retry. */
+export interface ChannelDeliveries {
+  outcomes: ChannelOutcome[];
+  transient: unknown[];
+}
+
+/**
+ * Delivers one notification to `channels`, each at most once per dedupe window for `fingerprint` (the idempotency key
+ * is `<fingerprint>#<channel>`), all channels in parallel. Shared by alerts and every other capability that notifies
+ * (auto-drain): a channel that already has this fingerprint reports `duplicate`, a permanent refusal `failed` (not
+ * cached, not retried), and a transient failure `failed` plus an entry in `transient` for the caller to throw.
+ */
+export async function deliverToChannels(
+  notification: Notification,
+  fingerprint: string,
+  channels: readonly Channel[],
+  deliverOnce: DeliverOnce,
+  deadlineMs: number,
+): Promise<ChannelDeliveries> {
+  const token = randomUUID();
+  const settled = await Promise.allSettled(
+    channels.map((channel) => deliverOnce({ key: `${fingerprint}#${channel.name}`, channel: channel.name, token, deadlineMs, notification })),
+  );
+  const outcomes: ChannelOutcome[] = [];
+  const transient: unknown[] = [];
+  settled.forEach((result, index) => {
+    const channel = channels[index]?.name ?? '?';
+    if (result.status === 'fulfilled') {
+      outcomes.push({ channel, outcome: result.value.token === token ? 'posted' : 'duplicate' });
+    } else if (result.reason instanceof IdempotencyAlreadyInProgressError) {
+      // A concurrent invocation is delivering this very notification (a burst of identical events): it owns the
+      // delivery, and Lambda retries it if it fails.
+      outcomes.push({ channel, outcome: 'duplicate' });
+    } else if (result.reason instanceof PermanentDeliveryError) {
+      outcomes.push({ channel, outcome: 'failed', error: result.reason.message });
+    } else {
+      transient.push(result.reason);
+      outcomes.push({ channel, outcome: 'failed', error: result.reason instanceof Error ? result.reason.message : String(result.reason) });
+    }
+  });
+  return { outcomes, transient };
+}
+
 /** Thrown when at least one channel failed transiently; channels already posted are not posted again on retry. */
 export class AlertDeliveryError extends AggregateError {}
 
@@ -126,28 +169,7 @@ export async function handleAlertEvent(raw: unknown, deps: AlertPipelineDeps, de
     return { status: 'alerted', eventId, kind: notification.kind, fingerprint, channels: [] };
   }
 
-  const token = randomUUID();
-  const settled = await Promise.allSettled(
-    channels.map((channel) => deps.deliverOnce({ key: `${fingerprint}#${channel.name}`, channel: channel.name, token, deadlineMs, notification })),
-  );
-  const outcomes: ChannelOutcome[] = [];
-  const transient: unknown[] = [];
-  settled.forEach((result, index) => {
-    const channel = channels[index]?.name ?? '?';
-    if (result.status === 'fulfilled') {
-      outcomes.push({ channel, outcome: result.value.token === token ? 'posted' : 'duplicate' });
-    } else if (result.reason instanceof IdempotencyAlreadyInProgressError) {
-      // A concurrent invocation is delivering this very alert (a burst of identical events): it owns the delivery,
-      // and Lambda retries it if it fails.
-      outcomes.push({ channel, outcome: 'duplicate' });
-    } else if (result.reason instanceof PermanentDeliveryError) {
-      outcomes.push({ channel, outcome: 'failed', error: result.reason.message });
-    } else {
-      transient.push(result.reason);
-      outcomes.push({ channel, outcome: 'failed', error: result.reason instanceof Error ? result.reason.message : String(result.reason) });
-    }
-  });
-
+  const { outcomes, transient } = await deliverToChannels(notification, fingerprint, channels, deps.deliverOnce, deadlineMs);
   for (const o of outcomes) {
     if (o.outcome === 'posted') metrics.count('AlertPosted');
     if (o.outcome === 'duplicate') metrics.count('AlertDuplicate');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deploymentValues } from '../../lib/deploy/values.js';
+import { deploymentValues, type IamStatement } from '../../lib/deploy/values.js';
 import { configFrom, repoRoot } from '../support/fixtures.js';
 
 const base = `
@@ -59,6 +59,142 @@ describe('deploymentValues', () => {
     const config = configFrom(base);
     const literal = deploymentValues(config).configLiteral;
     expect(JSON.parse(JSON.parse(literal) as string)).toEqual(config);
+  });
+});
+
+describe('drain wiring', () => {
+  const drainConfig = `
+version: 1
+clusters:
+  - name: prod
+    asgs: [{ name: prod-asg }, { name: prod-spot }, { name: prod-gpu, lifecycleHook: gpu-drain }, { name: prod-legacy, drain: false }]
+  - name: batch
+notifications:
+  channels:
+    - { name: ops, type: slack, webhookParameter: /ecs-ops/slack/ops }
+    - { name: pager, type: sns, topicArn: 'arn:aws:sns:eu-west-1:111122223333:pager' }
+`;
+  const json = (value: unknown): string => JSON.stringify(value);
+  const statementWith = (iam: IamStatement[], action: string): IamStatement | undefined => iam.find((s) => s.Action.includes(action));
+
+  it('listens to the drained ASGs on their own hooks (exactly), Spot warnings, DRAINING container instances, and a 1-minute schedule', () => {
+    const drain = deploymentValues(configFrom(drainConfig)).functions.drain;
+    expect(drain.enabled).toBe(true);
+    expect(drain.events).toEqual([
+      {
+        eventBridge: {
+          pattern: {
+            source: ['aws.autoscaling'],
+            'detail-type': ['EC2 Instance-terminate Lifecycle Action'],
+            detail: {
+              $or: [
+                { AutoScalingGroupName: ['prod-asg', 'prod-spot'], LifecycleHookName: ['ecs-ops-drain'] },
+                { AutoScalingGroupName: ['prod-gpu'], LifecycleHookName: ['gpu-drain'] },
+              ],
+            },
+          },
+        },
+      },
+      { eventBridge: { pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] } } },
+      {
+        eventBridge: {
+          pattern: {
+            source: ['aws.ecs'],
+            'detail-type': ['ECS Container Instance State Change'],
+            detail: { status: ['DRAINING'], clusterArn: [{ suffix: ':cluster/prod' }, { suffix: ':cluster/batch' }] },
+          },
+        },
+      },
+      { schedule: { rate: ['rate(1 minute)'], description: expect.stringContaining('reconcile') as unknown } },
+    ]);
+  });
+
+  it('adds rebalance recommendations only with rebalanceRecommendation: drain', () => {
+    const drain = deploymentValues(configFrom(`${drainConfig}drain:\n  rebalanceRecommendation: drain\n  spotInterruption: false\n`)).functions.drain;
+    expect(drain.events[1]).toEqual({ eventBridge: { pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] } } });
+  });
+
+  it('grants least privilege: lifecycle actions on the drained ASGs, ECS actions scoped to the clusters, no "*" action', () => {
+    const { iam } = deploymentValues(configFrom(drainConfig)).functions.drain;
+    const actions = iam.flatMap((s) => s.Action);
+    expect(actions.some((a) => a.includes('*'))).toBe(false);
+    expect(new Set(actions)).toEqual(
+      new Set([
+        'autoscaling:CompleteLifecycleAction',
+        'autoscaling:RecordLifecycleActionHeartbeat',
+        'autoscaling:DescribeAutoScalingInstances',
+        'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:DescribeLifecycleHooks',
+        'autoscaling:DescribeWarmPool',
+        'ecs:ListContainerInstances',
+        'ecs:DescribeContainerInstances',
+        'ecs:UpdateContainerInstancesState',
+        'ecs:PutAttributes',
+        'ecs:ListTasks',
+        'ecs:DescribeTasks',
+        'ecs:DescribeServices',
+        'ssm:GetParameter',
+        'sns:Publish',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'sqs:SendMessage',
+      ]),
+    );
+    const lifecycle = statementWith(iam, 'autoscaling:CompleteLifecycleAction');
+    expect(lifecycle?.Action).toEqual(['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat']);
+    expect(lifecycle?.Resource).toHaveLength(3);
+    expect(json(lifecycle?.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/prod-asg"');
+    expect(json(lifecycle?.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/prod-gpu"');
+    expect(json(lifecycle?.Resource)).not.toContain('prod-legacy');
+    expect(json(lifecycle?.Resource)).toContain('{"Ref":"AWS::Partition"}');
+    // Only the Describe actions without resource-level permissions get "*".
+    expect(iam.filter((s) => s.Resource.includes('*')).flatMap((s) => s.Action)).toEqual([
+      'autoscaling:DescribeAutoScalingInstances',
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeLifecycleHooks',
+      'autoscaling:DescribeWarmPool',
+    ]);
+
+    const list = statementWith(iam, 'ecs:ListContainerInstances');
+    expect(list?.Action).toEqual(['ecs:ListContainerInstances']);
+    expect(json(list?.Resource)).toMatch(/:cluster\/prod".*:cluster\/batch"/);
+    const clusterCondition = { ArnEquals: { 'ecs:cluster': list?.Resource } };
+    for (const [action, resource] of [
+      ['ecs:UpdateContainerInstancesState', ':container-instance/prod/*"'],
+      ['ecs:PutAttributes', ':container-instance/batch/*"'],
+      ['ecs:ListTasks', ':container-instance/prod/*"'],
+      ['ecs:DescribeContainerInstances', ':container-instance/prod/*"'],
+      ['ecs:DescribeTasks', ':task/prod/*"'],
+      ['ecs:DescribeServices', ':service/batch/*"'],
+    ] as const) {
+      const statement = statementWith(iam, action);
+      expect(json(statement?.Resource), action).toContain(resource);
+      expect(statement?.Condition, action).toEqual(clusterCondition);
+    }
+    expect(statementWith(iam, 'sqs:SendMessage')?.Resource).toEqual([{ 'Fn::GetAtt': ['FailureQueue', 'Arn'] }]);
+    expect(statementWith(iam, 'dynamodb:PutItem')?.Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
+    expect(statementWith(iam, 'sns:Publish')?.Resource).toEqual(['arn:aws:sns:eu-west-1:111122223333:pager']);
+  });
+
+  it('grants StopTask, on the tasks of the clusters, only with standaloneTasks: stop', () => {
+    const stopping = deploymentValues(configFrom(`${drainConfig}drain:\n  standaloneTasks: stop\n`)).functions.drain.iam;
+    const stop = statementWith(stopping, 'ecs:StopTask');
+    expect(stop?.Action).toEqual(['ecs:DescribeTasks', 'ecs:StopTask']);
+    expect(json(stop?.Resource)).toContain(':task/prod/*"');
+    expect(stop?.Condition).toHaveProperty(['ArnEquals', 'ecs:cluster']);
+  });
+
+  it('only watches Spot warnings when no ASG is drained, and is not declared when nothing is drained', () => {
+    const spotOnly = deploymentValues(configFrom(base.replace('asgs: [{ name: prod-asg }]', 'asgs: [{ name: prod-asg, drain: false }]'))).functions.drain;
+    expect(spotOnly.enabled).toBe(true);
+    expect(spotOnly.events).toEqual([{ eventBridge: { pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] } } }]);
+    const spotActions = spotOnly.iam.flatMap((s) => s.Action);
+    expect(spotActions).not.toContain('autoscaling:CompleteLifecycleAction');
+    expect(spotActions.filter((a) => a.startsWith('autoscaling:'))).toEqual(['autoscaling:DescribeAutoScalingInstances']);
+    const none = deploymentValues(configFrom(`${base.replace('asgs: [{ name: prod-asg }]', 'asgs: [{ name: prod-asg, drain: false }]')}drain:\n  spotInterruption: false\n`)).functions.drain;
+    expect(none).toEqual({ enabled: false, events: [], iam: [] });
   });
 });
 

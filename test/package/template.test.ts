@@ -47,6 +47,19 @@ function roleStatements(functionLogicalId: string): Statement[] {
 
 const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
+function invokeConfigOf(functionLogicalId: string): Resource | undefined {
+  return resourcesOfType('AWS::Lambda::EventInvokeConfig')
+    .map(([, r]) => r)
+    .find((r) => (r.Properties.FunctionName as { Ref?: string }).Ref === functionLogicalId);
+}
+
+/** The rules targeting a function, with their pattern or schedule. */
+function rulesOf(functionLogicalId: string): Resource[] {
+  return resourcesOfType('AWS::Events::Rule')
+    .map(([, r]) => r)
+    .filter((r) => JSON.stringify(r.Properties.Targets).includes(`"${functionLogicalId}"`));
+}
+
 describe('packaged alerts function', () => {
   it('runs on nodejs24.x arm64 from an ESM bundle with source maps, the config bundled in', () => {
     const fn = template.Resources.AlertsLambdaFunction;
@@ -61,7 +74,7 @@ describe('packaged alerts function', () => {
   });
 
   it('listens with exact EventBridge patterns for the configured clusters and ASGs', () => {
-    const patterns = resourcesOfType('AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern as Record<string, unknown>);
+    const patterns = rulesOf('AlertsLambdaFunction').map((r) => r.Properties.EventPattern as Record<string, unknown>);
     expect(patterns).toContainEqual({
       source: ['aws.ecs'],
       'detail-type': ['ECS Service Action'],
@@ -91,8 +104,8 @@ describe('packaged alerts function', () => {
   });
 
   it('sends failed events to the SQS dead-letter queue after Lambda retries', () => {
-    const [, invokeConfig] = resourcesOfType('AWS::Lambda::EventInvokeConfig')[0]!;
-    expect(invokeConfig.Properties).toMatchObject({
+    const invokeConfig = invokeConfigOf('AlertsLambdaFunction');
+    expect(invokeConfig?.Properties).toMatchObject({
       FunctionName: { Ref: 'AlertsLambdaFunction' },
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } } },
@@ -148,5 +161,80 @@ describe('packaged alerts function', () => {
       TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
     });
     expect(readdirSync(dir)).toContain('cloudformation-template-update-stack.json');
+  });
+});
+
+describe('packaged drain function', () => {
+  const clusterArn = (name: string) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:cluster/${name}`]],
+  });
+
+  it('exists for the example config: nodejs24.x arm64 ESM bundle, its own role, the idempotency table', () => {
+    const fn = template.Resources.DrainLambdaFunction;
+    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'functions/drain.handler', Timeout: 50 });
+    expect((fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'ecs-ops-drain', IDEMPOTENCY_TABLE: { Ref: 'IdempotencyTable' } });
+    expect((fn?.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]).toBe('DrainIamRoleLambdaExecution');
+    const zip = zipEntryMap(join(dir, 'drain.zip'));
+    expect([...zip.keys()]).toEqual(expect.arrayContaining(['functions/drain.mjs', 'functions/drain.mjs.map']));
+    expect(zip.get('functions/drain.mjs')!.data().toString('utf8')).not.toContain('__ECS_OPS_CONFIG__');
+  });
+
+  it('listens with exact patterns to the drained ASGs, Spot warnings and DRAINING container instances, and runs every minute', () => {
+    const rules = rulesOf('DrainLambdaFunction');
+    expect(rules.map((r) => r.Properties.EventPattern).filter((p) => p !== undefined)).toEqual([
+      {
+        source: ['aws.autoscaling'],
+        'detail-type': ['EC2 Instance-terminate Lifecycle Action'],
+        detail: { AutoScalingGroupName: ['prod-ecs-ondemand', 'prod-ecs-spot', 'staging-ecs'], LifecycleHookName: ['ecs-ops-drain'] },
+      },
+      { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
+      {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Container Instance State Change'],
+        detail: { status: ['DRAINING'], clusterArn: [{ suffix: ':cluster/prod' }, { suffix: ':cluster/staging' }] },
+      },
+    ]);
+    expect(rules.filter((r) => r.Properties.ScheduleExpression !== undefined).map((r) => [r.Properties.ScheduleExpression, r.Properties.State])).toEqual([['rate(1 minute)', 'ENABLED']]);
+  });
+
+  it('sends failed events to the SQS dead-letter queue after Lambda retries', () => {
+    expect(invokeConfigOf('DrainLambdaFunction')?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } } },
+    });
+  });
+
+  it('grants only what draining needs, scoped to the configured ASGs and clusters, never a "*" action', () => {
+    const statements = roleStatements('DrainLambdaFunction');
+    const all = statements.flatMap(actions);
+    expect(all.some((a) => a.includes('*'))).toBe(false);
+    const byAction = (action: string): Statement => statements.find((s) => actions(s).includes(action))!;
+    const text = (value: unknown) => JSON.stringify(value);
+
+    const lifecycle = byAction('autoscaling:CompleteLifecycleAction');
+    expect(actions(lifecycle)).toEqual(['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat']);
+    expect(text(lifecycle.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/prod-ecs-ondemand"');
+    expect(text(lifecycle.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/staging-ecs"');
+    expect(byAction('autoscaling:DescribeAutoScalingInstances').Resource).toEqual(['*']);
+    expect(statements.filter((s) => text(s.Resource) === '["*"]').flatMap(actions).every((a) => a.startsWith('autoscaling:Describe'))).toBe(true);
+
+    expect(byAction('ecs:ListContainerInstances').Resource).toEqual([clusterArn('prod'), clusterArn('staging')]);
+    for (const action of ['ecs:DescribeContainerInstances', 'ecs:UpdateContainerInstancesState', 'ecs:PutAttributes', 'ecs:ListTasks', 'ecs:DescribeTasks', 'ecs:DescribeServices']) {
+      expect(byAction(action).Condition, action).toEqual({ ArnEquals: { 'ecs:cluster': [clusterArn('prod'), clusterArn('staging')] } });
+    }
+    expect(text(byAction('ecs:UpdateContainerInstancesState').Resource)).toContain(':container-instance/prod/*"');
+    expect(text(byAction('ecs:DescribeTasks').Resource)).toContain(':task/staging/*"');
+    expect(text(byAction('ecs:DescribeServices').Resource)).toContain(':service/prod/*"');
+    // The example waits for standalone tasks: no StopTask.
+    expect(all).not.toContain('ecs:StopTask');
+
+    expect([byAction('sns:Publish').Resource].flat()).toEqual(['arn:aws:sns:us-east-1:123456789012:ecs-ops-critical']);
+    expect(text(byAction('ssm:GetParameter').Resource)).toContain(':parameter/ecs-ops/slack/ops');
+    expect(byAction('dynamodb:PutItem').Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
+    expect(byAction('sqs:SendMessage').Resource).toEqual([{ 'Fn::GetAtt': ['FailureQueue', 'Arn'] }]);
+  });
+
+  it('has no reserved concurrency (every drain action is idempotent)', () => {
+    expect(template.Resources.DrainLambdaFunction?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
   });
 });

@@ -1,0 +1,274 @@
+/**
+ * Auto-drain I/O, write side: executes the {@link DrainAction}s `decide` returned, batched to the API limits.
+ *
+ * - `set-draining`: UpdateContainerInstancesState DRAINING, ≤10 container instances a call per cluster (`failures[]`
+ *   logged and reported per instance), skipped for an instance already DRAINING; then, only where the snapshot shows
+ *   no `ecs-ops.drain.started-at` attribute, PutAttributes (≤10 attributes a call: started-at = now in epoch ms, tasks =
+ *   the count on the instance), so a retried or duplicated event writes nothing twice.
+ * - `heartbeat` / `complete`: RecordLifecycleActionHeartbeat / CompleteLifecycleAction (CONTINUE) by InstanceId, never
+ *   by token, so the reconcile pass can release instances whose lifecycle event it never saw. "No active Lifecycle
+ *   Action" means someone (a retry, the ASG's timeout) already finished it: done.
+ * - `stop-task`: StopTask with the reason.
+ * - `notify`: the notification built by ./notifications.ts, delivered once per channel per dedupe window.
+ *
+ * Every action runs even when others fail. Permanent failures (refused by AWS: validation, permissions, MISSING) are
+ * logged and reported; transient ones (throttling after the SDK's retries, 5xx, network) are collected and thrown at
+ * the end as one {@link DrainActionError}, so Lambda retries the invocation — every action is idempotent.
+ */
+import { CompleteLifecycleActionCommand, RecordLifecycleActionHeartbeatCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { PutAttributesCommand, StopTaskCommand, UpdateContainerInstancesStateCommand, type Attribute, type ECSClient } from '@aws-sdk/client-ecs';
+import type { EcsOpsConfig } from '../config/schema.js';
+import type { ChannelDeliveries } from '../summary/post-alert.js';
+import { chunk, LIMITS, mapLimit, type DrainLogger } from './gather.js';
+import { DRAIN_STARTED_ATTRIBUTE, DRAIN_TASKS_ATTRIBUTE, type DrainAction, type DrainSnapshot } from './model.js';
+import { drainNotification, type BuiltNotification } from './notifications.js';
+
+export type DrainActionType = DrainAction['type'];
+export const DRAIN_ACTION_TYPES: readonly DrainActionType[] = ['set-draining', 'stop-task', 'heartbeat', 'complete', 'notify'];
+
+export type DrainMetricName =
+  | 'DrainActionFailed'
+  | 'DrainStarted'
+  | 'LifecycleActionCompleted'
+  | 'LifecycleHeartbeat'
+  | 'TaskStopped'
+  | 'NotificationPosted'
+  | 'NotificationDuplicate'
+  | 'NotificationFailed';
+
+export interface DrainMetrics {
+  count(name: DrainMetricName, value?: number): void;
+}
+
+export interface ActDeps {
+  config: EcsOpsConfig;
+  ecs: ECSClient;
+  autoscaling: AutoScalingClient;
+  logger: DrainLogger;
+  metrics: DrainMetrics;
+  /** Delivers a built notification to the channels that take it, once per channel per dedupe window. */
+  notify: (built: BuiltNotification) => Promise<ChannelDeliveries>;
+  /** Epoch ms, for the drain attribute. */
+  now: () => number;
+  /** Region for console links when no ARN names it. */
+  region?: string | undefined;
+}
+
+export interface ActionOutcome {
+  type: DrainActionType;
+  ec2InstanceId?: string | undefined;
+  /** `done`; `already` (nothing to do: already DRAINING, no active lifecycle action); `skipped`; `failed`. */
+  outcome: 'done' | 'already' | 'skipped' | 'failed';
+  detail?: string | undefined;
+}
+
+export interface ActResult {
+  outcomes: ActionOutcome[];
+  /** How many actions of each type were executed (done or already), for the handler's summary. */
+  actions: Record<DrainActionType, number>;
+}
+
+/** Transient failures of some actions (the others ran): Lambda retries the invocation. */
+export class DrainActionError extends AggregateError {}
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException']);
+
+/** True for failures worth a retry: throttling, server faults, network errors. False when AWS refused the request. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  const e = error as Error & { $fault?: string; $retryable?: unknown };
+  if (e.$retryable !== undefined || THROTTLING.has(e.name)) return true;
+  if (e.$fault === 'client') return false;
+  return true;
+}
+
+/** CompleteLifecycleAction / RecordLifecycleActionHeartbeat on an instance whose action is over (done already). */
+export function isNoActiveLifecycleAction(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationError' && /no active lifecycle action/i.test(error.message);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+const CONCURRENCY = 8;
+/** StopTask's `reason` limit. */
+const STOP_REASON_MAX = 255;
+
+export async function act(actions: readonly DrainAction[], snapshot: DrainSnapshot, deps: ActDeps): Promise<ActResult> {
+  const { logger, metrics } = deps;
+  const outcomes: ActionOutcome[] = [];
+  const transient: unknown[] = [];
+  const fail = (type: DrainActionType, ec2InstanceId: string | undefined, error: unknown, extra: Record<string, unknown> = {}): void => {
+    const detail = messageOf(error);
+    outcomes.push({ type, ec2InstanceId, outcome: 'failed', detail });
+    metrics.count('DrainActionFailed');
+    if (isTransient(error)) {
+      transient.push(error);
+      logger.warn('drain action failed (transient, the invocation will be retried)', { action: type, ec2InstanceId, error: detail, ...extra });
+    } else {
+      logger.error('drain action refused by AWS', { action: type, ec2InstanceId, error: detail, ...extra });
+    }
+  };
+
+  await setDraining(actions.filter((a) => a.type === 'set-draining'), snapshot, deps, outcomes, fail);
+
+  await mapLimit(
+    actions.filter((a) => a.type === 'stop-task' || a.type === 'heartbeat' || a.type === 'complete'),
+    CONCURRENCY,
+    async (action) => {
+      try {
+        switch (action.type) {
+          case 'stop-task':
+            await deps.ecs.send(new StopTaskCommand({ cluster: action.cluster, task: action.taskArn, reason: action.reason.slice(0, STOP_REASON_MAX) }));
+            metrics.count('TaskStopped');
+            logger.info('task stopped', { cluster: action.cluster, taskArn: action.taskArn, ec2InstanceId: action.ec2InstanceId, reason: action.reason });
+            outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'done', detail: action.taskArn });
+            return;
+          case 'heartbeat':
+          case 'complete': {
+            const params = { AutoScalingGroupName: action.asg, LifecycleHookName: action.hook, InstanceId: action.ec2InstanceId };
+            try {
+              if (action.type === 'heartbeat') {
+                await deps.autoscaling.send(new RecordLifecycleActionHeartbeatCommand(params));
+                metrics.count('LifecycleHeartbeat');
+              } else {
+                await deps.autoscaling.send(new CompleteLifecycleActionCommand({ ...params, LifecycleActionResult: 'CONTINUE' }));
+                metrics.count('LifecycleActionCompleted');
+              }
+            } catch (error) {
+              if (!isNoActiveLifecycleAction(error)) throw error;
+              logger.info('no active lifecycle action: already completed', { action: action.type, ...params });
+              outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'already' });
+              return;
+            }
+            logger.info(action.type === 'heartbeat' ? 'lifecycle action heartbeat recorded' : 'lifecycle action completed (CONTINUE)', {
+              ...params,
+              ...(action.type === 'complete' ? { reason: action.reason } : {}),
+            });
+            outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'done', ...(action.type === 'complete' ? { detail: action.reason } : {}) });
+            return;
+          }
+        }
+      } catch (error) {
+        fail(action.type, action.ec2InstanceId, error, action.type === 'stop-task' ? { taskArn: action.taskArn } : { asg: action.asg, hook: action.hook });
+      }
+    },
+  );
+
+  // Notifications last: a report of a drain start or completion that did not happen is not sent (the retry, or the
+  // next reconcile pass, decides again and reports then).
+  const failedOf = (type: DrainActionType): Set<string> =>
+    new Set(outcomes.filter((o) => o.type === type && o.outcome === 'failed' && o.ec2InstanceId !== undefined).map((o) => o.ec2InstanceId as string));
+  const drainFailed = failedOf('set-draining');
+  const completeFailed = failedOf('complete');
+  for (const action of actions) {
+    if (action.type !== 'notify') continue;
+    const n = action.notification;
+    if ((n.kind === 'drain-started' && drainFailed.has(n.ec2InstanceId)) || ((n.kind === 'drain-completed' || n.kind === 'drain-forced') && completeFailed.has(n.ec2InstanceId))) {
+      outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind}: the action it reports failed` });
+      continue;
+    }
+    const built = drainNotification(n, { config: deps.config, snapshot, region: deps.region });
+    if (!built) {
+      outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind} is ignored by alerts.ignore` });
+      continue;
+    }
+    try {
+      const delivered = await deps.notify(built);
+      for (const o of delivered.outcomes) {
+        if (o.outcome === 'posted') metrics.count('NotificationPosted');
+        if (o.outcome === 'duplicate') metrics.count('NotificationDuplicate');
+        if (o.outcome === 'failed') {
+          metrics.count('NotificationFailed');
+          logger.error('drain notification not delivered', { channel: o.channel, kind: n.kind, fingerprint: built.fingerprint, error: o.error });
+        }
+      }
+      logger.info('drain notification handled', { kind: n.kind, fingerprint: built.fingerprint, channels: delivered.outcomes });
+      transient.push(...delivered.transient);
+      outcomes.push({
+        type: 'notify',
+        ec2InstanceId: n.ec2InstanceId,
+        outcome: delivered.transient.length > 0 ? 'failed' : 'done',
+        detail: `${n.kind}: ${delivered.outcomes.map((o) => `${o.channel} ${o.outcome}`).join(', ') || 'no channel takes it'}`,
+      });
+    } catch (error) {
+      fail('notify', n.ec2InstanceId, error, { kind: n.kind });
+    }
+  }
+
+  const counts = Object.fromEntries(DRAIN_ACTION_TYPES.map((t) => [t, 0])) as Record<DrainActionType, number>;
+  for (const o of outcomes) if (o.outcome === 'done' || o.outcome === 'already') counts[o.type] += 1;
+  if (transient.length > 0) {
+    throw new DrainActionError(transient, `${transient.length} drain action(s) failed transiently; Lambda will retry the invocation (every action is idempotent)`);
+  }
+  return { outcomes, actions: counts };
+}
+
+type SetDraining = Extract<DrainAction, { type: 'set-draining' }>;
+
+async function setDraining(
+  actions: SetDraining[],
+  snapshot: DrainSnapshot,
+  deps: ActDeps,
+  outcomes: ActionOutcome[],
+  fail: (type: DrainActionType, ec2InstanceId: string | undefined, error: unknown, extra?: Record<string, unknown>) => void,
+): Promise<void> {
+  if (actions.length === 0) return;
+  const { logger } = deps;
+  const containers = new Map(snapshot.instances.flatMap((i) => (i.container ? [[i.container.containerInstanceArn, i.container] as const] : [])));
+  const byCluster = new Map<string, SetDraining[]>();
+  for (const a of actions) {
+    // One action per container instance, even if decide listed one twice.
+    const list = byCluster.get(a.cluster) ?? [];
+    if (!list.some((b) => b.containerInstanceArn === a.containerInstanceArn)) list.push(a);
+    byCluster.set(a.cluster, list);
+  }
+
+  for (const [cluster, list] of byCluster) {
+    const draining: SetDraining[] = [];
+    const toUpdate: SetDraining[] = [];
+    for (const a of list) (containers.get(a.containerInstanceArn)?.status === 'DRAINING' ? draining : toUpdate).push(a);
+    for (const a of draining) outcomes.push({ type: 'set-draining', ec2InstanceId: a.ec2InstanceId, outcome: 'already' });
+
+    for (const batch of chunk(toUpdate, LIMITS.updateContainerInstancesState)) {
+      try {
+        const out = await deps.ecs.send(new UpdateContainerInstancesStateCommand({ cluster, containerInstances: batch.map((a) => a.containerInstanceArn), status: 'DRAINING' }));
+        const failures = new Map((out.failures ?? []).map((f) => [f.arn ?? '', f]));
+        for (const a of batch) {
+          const failure = failures.get(a.containerInstanceArn) ?? [...failures.values()].find((f) => f.arn !== undefined && a.containerInstanceArn.endsWith(f.arn.split('/').pop() ?? '\u0000'));
+          if (failure) {
+            const detail = `${failure.reason ?? 'failed'}${failure.detail !== undefined ? `: ${failure.detail}` : ''}`;
+            outcomes.push({ type: 'set-draining', ec2InstanceId: a.ec2InstanceId, outcome: 'failed', detail });
+            deps.metrics.count('DrainActionFailed');
+            logger.error('container instance not set to DRAINING', { cluster, containerInstanceArn: a.containerInstanceArn, ec2InstanceId: a.ec2InstanceId, reason: failure.reason, detail: failure.detail });
+          } else {
+            draining.push(a);
+            deps.metrics.count('DrainStarted');
+            logger.info('container instance set to DRAINING', { cluster, containerInstanceArn: a.containerInstanceArn, ec2InstanceId: a.ec2InstanceId, tasks: a.tasks });
+            outcomes.push({ type: 'set-draining', ec2InstanceId: a.ec2InstanceId, outcome: 'done' });
+          }
+        }
+      } catch (error) {
+        for (const a of batch) fail('set-draining', a.ec2InstanceId, error, { cluster, containerInstanceArn: a.containerInstanceArn });
+      }
+    }
+
+    // When the drain started, written once: the attribute is what later passes measure the deadline from.
+    const startedAt = String(deps.now());
+    const attributes: { action: SetDraining; attribute: Attribute }[] = draining
+      .filter((a) => containers.get(a.containerInstanceArn)?.drainStartedAt === undefined)
+      .flatMap((a) => [
+        { action: a, attribute: { name: DRAIN_STARTED_ATTRIBUTE, value: startedAt, targetType: 'container-instance' as const, targetId: a.containerInstanceArn } },
+        { action: a, attribute: { name: DRAIN_TASKS_ATTRIBUTE, value: String(a.tasks), targetType: 'container-instance' as const, targetId: a.containerInstanceArn } },
+      ]);
+    for (const batch of chunk(attributes, LIMITS.putAttributes)) {
+      try {
+        await deps.ecs.send(new PutAttributesCommand({ cluster, attributes: batch.map((b) => b.attribute) }));
+      } catch (error) {
+        // The instance drains anyway; without the attribute the next pass measures the deadline from its own clock.
+        for (const a of new Set(batch.map((b) => b.action))) fail('set-draining', a.ec2InstanceId, error, { cluster, containerInstanceArn: a.containerInstanceArn, attributes: true });
+      }
+    }
+  }
+}

@@ -1,0 +1,463 @@
+/**
+ * Auto-drain I/O, read side: fills a {@link DrainSnapshot} from EC2 Auto Scaling and ECS with the fewest calls the
+ * batch limits allow. Nothing here decides anything; `decide` (./decide.ts) reads the snapshot.
+ *
+ * Calls per path (N = instances waiting in a lifecycle action, T = tasks on an instance, S = services):
+ *
+ * - Event path, one EC2 instance — a constant number of calls, whatever the size of the clusters:
+ *   1 DescribeAutoScalingInstances
+ *   + 0-1 DescribeLifecycleHooks (hook settings are cached per warm Lambda for 5 minutes)
+ *   + 1 ListContainerInstances per configured cluster until the first hit (`filter: ec2InstanceId == <id>`; the cluster
+ *     owning the instance's ASG is asked first, so 1 in practice; 0 when the event names the container instance)
+ *   + 1 DescribeContainerInstances
+ *   + 2 ListTasks (desiredStatus RUNNING and STOPPED: tasks being stopped are still on the instance) + ⌈T/100⌉
+ *     DescribeTasks
+ *   + ⌈S/10⌉ DescribeServices.
+ * - Reconcile pass: O(ASGs) + O(clusters × ⌈N/≈90⌉) + O(N/100) + per-draining-instance task listing:
+ *   ⌈ASGs/100⌉ DescribeAutoScalingGroups (names in one call, paginated), + 1 DescribeWarmPool (paginated) per drained
+ *   ASG that has a warm pool (instances returning to it wait in `Warmed:Pending:Wait` there, not in the group's list)
+ *   + ≤1 DescribeLifecycleHooks per ASG with a waiting instance (cached 5 minutes)
+ *   + per cluster ⌈N/≈90⌉ ListContainerInstances (`ec2InstanceId in [...]`, chunked under the 2,000-character limit of
+ *     the expression) and ⌈N/100⌉ DescribeContainerInstances
+ *   + per instance 2 ListTasks (unavoidable: ListTasks takes one container instance), ⌈ΣT/100⌉ DescribeTasks per
+ *     cluster (task ARNs of all instances batched together)
+ *   + ⌈S/10⌉ DescribeServices per cluster.
+ * Only DescribeTasks results decide which tasks are still on an instance (lastStatus not STOPPED), never
+ * `runningTasksCount`, which omits PENDING tasks and lags behind.
+ */
+import {
+  DescribeAutoScalingInstancesCommand,
+  DescribeLifecycleHooksCommand,
+  paginateDescribeAutoScalingGroups,
+  paginateDescribeWarmPool,
+  type AutoScalingClient,
+} from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  paginateListContainerInstances,
+  paginateListTasks,
+  type ContainerInstance,
+  type ECSClient,
+  type Service,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import type { EcsOpsConfig } from '../config/schema.js';
+import { managedHooks, serviceOf } from './decide.js';
+import {
+  DRAIN_STARTED_ATTRIBUTE,
+  DRAIN_TASKS_ATTRIBUTE,
+  WAITING_STATES,
+  type DrainService,
+  type DrainSnapshot,
+  type DrainTask,
+  type HookSettings,
+  type InstanceSnapshot,
+} from './model.js';
+
+/** The reconcile schedule (`rate(1 minute)` in lib/deploy/values.ts). */
+export const RECONCILE_INTERVAL_MS = 60_000;
+/** How long hook settings (DescribeLifecycleHooks) are reused by a warm Lambda. */
+export const HOOK_CACHE_TTL_MS = 5 * 60_000;
+/** Service events younger than this saying "was unable to place a task" mark the service as short of capacity. */
+export const UNABLE_TO_PLACE_WINDOW_MS = 5 * 60_000;
+/** The cluster query language's limit on an expression (ListContainerInstances `filter`). */
+export const FILTER_MAX_CHARS = 2000;
+/** Batch limits of the APIs used. */
+export const LIMITS = {
+  describeContainerInstances: 100,
+  describeTasks: 100,
+  describeServices: 10,
+  describeAutoScalingGroups: 100,
+  updateContainerInstancesState: 10,
+  putAttributes: 10,
+} as const;
+/** Concurrent calls issued by one pass (ListTasks per instance): adaptive retries slow down beyond that anyway. */
+const CONCURRENCY = 8;
+
+export interface DrainLogger {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
+}
+
+export interface GatherDeps {
+  config: EcsOpsConfig;
+  ecs: ECSClient;
+  autoscaling: AutoScalingClient;
+  hooks: HookSettingsCache;
+  logger: DrainLogger;
+  /** Epoch ms. */
+  now: () => number;
+}
+
+/** A configured ASG ecs-ops drains, with its cluster and the hook it owns. */
+export interface DrainedAsg {
+  cluster: string;
+  asg: string;
+  hook: string;
+}
+
+/** The configured ASGs with `drain: true`. */
+export function drainedAsgs(config: EcsOpsConfig): DrainedAsg[] {
+  return config.clusters.flatMap((c) => c.asgs.filter((a) => a.drain).map((a) => ({ cluster: c.name, asg: a.name, hook: a.lifecycleHook })));
+}
+
+/** The configured ASG named `name` (drained or not) and its cluster. */
+function configuredAsg(config: EcsOpsConfig, name: string): { cluster: string; asg: string; hook: string; drain: boolean } | undefined {
+  for (const cluster of config.clusters) {
+    const asg = cluster.asgs.find((a) => a.name === name);
+    if (asg) return { cluster: cluster.name, asg: asg.name, hook: asg.lifecycleHook, drain: asg.drain };
+  }
+  return undefined;
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Hook settings per ASG + hook, reused for {@link HOOK_CACHE_TTL_MS} (create one per warm Lambda). */
+export class HookSettingsCache {
+  private readonly entries = new Map<string, { at: number; value: HookSettings | undefined }>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs: number = HOOK_CACHE_TTL_MS,
+  ) {}
+
+  async get(autoscaling: AutoScalingClient, asg: string, hook: string): Promise<HookSettings | undefined> {
+    const key = `${asg}\u0000${hook}`;
+    const cached = this.entries.get(key);
+    if (cached && this.now() - cached.at < this.ttlMs) return cached.value;
+    const out = await autoscaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: asg, LifecycleHookNames: [hook] }));
+    const found = out.LifecycleHooks?.find((h) => h.LifecycleHookName === hook && h.LifecycleTransition === 'autoscaling:EC2_INSTANCE_TERMINATING');
+    const heartbeat = found?.HeartbeatTimeout ?? 3600;
+    const value: HookSettings | undefined = found
+      ? {
+          asg,
+          hook,
+          heartbeatTimeoutSeconds: heartbeat,
+          defaultResult: found.DefaultResult === 'ABANDON' ? 'ABANDON' : 'CONTINUE',
+          globalTimeoutSeconds: found.GlobalTimeout ?? Math.min(48 * 3600, 100 * heartbeat),
+        }
+      : undefined;
+    this.entries.set(key, { at: this.now(), value });
+    return value;
+  }
+}
+
+/** What the event already says about the container instance, saving the ListContainerInstances lookup. */
+export interface ContainerHint {
+  cluster: string;
+  containerInstanceArn: string;
+}
+
+function emptySnapshot(config: EcsOpsConfig, now: number): DrainSnapshot {
+  return { now, instances: [], services: {}, reconcileIntervalMs: RECONCILE_INTERVAL_MS, managedHooks: managedHooks(config) };
+}
+
+/**
+ * Everything about one EC2 instance (event path): its ASG and lifecycle state (configured ASGs only), its container
+ * instance in a configured cluster, the tasks still on it and their services. An instance of an ASG configured with
+ * `drain: false` is left alone (no instance in the snapshot).
+ */
+export async function gatherInstance(
+  deps: GatherDeps,
+  ec2InstanceId: string,
+  trigger: InstanceSnapshot['trigger'],
+  hint?: ContainerHint,
+): Promise<DrainSnapshot> {
+  const { config, logger } = deps;
+  const now = deps.now();
+  const described = await deps.autoscaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [ec2InstanceId] }));
+  const asgInstance = described.AutoScalingInstances?.find((i) => i.InstanceId === ec2InstanceId);
+  const owner = asgInstance?.AutoScalingGroupName !== undefined ? configuredAsg(config, asgInstance.AutoScalingGroupName) : undefined;
+  if (owner && !owner.drain) {
+    logger.info('instance belongs to an ASG configured with drain: false; left alone', { ec2InstanceId, asg: owner.asg });
+    return emptySnapshot(config, now);
+  }
+  let asg: InstanceSnapshot['asg'];
+  if (owner && asgInstance?.LifecycleState !== undefined) {
+    const hook = await deps.hooks.get(deps.autoscaling, owner.asg, owner.hook);
+    if (hook) asg = { name: owner.asg, lifecycleState: asgInstance.LifecycleState, hook };
+    else logger.warn('the configured lifecycle hook does not exist on the ASG (or is not a terminate hook)', { asg: owner.asg, hook: owner.hook });
+  }
+
+  let found: { cluster: string; containerInstance: ContainerInstance } | undefined;
+  if (hint) {
+    const containerInstance = await describeOne(deps.ecs, hint.cluster, hint.containerInstanceArn);
+    if (containerInstance) found = { cluster: hint.cluster, containerInstance };
+  } else {
+    // The cluster owning the ASG first: the others are asked only when the instance is not there.
+    const clusters = config.clusters.map((c) => c.name).sort((a, b) => Number(b === owner?.cluster) - Number(a === owner?.cluster));
+    for (const cluster of clusters) {
+      const arns = await listContainerInstances(deps.ecs, cluster, `ec2InstanceId == ${ec2InstanceId}`);
+      const arn = arns[0];
+      if (arn === undefined) continue;
+      const containerInstance = await describeOne(deps.ecs, cluster, arn);
+      if (containerInstance) {
+        found = { cluster, containerInstance };
+        break;
+      }
+    }
+  }
+
+  const instance: InstanceSnapshot = { ec2InstanceId, asg, trigger };
+  const snapshot: DrainSnapshot = { ...emptySnapshot(config, now), instances: [instance] };
+  if (found) {
+    instance.container = containerOf(found.cluster, found.containerInstance);
+    await addTasksAndServices(deps, snapshot, now);
+  }
+  return snapshot;
+}
+
+/**
+ * The reconcile pass: every instance of a drained ASG waiting in a terminate lifecycle action (`Terminating:Wait`,
+ * `Warmed:Pending:Wait`), whether or not its lifecycle event reached ecs-ops, with its container instance, tasks and
+ * services.
+ */
+export async function gatherReconcile(deps: GatherDeps): Promise<DrainSnapshot> {
+  const { config, logger } = deps;
+  const now = deps.now();
+  const drained = drainedAsgs(config);
+  const snapshot = emptySnapshot(config, now);
+  if (drained.length === 0) return snapshot;
+  const byName = new Map(drained.map((d) => [d.asg, d]));
+
+  const waiting: { ec2InstanceId: string; asg: DrainedAsg; lifecycleState: string }[] = [];
+  const seen = new Set<string>();
+  const addWaiting = (asg: DrainedAsg, instances: readonly { InstanceId?: string | undefined; LifecycleState?: string | undefined }[]): void => {
+    for (const i of instances) {
+      if (i.InstanceId === undefined || i.LifecycleState === undefined || seen.has(i.InstanceId)) continue;
+      if (!(WAITING_STATES as readonly string[]).includes(i.LifecycleState)) continue;
+      seen.add(i.InstanceId);
+      waiting.push({ ec2InstanceId: i.InstanceId, asg, lifecycleState: i.LifecycleState });
+    }
+  };
+  const withWarmPool: DrainedAsg[] = [];
+  for (const names of chunk([...byName.keys()], LIMITS.describeAutoScalingGroups)) {
+    const pages = paginateDescribeAutoScalingGroups({ client: deps.autoscaling, pageSize: LIMITS.describeAutoScalingGroups }, { AutoScalingGroupNames: names });
+    for await (const page of pages) {
+      for (const group of page.AutoScalingGroups ?? []) {
+        const asg = group.AutoScalingGroupName !== undefined ? byName.get(group.AutoScalingGroupName) : undefined;
+        if (!asg) continue;
+        addWaiting(asg, group.Instances ?? []);
+        if (group.WarmPoolConfiguration !== undefined) withWarmPool.push(asg);
+      }
+    }
+  }
+  // Instances returning to a warm pool (`Warmed:Pending:Wait`) are listed by DescribeWarmPool, not with the group:
+  // one more paginated call per drained ASG that has a warm pool.
+  await mapLimit(withWarmPool, CONCURRENCY, async (asg) => {
+    for await (const page of paginateDescribeWarmPool({ client: deps.autoscaling, pageSize: 100 }, { AutoScalingGroupName: asg.asg })) addWaiting(asg, page.Instances ?? []);
+  });
+  if (waiting.length === 0) return snapshot;
+
+  const hooks = new Map<string, HookSettings | undefined>();
+  await mapLimit([...new Set(waiting.map((w) => w.asg.asg))], CONCURRENCY, async (name) => {
+    const asg = byName.get(name);
+    if (!asg) return;
+    const hook = await deps.hooks.get(deps.autoscaling, asg.asg, asg.hook);
+    if (!hook) logger.warn('the configured lifecycle hook does not exist on the ASG (or is not a terminate hook)', { asg: asg.asg, hook: asg.hook });
+    hooks.set(name, hook);
+  });
+
+  // Container instances: each instance is looked for in the cluster owning its ASG, then in the other clusters.
+  const containers = new Map<string, { cluster: string; containerInstance: ContainerInstance }>();
+  const clusterNames = config.clusters.map((c) => c.name);
+  const searched = new Map<string, Set<string>>();
+  for (const round of [0, 1]) {
+    const wanted = new Map<string, string[]>();
+    for (const w of waiting) {
+      if (containers.has(w.ec2InstanceId)) continue;
+      const done = searched.get(w.ec2InstanceId) ?? new Set<string>();
+      const candidates = round === 0 ? [w.asg.cluster] : clusterNames.filter((c) => !done.has(c));
+      for (const cluster of candidates) {
+        done.add(cluster);
+        const ids = wanted.get(cluster) ?? [];
+        ids.push(w.ec2InstanceId);
+        wanted.set(cluster, ids);
+      }
+      searched.set(w.ec2InstanceId, done);
+    }
+    await mapLimit([...wanted], CONCURRENCY, async ([cluster, ids]) => {
+      for (const ci of await findContainerInstances(deps.ecs, cluster, ids)) {
+        if (ci.ec2InstanceId !== undefined && !containers.has(ci.ec2InstanceId)) containers.set(ci.ec2InstanceId, { cluster, containerInstance: ci });
+      }
+    });
+    if (clusterNames.length === 1) break;
+  }
+
+  for (const w of waiting) {
+    const hook = hooks.get(w.asg.asg);
+    const found = containers.get(w.ec2InstanceId);
+    snapshot.instances.push({
+      ec2InstanceId: w.ec2InstanceId,
+      asg: hook ? { name: w.asg.asg, lifecycleState: w.lifecycleState, hook } : undefined,
+      container: found ? containerOf(found.cluster, found.containerInstance) : undefined,
+      trigger: 'reconcile',
+    });
+  }
+  await addTasksAndServices(deps, snapshot, now);
+  return snapshot;
+}
+
+async function describeOne(ecs: ECSClient, cluster: string, arn: string): Promise<ContainerInstance | undefined> {
+  const out = await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: [arn] }));
+  return out.containerInstances?.[0];
+}
+
+async function listContainerInstances(ecs: ECSClient, cluster: string, filter: string): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListContainerInstances({ client: ecs, pageSize: 100 }, { cluster, filter })) arns.push(...(page.containerInstanceArns ?? []));
+  return arns;
+}
+
+/** `ec2InstanceId in [a, b, …]` expressions covering `ids`, each within {@link FILTER_MAX_CHARS}. */
+export function instanceIdFilters(ids: readonly string[]): string[] {
+  const prefix = 'ec2InstanceId in [';
+  const filters: string[] = [];
+  let current: string[] = [];
+  let length = prefix.length + 1;
+  for (const id of ids) {
+    const added = id.length + (current.length > 0 ? 2 : 0);
+    if (current.length > 0 && length + added > FILTER_MAX_CHARS) {
+      filters.push(`${prefix}${current.join(', ')}]`);
+      current = [];
+      length = prefix.length + 1;
+    }
+    length += id.length + (current.length > 0 ? 2 : 0);
+    current.push(id);
+  }
+  if (current.length > 0) filters.push(`${prefix}${current.join(', ')}]`);
+  return filters;
+}
+
+/** The container instances of `cluster` running on the EC2 instances `ids`. */
+async function findContainerInstances(ecs: ECSClient, cluster: string, ids: readonly string[]): Promise<ContainerInstance[]> {
+  const arns: string[] = [];
+  for (const filter of instanceIdFilters(ids)) arns.push(...(await listContainerInstances(ecs, cluster, filter)));
+  const described = await mapLimit(chunk([...new Set(arns)], LIMITS.describeContainerInstances), CONCURRENCY, async (batch) => {
+    const out = await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: batch }));
+    return out.containerInstances ?? [];
+  });
+  return described.flat();
+}
+
+function numberAttribute(ci: ContainerInstance, name: string): number | undefined {
+  const value = ci.attributes?.find((a) => a.name === name)?.value;
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function containerOf(cluster: string, ci: ContainerInstance): NonNullable<InstanceSnapshot['container']> {
+  return {
+    cluster,
+    containerInstanceArn: ci.containerInstanceArn ?? '',
+    status: ci.status ?? 'UNKNOWN',
+    agentConnected: ci.agentConnected ?? false,
+    drainStartedAt: numberAttribute(ci, DRAIN_STARTED_ATTRIBUTE),
+    tasksAtStart: numberAttribute(ci, DRAIN_TASKS_ATTRIBUTE),
+  };
+}
+
+/** Every task ARN listed on a container instance, with desired status RUNNING or STOPPED (both paginated). */
+async function listInstanceTasks(ecs: ECSClient, cluster: string, containerInstance: string): Promise<string[]> {
+  const lists = await Promise.all(
+    (['RUNNING', 'STOPPED'] as const).map(async (desiredStatus) => {
+      const arns: string[] = [];
+      for await (const page of paginateListTasks({ client: ecs, pageSize: 100 }, { cluster, containerInstance, desiredStatus })) arns.push(...(page.taskArns ?? []));
+      return arns;
+    }),
+  );
+  return [...new Set(lists.flat())];
+}
+
+/** Fills `tasks` of every container instance in the snapshot, and `services` for the service tasks among them. */
+async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, now: number): Promise<void> {
+  const containers = snapshot.instances.flatMap((i) => (i.container && i.container.containerInstanceArn !== '' ? [i.container] : []));
+  if (containers.length === 0) return;
+  const listed = await mapLimit(containers, CONCURRENCY, async (c) => ({ container: c, arns: await listInstanceTasks(deps.ecs, c.cluster, c.containerInstanceArn) }));
+
+  // DescribeTasks per cluster, ARNs of all instances batched by 100.
+  const byCluster = new Map<string, string[]>();
+  for (const { container, arns } of listed) {
+    const all = byCluster.get(container.cluster) ?? [];
+    for (const arn of arns) all.push(arn);
+    byCluster.set(container.cluster, all);
+  }
+  const tasks = new Map<string, Task>();
+  const batches = [...byCluster].flatMap(([cluster, arns]) => chunk(arns, LIMITS.describeTasks).map((batch) => ({ cluster, batch })));
+  await mapLimit(batches, CONCURRENCY, async ({ cluster, batch }) => {
+    const out = await deps.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch }));
+    for (const task of out.tasks ?? []) if (task.taskArn !== undefined) tasks.set(task.taskArn, task);
+  });
+
+  const serviceNames = new Map<string, Set<string>>();
+  for (const { container, arns } of listed) {
+    const onInstance: DrainTask[] = [];
+    for (const arn of arns) {
+      const task = tasks.get(arn);
+      // Gone from DescribeTasks (expired) or stopped: no longer on the instance.
+      if (!task || task.lastStatus === 'STOPPED') continue;
+      onInstance.push({ taskArn: arn, group: task.group, lastStatus: task.lastStatus ?? 'UNKNOWN', desiredStatus: task.desiredStatus ?? 'UNKNOWN' });
+      const service = serviceOf(task);
+      if (service !== undefined) serviceNames.set(container.cluster, (serviceNames.get(container.cluster) ?? new Set()).add(service));
+    }
+    container.tasks = onInstance;
+  }
+
+  const serviceBatches = [...serviceNames].flatMap(([cluster, names]) => chunk([...names], LIMITS.describeServices).map((batch) => ({ cluster, batch })));
+  await mapLimit(serviceBatches, CONCURRENCY, async ({ cluster, batch }) => {
+    const out = await deps.ecs.send(new DescribeServicesCommand({ cluster, services: batch }));
+    for (const service of out.services ?? []) {
+      const drainService = toDrainService(cluster, service, now);
+      if (drainService) snapshot.services[`${cluster}/${drainService.serviceName}`] = drainService;
+    }
+    for (const failure of out.failures ?? []) deps.logger.warn('service not described', { cluster, arn: failure.arn, reason: failure.reason });
+  });
+
+  for (const container of containers) {
+    for (const task of container.tasks ?? []) {
+      const service = serviceOf(task);
+      if (service !== undefined && snapshot.services[`${container.cluster}/${service}`]?.schedulingStrategy === 'DAEMON') task.daemon = true;
+    }
+  }
+}
+
+const UNABLE_TO_PLACE = 'was unable to place a task';
+
+function toDrainService(cluster: string, service: Service, now: number): DrainService | undefined {
+  if (service.serviceName === undefined) return undefined;
+  const daemon = service.schedulingStrategy === 'DAEMON';
+  const recent = (service.events ?? []).filter((e) => e.createdAt !== undefined && now - e.createdAt.getTime() <= UNABLE_TO_PLACE_WINDOW_MS);
+  return {
+    cluster,
+    serviceName: service.serviceName,
+    // ECS's defaults when the deployment configuration leaves them out.
+    minimumHealthyPercent: service.deploymentConfiguration?.minimumHealthyPercent ?? (daemon ? 0 : 100),
+    maximumPercent: service.deploymentConfiguration?.maximumPercent ?? (daemon ? 100 : 200),
+    desiredCount: service.desiredCount ?? 0,
+    runningCount: service.runningCount ?? 0,
+    schedulingStrategy: daemon ? 'DAEMON' : 'REPLICA',
+    unableToPlace: recent.some((e) => e.message?.includes(UNABLE_TO_PLACE) === true),
+  };
+}
