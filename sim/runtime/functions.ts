@@ -295,7 +295,7 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
           const restoreEnv = swapEnv(runtimeEnv());
           const capture = captureOutput(options.verbose ?? false);
           const clock = options.clock;
-          const restoreDate = clock ? installVirtualDate(() => clock.now()) : undefined;
+          const virtual = clock ? installVirtualDate(() => clock.now()) : undefined;
           let timer: NodeJS.Timeout | undefined;
           try {
             if (!loaded) {
@@ -347,7 +347,7 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
             if (record.timedOut || record.error.name.startsWith('Runtime.')) loaded = undefined;
           } finally {
             if (timer) clearTimeout(timer);
-            restoreDate?.();
+            virtual?.restore();
             capture.stop();
             restoreEnv();
             record.logs = capture.lines;

@@ -1,29 +1,51 @@
 /**
- * While a simulated function runs, `Date` reads the simulation's virtual clock (plus the real time the invocation
- * has taken so far), so handlers that compare "now" with lifecycle deadlines, dedupe windows or scheduled times see
- * the simulated time, and a run with the same seed is the same run. Timers (`setTimeout`) stay real.
+ * While a simulated function runs, it lives on the simulation's virtual clock:
+ * - `Date` reads the virtual time (plus the real time the invocation has taken so far),
+ *   so handlers that compare "now" with lifecycle deadlines, dedupe windows or caches see simulated time, and a run
+ *   with the same seed is the same run;
+ * - timers (`setTimeout`) stay real: skipping waits would also fast-forward the timer loops inside undici and the SDK
+ *   and run the handler's clock away, so Slack's one-message-a-second pacing costs real seconds.
+ * The replacement class is created once and reads the clock of the invocation running now, because bundles keep
+ * references to `Date.now` across invocations.
  */
 const RealDate = Date;
 
-export function installVirtualDate(virtualNow: () => number): () => void {
-  const originStart = performance.now();
-  const virtualStart = virtualNow();
-  const now = (): number => virtualStart + Math.floor(performance.now() - originStart);
+interface Running {
+  now: () => number;
+}
 
-  // A subclass keeps `instanceof Date`, parsing and every method; only "now" differs.
-  class VirtualDate extends RealDate {
-    constructor(...args: unknown[]) {
-      if (args.length === 0) super(now());
-      else super(...(args as [string | number | Date]));
-    }
+let running: Running | undefined;
 
-    static override now(): number {
-      return now();
-    }
+// A subclass keeps `instanceof Date`, parsing and every method; only "now" differs.
+class VirtualDate extends RealDate {
+  constructor(...args: unknown[]) {
+    if (args.length === 0) super(running ? running.now() : RealDate.now());
+    else super(...(args as [string | number | Date]));
   }
 
+  static override now(): number {
+    return running ? running.now() : RealDate.now();
+  }
+}
+
+export interface VirtualTime {
+  /** The handler's current virtual time (ms). */
+  now: () => number;
+  /** Puts the real `Date` back. */
+  restore: () => void;
+}
+
+export function installVirtualDate(virtualNow: () => number): VirtualTime {
+  const originStart = performance.now();
+  const virtualStart = virtualNow();
+  const clock: Running = { now: () => virtualStart + Math.floor(performance.now() - originStart) };
+  running = clock;
   globalThis.Date = VirtualDate as DateConstructor;
-  return () => {
-    globalThis.Date = RealDate;
+  return {
+    now: clock.now,
+    restore: () => {
+      if (running === clock) running = undefined;
+      globalThis.Date = RealDate;
+    },
   };
 }

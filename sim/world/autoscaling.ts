@@ -563,11 +563,17 @@ export class AutoScalingWorld {
     instance.spotInterrupted = true;
     const ci = instance.containerInstance;
     if (instance.group.spotInstanceDraining && ci && ci.status === 'ACTIVE') this.ecs.setInstanceStatus(ci, 'DRAINING');
-    this.beginTermination(instance, `At ${isoSeconds(this.core.now())} an instance was taken out of service in response to an EC2 Spot Instance interruption notice.`);
-    this.reconcile(instance.group);
+    const cause = `At ${isoSeconds(this.core.now())} an instance was taken out of service in response to an EC2 Spot Instance interruption notice.`;
+    // With terminate hooks the group starts them at the warning; without, the instance keeps running (and its tasks
+    // with it) until EC2 reclaims it.
+    if (instance.group.hooks.some((h) => h.transition === 'autoscaling:EC2_INSTANCE_TERMINATING')) {
+      this.beginTermination(instance, cause);
+      this.reconcile(instance.group);
+    }
     // EC2 reclaims the instance two minutes after the warning, whatever the hooks are waiting for.
     instance.timers.push(
       this.core.after(120_000, () => {
+        this.beginTermination(instance, cause);
         this.terminated(instance);
       }),
     );

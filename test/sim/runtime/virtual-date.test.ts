@@ -4,7 +4,7 @@ import { installVirtualDate } from '../../../sim/runtime/virtual-date.js';
 describe('virtual Date during an invocation', () => {
   it('makes Date.now() and new Date() read the virtual clock, keeps parsing and instanceof, and restores', () => {
     const virtual = Date.UTC(2026, 0, 1, 8, 0, 0);
-    const restore = installVirtualDate(() => virtual);
+    const { restore } = installVirtualDate(() => virtual);
     try {
       expect(Date.now() - virtual).toBeLessThan(1000);
       expect(Date.now()).toBeGreaterThanOrEqual(virtual);
@@ -18,3 +18,4 @@ describe('virtual Date during an invocation', () => {
     expect(Math.abs(Date.now() - performance.timeOrigin - performance.now())).toBeLessThan(1000);
   });
 });
+
