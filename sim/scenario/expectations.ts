@@ -38,6 +38,11 @@ function listNotifications(items: readonly NotificationItem[], limit = 4): strin
   return shown.join('; ') + (items.length > limit ? `; … ${items.length - limit} more` : '');
 }
 
+/** The terminate lifecycle actions, of the hook if given. */
+function terminateActions(record: RunRecord, hook: string | undefined) {
+  return record.lifecycleActions.filter((a) => a.transition === 'terminating' && (hook === undefined || a.hook === hook));
+}
+
 /** Finds a function's stats by short name, function name or logical id. */
 function functionStats(record: RunRecord, ref: string) {
   return Object.entries(record.invocations.byFunction).find(([short, s]) => short === ref || s.name === ref || s.logicalId === ref)?.[1];
@@ -96,11 +101,97 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
           problems.push(`${a.instance}: held ${a.heldAfterEmptySeconds === undefined ? 'without ever being empty' : `${formatDuration(a.heldAfterEmptySeconds * 1000)} after it was empty`}`);
         }
       }
+      if (p.count !== undefined && actions.length !== p.count) problems.unshift(`${actions.length} terminate lifecycle action${actions.length === 1 ? '' : 's'}, expected ${p.count}`);
+      const holds = actions.flatMap((a) => (a.heldAfterEmptySeconds === undefined ? [] : [a.heldAfterEmptySeconds * 1000]));
+      const longest = holds.length === 0 ? '' : `, longest hold after empty ${formatDuration(Math.max(...holds))}`;
       return {
         type: 'lifecycleActionsCompleted',
-        description: `every terminate lifecycle action${p.hook ? ` of ${p.hook}` : ''} completed with CONTINUE${p.maxHoldAfterEmpty === undefined ? '' : `, within ${formatDuration(p.maxHoldAfterEmpty)} of the instance being empty`}`,
+        description:
+          `every terminate lifecycle action${p.hook ? ` of ${p.hook}` : ''}${p.count === undefined ? '' : ` (${p.count})`} completed with CONTINUE` +
+          (p.maxHoldAfterEmpty === undefined ? '' : `, within ${formatDuration(p.maxHoldAfterEmpty)} of the instance being empty`),
         passed: problems.length === 0,
-        detail: actions.length === 0 ? 'no terminate lifecycle action' : problems.length === 0 ? `${actions.length} completed` : problems.join('; '),
+        detail: actions.length === 0 && p.count === undefined ? 'no terminate lifecycle action' : problems.length === 0 ? `${actions.length} completed${longest}` : problems.join('; '),
+      };
+    }
+    case 'heartbeats': {
+      const p = expectation.params;
+      const actions = terminateActions(record, p.hook);
+      const bad = actions.filter((a) => !within(a.heartbeats, { min: p.min, max: p.max }, undefined));
+      const counts = actions.map((a) => a.heartbeats);
+      return {
+        type: 'heartbeats',
+        description: `every terminate lifecycle action${p.hook ? ` of ${p.hook}` : ''} got ${boundsText({ min: p.min, max: p.max }, undefined)} heartbeats`,
+        passed: actions.length > 0 && bad.length === 0,
+        detail:
+          actions.length === 0
+            ? 'no terminate lifecycle action'
+            : bad.length > 0
+              ? bad.map((a) => `${a.instance}: ${a.heartbeats}`).join('; ')
+              : `${counts.join(', ')} heartbeat${counts.length === 1 && counts[0] === 1 ? '' : 's'}`,
+      };
+    }
+    case 'noLifecycleActionPastDeadline': {
+      const p = expectation.params;
+      const endMs = Date.parse(record.virtual.end);
+      const problems: string[] = [];
+      let longest = 0;
+      for (const a of terminateActions(record, p.hook)) {
+        const started = Date.parse(a.started);
+        const waited = (a.completed === undefined ? endMs : Date.parse(a.completed)) - started;
+        longest = Math.max(longest, waited);
+        if (waited > p.deadline) {
+          problems.push(`${a.instance}: ${a.completed === undefined ? `still waiting at the end, ${formatDuration(waited)} after it started` : `waited ${formatDuration(waited)} (ended by ${a.completedBy ?? '?'})`}`);
+        }
+      }
+      return {
+        type: 'noLifecycleActionPastDeadline',
+        description: `no terminate lifecycle action${p.hook ? ` of ${p.hook}` : ''} waited more than ${formatDuration(p.deadline)}`,
+        passed: problems.length === 0,
+        detail: problems.length === 0 ? `longest wait ${formatDuration(longest)}` : problems.join('; '),
+      };
+    }
+    case 'drainStarted': {
+      const p = expectation.params;
+      const drains = record.drains.filter((d) => d.registered && (p.trigger === undefined || d.trigger === p.trigger));
+      const problems: string[] = [];
+      let slowest = 0;
+      for (const d of drains) {
+        const after = d.drainingAfterSeconds === undefined ? undefined : d.drainingAfterSeconds * 1000;
+        const beforeEnd = d.drainingAt !== undefined && (d.terminatedAt === undefined || Date.parse(d.drainingAt) <= Date.parse(d.terminatedAt));
+        if (after === undefined || !beforeEnd) problems.push(`${d.instance} (${d.trigger} at ${shortTime(d.triggeredAt)}): never DRAINING${d.terminatedAt === undefined ? '' : ' before it terminated'}`);
+        else if (after > p.within) problems.push(`${d.instance} (${d.trigger}): DRAINING ${formatDuration(after)} after`);
+        else slowest = Math.max(slowest, after);
+      }
+      return {
+        type: 'drainStarted',
+        description: `every registered instance with a ${p.trigger ?? 'terminate lifecycle action or Spot warning'} set to DRAINING within ${formatDuration(p.within)}`,
+        passed: drains.length > 0 && problems.length === 0,
+        detail: drains.length === 0 ? 'no instance to drain' : problems.length === 0 ? `${drains.length} drained, slowest after ${formatDuration(slowest)}` : problems.join('; '),
+      };
+    }
+    case 'tasksKilledOnlyWhenForced': {
+      const problems: string[] = [];
+      const byInstance = new Map<string, string[]>();
+      for (const k of record.tasksKilled.tasks) byInstance.set(k.instance, [...(byInstance.get(k.instance) ?? []), k.task]);
+      for (const [instance, tasks] of byInstance) {
+        const action = record.lifecycleActions.find((a) => a.instance === instance && a.transition === 'terminating');
+        if (action?.completedBy !== 'api') {
+          problems.push(`${instance}: ${tasks.length} killed, its lifecycle action ${action === undefined ? 'missing' : `ended by ${action.completedBy ?? 'nothing'}`}`);
+          continue;
+        }
+        const forced = record.notifications.filter((n) => n.delivered && n.kind === 'drain-forced' && (n.title.includes(instance) || n.text.includes(instance)));
+        if (forced.length === 0) {
+          problems.push(`${instance}: ${tasks.length} killed without a drain-forced notification`);
+          continue;
+        }
+        const unlisted = tasks.map((arn) => arn.split('/').pop() ?? arn).filter((id) => !forced.some((n) => n.text.includes(id)));
+        if (unlisted.length > 0) problems.push(`${instance}: the drain-forced notification does not list ${unlisted.join(', ')}`);
+      }
+      return {
+        type: 'tasksKilledOnlyWhenForced',
+        description: 'tasks killed by a termination only where the drain deadline forced it, each listed in a drain-forced notification',
+        passed: problems.length === 0,
+        detail: record.tasksKilled.count === 0 ? 'no task killed' : problems.length === 0 ? `${record.tasksKilled.count} killed on ${byInstance.size} forced instance${byInstance.size === 1 ? '' : 's'}, all listed` : problems.join('; '),
       };
     }
     case 'serviceHealthy': {

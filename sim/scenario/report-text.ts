@@ -89,7 +89,21 @@ export function renderTextReport(report: SimulationReport, options: TextReportOp
   const killed = Object.entries(report.tasksKilled.byService).map(([service, n]) => `${service} ${n}`).join(', ');
   out.push(`  tasks killed by instance terminations: ${report.tasksKilled.count}${killed ? ` (${killed})` : ''}`);
   const byEcsOps = report.lifecycleActions.filter((a) => a.completedBy === 'api').length;
-  out.push(`  lifecycle actions: ${report.lifecycleActions.length}${report.lifecycleActions.length > 0 ? ` (${byEcsOps} completed by ecs-ops)` : ''}`);
+  const heartbeats = report.lifecycleActions.reduce((n, a) => n + a.heartbeats, 0);
+  const holds = report.lifecycleActions.flatMap((a) => (a.heldAfterEmptySeconds === undefined ? [] : [a.heldAfterEmptySeconds]));
+  const actionDetail = [
+    `${byEcsOps} completed by ecs-ops`,
+    heartbeats > 0 ? plural(heartbeats, 'heartbeat') : undefined,
+    holds.length > 0 ? `longest hold after empty ${formatDuration(Math.max(...holds) * 1000)}` : undefined,
+  ].filter((p) => p !== undefined);
+  out.push(`  lifecycle actions: ${report.lifecycleActions.length}${report.lifecycleActions.length > 0 ? ` (${actionDetail.join(', ')})` : ''}`);
+  const drains = report.drains.filter((d) => d.registered);
+  if (drains.length > 0) {
+    const drained = drains.filter((d) => d.drainingAfterSeconds !== undefined);
+    const slowest = drained.length === 0 ? undefined : Math.max(...drained.map((d) => d.drainingAfterSeconds ?? 0));
+    const count = (items: typeof drains) => new Set(items.map((d) => d.instance)).size;
+    out.push(`  drains: ${plural(count(drains), 'instance')} to drain, ${count(drained)} set DRAINING${slowest === undefined ? '' : ` (at most ${formatDuration(slowest * 1000)} after its lifecycle action or Spot warning)`}`);
+  }
   out.push(`  dead letters: ${report.deadLetters.length}`);
   const failedFns = Object.entries(report.invocations.byFunction).map(([name, s]) => `${name} ${s.invocations} (${s.errors} failed)`).join(', ');
   out.push(`  invocations: ${failedFns || 'none'}`);

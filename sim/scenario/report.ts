@@ -70,6 +70,22 @@ export interface LifecycleActionItem {
   heartbeats: number;
 }
 
+/** An instance ecs-ops had to drain: a terminate lifecycle action started, or a Spot interruption warning. */
+export interface DrainItem {
+  instance: string;
+  asg: string | undefined;
+  trigger: 'lifecycle-action' | 'spot-interruption';
+  triggeredAt: string;
+  /** Whether the instance was registered with ECS when it was triggered (an instance that was not has nothing to drain). */
+  registered: boolean;
+  /** The first time its container instance went DRAINING (from the world's ECS Container Instance State Change). */
+  drainingAt: string | undefined;
+  /** drainingAt − triggeredAt (0 when it was DRAINING already). */
+  drainingAfterSeconds: number | undefined;
+  /** When the EC2 instance terminated, if it did. */
+  terminatedAt: string | undefined;
+}
+
 export interface KilledTaskItem {
   at: string;
   cluster: string;
@@ -151,6 +167,8 @@ export interface SimulationReport {
   invocations: { total: number; errors: number; byFunction: Record<string, FunctionStats> };
   apiCalls: { total: number; byOperation: Record<string, number>; failed: Record<string, number>; injectedFaults: number };
   lifecycleActions: LifecycleActionItem[];
+  /** Instances to drain (terminate lifecycle actions, Spot interruption warnings) and when they went DRAINING. */
+  drains: DrainItem[];
   tasksKilled: { count: number; byService: Record<string, number>; tasks: KilledTaskItem[] };
   services: ServiceItem[];
   notifications: NotificationItem[];

@@ -23,7 +23,7 @@ import { CHATTY_DETAIL_TYPES, describeEvent, slackText } from './describe.js';
 import { evaluateExpectation, type RunRecord } from './expectations.js';
 import type { Scenario, TimelineEntry } from './load.js';
 import { packageConfigFile, packageConfigText } from './package.js';
-import type { ExpectationResult, FunctionStats, NotificationItem, SimulationReport, TimelineItem } from './report.js';
+import type { DrainItem, ExpectationResult, FunctionStats, NotificationItem, SimulationReport, TimelineItem } from './report.js';
 import { FIXTURE_EVENTS_DIR, type Action, type ApiFaults } from './schema.js';
 import { formatDuration, isoTime } from './time.js';
 
@@ -55,6 +55,14 @@ const DUPLICATE_AFTER_MS = 1000;
 interface PendingEventFault {
   kind: 'drop' | 'duplicate';
   detailType: string | undefined;
+  /** Fields the event's detail must have (deep partial match). */
+  detail: Record<string, unknown> | undefined;
+}
+
+/** Whether `value` has every field of `pattern`, recursively (arrays and scalars compared whole). */
+function hasFields(value: unknown, pattern: unknown): boolean {
+  if (isRecord(pattern)) return isRecord(value) && Object.entries(pattern).every(([key, p]) => hasFields(value[key], p));
+  return JSON.stringify(value) === JSON.stringify(pattern);
 }
 
 function shortName(fn: LambdaFunction): string {
@@ -76,6 +84,52 @@ function describeFaults(faults: ApiFaults): string {
       return `${key} ${parts.join(', ')}`;
     })
     .join('; ')}`;
+}
+
+/** The alert kind a Slack message names in its footer (`ecs-ops · <kind>`, lib/notify/slack-render.ts). */
+function slackKind(body: unknown): string | undefined {
+  if (!isRecord(body) || !Array.isArray(body.blocks)) return undefined;
+  for (const block of body.blocks as unknown[]) {
+    if (!isRecord(block) || block.type !== 'context' || !Array.isArray(block.elements)) continue;
+    for (const element of block.elements as unknown[]) {
+      const text = isRecord(element) && typeof element.text === 'string' ? element.text : undefined;
+      const match = text === undefined ? null : /(?:^|\s)ecs-ops · ([a-z0-9-]+)\s*$/.exec(text);
+      if (match?.[1] !== undefined) return match[1];
+    }
+  }
+  return undefined;
+}
+
+interface ActionOutcomeLike {
+  type: string;
+  ec2InstanceId?: string;
+  outcome: string;
+  detail?: string;
+}
+
+function isOutcome(value: unknown): value is ActionOutcomeLike {
+  return isRecord(value) && typeof value.type === 'string' && typeof value.outcome === 'string';
+}
+
+/** One executed action of a handler that reports `outcomes` (the drain function), as a timeline phrase. */
+function describeOutcome(o: ActionOutcomeLike): string {
+  const id = o.ec2InstanceId ?? '';
+  const detail = o.detail ?? '';
+  const failed = o.outcome === 'failed' ? ` FAILED (${detail})` : o.outcome === 'skipped' ? ` skipped (${detail})` : '';
+  switch (o.type) {
+    case 'set-draining':
+      return o.outcome === 'already' ? `${id} already DRAINING` : `${id} set DRAINING${failed}`;
+    case 'heartbeat':
+      return o.outcome === 'already' ? `heartbeat ${id}: no active lifecycle action` : `heartbeat ${id}${failed}`;
+    case 'complete':
+      return o.outcome === 'already' ? `complete ${id}: no active lifecycle action (done already)` : `completed lifecycle action of ${id}${o.outcome === 'done' && detail ? ` (${detail})` : ''}${failed}`;
+    case 'stop-task':
+      return o.outcome === 'done' ? `stopped task ${detail.split('/').pop() ?? detail} on ${id}` : `stop task on ${id}${failed}`;
+    case 'notify':
+      return o.outcome === 'done' ? `${detail} (${id})` : `notify ${id}${failed}`;
+    default:
+      return `${o.type} ${id} ${o.outcome}${detail ? ` (${detail})` : ''}`;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -187,12 +241,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         if (!request) continue;
         const status = slackReplies.shift()?.status ?? 200;
         const { title, text } = slackText(request.body);
+        const postKind = slackKind(request.body) ?? kind;
         const channel = slackChannels.get(request.path.split('?')[0] ?? '') ?? request.path;
         posts.push({
           ...at(world.now()),
           channel,
           via: 'slack',
-          kind,
+          kind: postKind,
           function: name,
           eventId: record.eventId,
           title,
@@ -238,8 +293,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const message = `${name}: malformed ${record.detailType ?? 'event'} ${record.eventId ?? ''}: ${String(result.error)}`;
         malformed.push(message);
         note('error', message);
-      } else if (result.status === 'skipped') {
-        note(name, `skipped ${record.detailType ?? 'event'}: ${String(result.reason)}${retry}`);
+      } else if (result.status === 'skipped' || result.status === 'ignored') {
+        note(name, `${result.status} ${record.detailType ?? 'event'}: ${String(result.reason)}${retry}`);
+      } else if (Array.isArray(result.outcomes)) {
+        // The drain function: what it did, one phrase per action (nothing when a pass had nothing to do).
+        const outcomes = (result.outcomes as unknown[]).filter(isOutcome);
+        const trigger = typeof result.trigger === 'string' ? result.trigger : (record.detailType ?? 'event');
+        if (outcomes.length > 0) note(name, `${trigger}: ${outcomes.map(describeOutcome).join('; ')}${retry}`);
       } else if (result.status === 'alerted' && Array.isArray(result.channels)) {
         const outcomes = new Map<string, string[]>();
         for (const c of result.channels as { channel: string; outcome: string; error?: string }[]) {
@@ -302,7 +362,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const text = describeEvent(event);
       const arrow = targetsOf.length > 0 ? ` → ${targetsOf.join(', ')}` : '';
       if (targetsOf.length > 0) {
-        const index = pendingFaults.findIndex((f) => f.detailType === undefined || f.detailType === event['detail-type']);
+        const index = pendingFaults.findIndex((f) => (f.detailType === undefined || f.detailType === event['detail-type']) && (f.detail === undefined || hasFields(event.detail, f.detail)));
         const fault = index >= 0 ? pendingFaults.splice(index, 1)[0] : undefined;
         if (fault?.kind === 'drop') {
           note('event', `${text} (dropped: never delivered)`);
@@ -323,7 +383,39 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       if (origin === 'injected' || targetsOf.length > 0 || !CHATTY_DETAIL_TYPES.has(event['detail-type'])) note('event', `${text}${arrow}`);
       bus.put(event);
     };
+    // Instances to drain (terminate lifecycle actions, Spot warnings), when they went DRAINING and terminated.
+    const triggers: { instance: string; asg: string | undefined; trigger: DrainItem['trigger']; ms: number; registered: boolean }[] = [];
+    const drainingAt = new Map<string, number>();
+    const terminatedAt = new Map<string, number>();
+    const watchDrains = (event: WorldEvent) => {
+      const detail = isRecord(event.detail) ? event.detail : {};
+      const str = (key: string) => (typeof detail[key] === 'string' ? detail[key] : undefined);
+      const now = world.now();
+      switch (event['detail-type']) {
+        case 'EC2 Instance-terminate Lifecycle Action': {
+          const id = str('EC2InstanceId');
+          if (id !== undefined) triggers.push({ instance: id, asg: str('AutoScalingGroupName'), trigger: 'lifecycle-action', ms: now, registered: world.containerInstanceOf(id) !== undefined });
+          return;
+        }
+        case 'EC2 Spot Instance Interruption Warning': {
+          const id = str('instance-id');
+          if (id !== undefined) triggers.push({ instance: id, asg: undefined, trigger: 'spot-interruption', ms: now, registered: world.containerInstanceOf(id) !== undefined });
+          return;
+        }
+        case 'ECS Container Instance State Change': {
+          const id = str('ec2InstanceId');
+          if (id !== undefined && str('status') === 'DRAINING' && !drainingAt.has(id)) drainingAt.set(id, now);
+          return;
+        }
+        case 'EC2 Instance Terminate Successful': {
+          const id = str('EC2InstanceId');
+          if (id !== undefined && !terminatedAt.has(id)) terminatedAt.set(id, now);
+          return;
+        }
+      }
+    };
     world.onEvent((event: WorldEvent) => {
+      watchDrains(event);
       emitted++;
       byDetailType[event['detail-type']] = (byDetailType[event['detail-type']] ?? 0) + 1;
       putOnBus(event as unknown as EventEnvelope, 'world');
@@ -342,7 +434,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         case 'rebalanceRecommendation':
         case 'setDesiredCount':
         case 'deploy':
-        case 'insufficientCapacity': {
+        case 'insufficientCapacity':
+        case 'runTask': {
           // Recorded before the world runs the action: the events it causes come after it in the timeline.
           const item: TimelineItem & { seq: number; ms: number } = { ...at(world.now()), kind: 'action', text: action.type, seq: seq++, ms: world.now() };
           timeline.push(item);
@@ -358,8 +451,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         }
         case 'dropNextEvent':
         case 'duplicateNextEvent':
-          pendingFaults.push({ kind: action.type === 'dropNextEvent' ? 'drop' : 'duplicate', detailType: action.detailType });
-          note('fault', `the next ${action.detailType ?? 'event'} a rule matches will be ${action.type === 'dropNextEvent' ? 'dropped' : 'delivered twice'}`);
+          pendingFaults.push({ kind: action.type === 'dropNextEvent' ? 'drop' : 'duplicate', detailType: action.detailType, detail: action.detail });
+          note(
+            'fault',
+            `the next ${action.detailType ?? 'event'}${action.detail === undefined ? '' : ` with ${JSON.stringify(action.detail)}`} a rule matches will be ${action.type === 'dropNextEvent' ? 'dropped' : 'delivered twice'}`,
+          );
           return;
         case 'slackRespond': {
           const reply: SlackReply = { status: action.status, ...(action.body === undefined ? {} : { body: action.body }), ...(action.headers === undefined ? {} : { headers: action.headers }) };
@@ -446,7 +542,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             ? 'ended: the instance terminated before anyone completed it'
             : `timed out (${a.completedBy ?? '?'}), ${a.result ?? 'no result'}`;
       const held = a.heldAfterEmptyMs === undefined ? '' : `; held ${formatDuration(a.heldAfterEmptyMs)} after it was empty`;
-      note('hook', `lifecycle action ${a.hook} for ${a.ec2InstanceId} (${a.asg}) ${how}${held}`, a.completedAt);
+      const beats = a.heartbeats > 0 ? `; ${a.heartbeats} heartbeat${a.heartbeats === 1 ? '' : 's'}` : '';
+      note('hook', `lifecycle action ${a.hook} for ${a.ec2InstanceId} (${a.asg}) ${how}${held}${beats}`, a.completedAt);
     }
     for (const d of bus.deadLetters) {
       note('error', `dead letter: ${functionNames.get(d.function) ?? d.function} gave up on ${d.eventId} (${d.condition}, ${d.attempts} attempts): ${d.error?.message ?? ''}`, d.atMs);
@@ -516,6 +613,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         heldAfterEmptySeconds: a.heldAfterEmptyMs === undefined ? undefined : a.heldAfterEmptyMs / 1000,
         heartbeats: a.heartbeats,
       })),
+      drains: triggers.map((t): DrainItem => {
+        const draining = drainingAt.get(t.instance);
+        const asg = t.asg ?? facts.lifecycleActions.find((a) => a.ec2InstanceId === t.instance)?.asg;
+        const terminated = terminatedAt.get(t.instance) ?? facts.tasksKilled.find((k) => k.ec2InstanceId === t.instance)?.at;
+        return {
+          instance: t.instance,
+          asg,
+          trigger: t.trigger,
+          triggeredAt: isoTime(t.ms),
+          registered: t.registered,
+          drainingAt: draining === undefined ? undefined : isoTime(draining),
+          drainingAfterSeconds: draining === undefined ? undefined : Math.max(0, draining - t.ms) / 1000,
+          terminatedAt: terminated === undefined ? undefined : isoTime(terminated),
+        };
+      }),
       tasksKilled: {
         count: facts.tasksKilled.length,
         byService,

@@ -227,12 +227,27 @@ export const ACTION_SCHEMAS = {
   setDesiredCount: z.strictObject({ cluster: clusterName, service: serviceName, desired: count, cause: z.string().min(1).optional() }),
   /** UpdateService with another task definition: a rolling deployment. */
   deploy: z.strictObject({ cluster: clusterName, service: serviceName, taskDefinition: taskDefinitionRef }),
+  /** RunTask: standalone tasks; `instance` pins them to one instance of an ASG (memberOf `ec2InstanceId == i-…`). */
+  runTask: z.strictObject({
+    cluster: clusterName,
+    taskDefinition: taskDefinitionRef,
+    /** 1-10, as RunTask (default 1). */
+    count: z.number().int().min(1).max(10).default(1),
+    startedBy: z.string().min(1).max(128).optional(),
+    /** Default `family:<family>`. */
+    group: z.string().min(1).max(255).optional(),
+    /** The ASG instance: `index` among its instances not terminated, in launch order (0 = oldest), or an id `i-0…`. */
+    instance: z.strictObject({ asg: asgName, index: instanceRef }).optional(),
+  }),
   /** Launches of the ASG in this AZ fail with InsufficientInstanceCapacity while enabled. */
   insufficientCapacity: z.strictObject({ asg: asgName, az: availabilityZone, enabled: z.boolean().default(true) }),
-  /** The next world event that a rule matches (of this detail-type, if given) is never delivered. */
-  dropNextEvent: z.strictObject({ detailType: z.string().min(1).optional() }),
-  /** The next world event that a rule matches (of this detail-type, if given) is delivered twice (1 s apart). */
-  duplicateNextEvent: z.strictObject({ detailType: z.string().min(1).optional() }),
+  /**
+   * The next world event that a rule matches (of this detail-type, and whose detail has these fields, if given) is
+   * never delivered.
+   */
+  dropNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
+  /** The next world event that a rule matches (same filters as dropNextEvent) is delivered twice (1 s apart). */
+  duplicateNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
   /** The Slack sink answers the next `times` posts with this reply (e.g. 429 with Retry-After, 500, 404 no_service). */
   slackRespond: z.strictObject({
     status: z.number().int().min(100).max(599),
@@ -288,7 +303,28 @@ export const EXPECTATION_SCHEMAS = {
   /** Tasks killed because their instance terminated under them. */
   tasksKilled: z.strictObject(counted),
   /** Every terminate lifecycle action was completed by CompleteLifecycleAction (CONTINUE), soon after it was empty. */
-  lifecycleActionsCompleted: z.strictObject({ all: z.literal(true), hook: z.string().min(1).optional(), maxHoldAfterEmpty: duration.optional() }),
+  lifecycleActionsCompleted: z.strictObject({
+    all: z.literal(true),
+    hook: z.string().min(1).optional(),
+    maxHoldAfterEmpty: duration.optional(),
+    /** How many terminate lifecycle actions (of that hook) there were. */
+    count: count.optional(),
+  }),
+  /** Every terminate lifecycle action (of that hook) got `min`-`max` RecordLifecycleActionHeartbeat calls. */
+  heartbeats: z.strictObject({ hook: z.string().min(1).optional(), min: count.optional(), max: count.optional() }),
+  /** No terminate lifecycle action (of that hook) waited longer than `deadline` after it started (nor still waits). */
+  noLifecycleActionPastDeadline: z.strictObject({ deadline: duration, hook: z.string().min(1).optional() }),
+  /**
+   * Every instance that got a terminate lifecycle action or a Spot interruption warning (of that trigger) was set to
+   * DRAINING within `within` of it, before it terminated. Instances never registered with ECS are left out.
+   */
+  drainStarted: z.strictObject({ within: duration, trigger: z.enum(['lifecycle-action', 'spot-interruption']).optional() }),
+  /**
+   * Tasks were killed by an instance termination only where the drain deadline forced it: the instance's lifecycle
+   * action was completed by CompleteLifecycleAction with tasks still on it, and a delivered `drain-forced` notification
+   * names the instance and lists each of those tasks (by task id).
+   */
+  tasksKilledOnlyWhenForced: z.literal(true),
   /** The service never fell below ceil(minimumHealthyPercent × desired) running tasks. */
   serviceHealthy: z.strictObject({ cluster: clusterName, service: serviceName }),
   noDeadLetters: z.literal(true),
@@ -440,6 +476,15 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
         issue([...path, 'insufficientCapacity', 'az'], `ASG "${entry.insufficientCapacity.asg}" is in ${asg.azs.join(', ')}, not "${entry.insufficientCapacity.az}"`);
       }
     }
+    if (entry.runTask) {
+      const { cluster, taskDefinition, instance } = entry.runTask;
+      if (!clusters.has(cluster)) issue([...path, 'runTask', 'cluster'], `cluster "${cluster}" is not declared in the fleet`);
+      knownTaskDefinition(taskDefinition, [...path, 'runTask', 'taskDefinition']);
+      if (instance !== undefined) {
+        const asg = knownAsg(instance.asg, [...path, 'runTask', 'instance', 'asg']);
+        if (asg && asg.cluster !== cluster) issue([...path, 'runTask', 'instance', 'asg'], `ASG "${instance.asg}" is in cluster ${asg.cluster}, not ${cluster}`);
+      }
+    }
     if (entry.setDesiredCount) knownService(entry.setDesiredCount.cluster, entry.setDesiredCount.service, [...path, 'setDesiredCount']);
     if (entry.deploy) {
       knownService(entry.deploy.cluster, entry.deploy.service, [...path, 'deploy']);
@@ -466,6 +511,9 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
     if (bounded?.count !== undefined && (bounded.min !== undefined || bounded.max !== undefined)) {
       issue([...path, entry.notification ? 'notification' : 'tasksKilled', 'count'], 'give count, or min and/or max');
     }
+    if (entry.heartbeats && entry.heartbeats.min !== undefined && entry.heartbeats.max !== undefined && entry.heartbeats.min > entry.heartbeats.max) {
+      issue([...path, 'heartbeats', 'max'], 'max is below min');
+    }
     if (entry.serviceHealthy) knownService(entry.serviceHealthy.cluster, entry.serviceHealthy.service, [...path, 'serviceHealthy']);
   });
 });
@@ -491,6 +539,7 @@ export type Action =
   | ({ type: 'setDesiredCount' } & Params<'setDesiredCount'>)
   | ({ type: 'deploy' } & Params<'deploy'>)
   | ({ type: 'insufficientCapacity' } & Params<'insufficientCapacity'>)
+  | ({ type: 'runTask' } & Params<'runTask'>)
   | ({ type: 'dropNextEvent' } & Params<'dropNextEvent'>)
   | ({ type: 'duplicateNextEvent' } & Params<'duplicateNextEvent'>)
   | ({ type: 'slackRespond' } & Params<'slackRespond'>)

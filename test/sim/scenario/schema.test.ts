@@ -149,3 +149,54 @@ describe('scenario errors, located as file:line:column', () => {
     expect(() => loadScenarioFile(join(tempDir(), 'none.yml'), 'none.yml')).toThrow(/^none\.yml: scenario file not found: /);
   });
 });
+
+describe('auto-drain scenario additions', () => {
+  it('reads runTask (defaults, pinned instance), event filters on detail, and the drain expectations', () => {
+    const text = scenarioText({
+      timeline: [
+        '  - at: 1m',
+        '    runTask: { cluster: prod, taskDefinition: worker, instance: { asg: prod-ecs-ondemand, index: 0 } }',
+        '  - dropNextEvent: { detailType: ECS Container Instance State Change, detail: { status: DRAINING, runningTasksCount: 0 } }',
+        '  - duplicateNextEvent: { detailType: EC2 Instance-terminate Lifecycle Action }',
+      ].join('\n'),
+      expect: [
+        '  - lifecycleActionsCompleted: { all: true, hook: ecs-ops-drain, count: 2, maxHoldAfterEmpty: 0s }',
+        '  - heartbeats: { hook: ecs-ops-drain, min: 2 }',
+        '  - noLifecycleActionPastDeadline: { deadline: 16m }',
+        '  - drainStarted: { within: 61s, trigger: spot-interruption }',
+        '  - tasksKilledOnlyWhenForced: true',
+      ].join('\n'),
+    });
+    const result = parseScenario(text, 'x.yml');
+    if (!result.ok) throw new Error(formatScenarioErrors(result.errors).join('\n'));
+    const { timeline, expectations } = result.scenario;
+    expect(timeline[0]?.action).toEqual({ type: 'runTask', cluster: 'prod', taskDefinition: 'worker', count: 1, instance: { asg: 'prod-ecs-ondemand', index: 0 } });
+    expect(timeline[1]?.action).toEqual({ type: 'dropNextEvent', detailType: 'ECS Container Instance State Change', detail: { status: 'DRAINING', runningTasksCount: 0 } });
+    expect(expectations.map((e) => e.expectation)).toEqual([
+      { type: 'lifecycleActionsCompleted', params: { all: true, hook: 'ecs-ops-drain', count: 2, maxHoldAfterEmpty: 0 } },
+      { type: 'heartbeats', params: { hook: 'ecs-ops-drain', min: 2 } },
+      { type: 'noLifecycleActionPastDeadline', params: { deadline: 960_000 } },
+      { type: 'drainStarted', params: { within: 61_000, trigger: 'spot-interruption' } },
+      { type: 'tasksKilledOnlyWhenForced', params: true },
+    ]);
+  });
+
+  it('cross-checks runTask: cluster, task definition, the ASG and its cluster, the count', () => {
+    const text = scenarioText({
+      timeline: [
+        '  - at: 1m',
+        '    runTask: { cluster: staging, taskDefinition: worker }',
+        '  - runTask: { cluster: prod, taskDefinition: batch, count: 11 }',
+        '  - runTask: { cluster: prod, taskDefinition: worker, instance: { asg: prod-ecs-nope, index: 0 } }',
+      ].join('\n'),
+      expect: '  - heartbeats: { min: 3, max: 1 }',
+    });
+    expect(formatScenarioErrors(errorsOf(text))).toEqual([
+      `bad.yml:${lineOf(text, 'cluster: staging')}:25 timeline[0].runTask.cluster: cluster "staging" is not declared in the fleet`,
+      `bad.yml:${lineOf(text, 'taskDefinition: batch')}:47 timeline[1].runTask.taskDefinition: task definition family "batch" is not declared under fleet.taskDefinitions`,
+      `bad.yml:${lineOf(text, 'count: 11')}:61 timeline[1].runTask.count: expected a number <= 10, got 11`,
+      `bad.yml:${lineOf(text, 'prod-ecs-nope')}:72 timeline[2].runTask.instance.asg: ASG "prod-ecs-nope" is not declared in the fleet`,
+      `bad.yml:${lineOf(text, 'max: 1')}:32 expect[0].heartbeats.max: max is below min, got 1`,
+    ]);
+  });
+});

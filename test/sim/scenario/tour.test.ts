@@ -1,6 +1,6 @@
 /**
- * The tour (sim/scenarios/tour.yml), run with the real packaged alerts function: every expectation holds, and the
- * report tells the story (text report included).
+ * The tour (sim/scenarios/tour.yml), run with the real packaged alerts and drain functions: every expectation holds,
+ * and the report tells the story (text report included).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../../sim/scenario/load.js';
@@ -32,6 +32,8 @@ describe('the tour', () => {
       'ops service-task-placement-failure',
       'pager service-task-placement-failure',
       'ops asg-launch-failed',
+      'ops drain-started',
+      'ops drain-completed',
     ]);
     // SERVICE_STEADY_STATE happens (web and api settle again) but no rule delivers it.
     const steady = report.timeline.filter((t) => t.kind === 'event' && t.text.includes('SERVICE_STEADY_STATE'));
@@ -42,26 +44,37 @@ describe('the tour', () => {
     expect(launch.map((t) => t.text)).toEqual(['posted to ops: prod-ecs-ondemand: instance launch failed', 'not posted again to ops (duplicate): prod-ecs-ondemand: instance launch failed']);
   });
 
-  it('records the Spot interruption: the lifecycle action cut short and the tasks killed', () => {
-    expect(report.lifecycleActions).toEqual([expect.objectContaining({ asg: 'prod-ecs-spot', hook: 'ecs-ops-drain', completedBy: 'instance-terminated' })]);
-    expect(report.tasksKilled.count).toBeGreaterThan(0);
-    expect(report.timeline.some((t) => t.kind === 'killed' && t.at === '2026-01-01T08:27:00Z')).toBe(true);
+  it('drains the Spot instance: DRAINING on the warning, the lifecycle action completed when empty, no task killed', () => {
+    expect(report.lifecycleActions).toEqual([
+      expect.objectContaining({ asg: 'prod-ecs-spot', hook: 'ecs-ops-drain', completedBy: 'api', result: 'CONTINUE', heldAfterEmptySeconds: 0 }),
+    ]);
+    expect(report.drains).toEqual(
+      expect.arrayContaining([expect.objectContaining({ asg: 'prod-ecs-spot', trigger: 'spot-interruption', registered: true, drainingAfterSeconds: 0, triggeredAt: '2026-01-01T08:25:00Z' })]),
+    );
+    expect(report.tasksKilled.count).toBe(0);
+    expect(report.timeline.some((t) => t.kind === 'killed')).toBe(false);
+    expect(report.timeline.some((t) => t.kind === 'drain' && t.at === '2026-01-01T08:25:00Z' && t.text.includes('set DRAINING'))).toBe(true);
     expect(report.samples).toHaveLength(61);
     expect(Object.keys(report.samples[0]?.zones ?? {}).sort()).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
   });
 
-  it('counts the API calls the function made, from the server call log', () => {
+  it('counts the API calls the functions made, from the server call log', () => {
     expect(report.apiCalls.byOperation['sns:Publish']).toBe(2);
-    // The webhook URL is cached for 5 minutes of the function's (virtual) time: read at 08:02, again at 08:10.
-    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(2);
-    expect(Object.keys(report.apiCalls.byOperation).every((op) => /^(dynamodb|sns|ssm):/.test(op))).toBe(true);
+    // The webhook URL is cached for 5 minutes of each function's (virtual) time: alerts reads it at 08:02 and again
+    // at 08:10, drain at 08:25.
+    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(3);
+    // The drain: one container instance set to DRAINING, one lifecycle action completed.
+    expect(report.apiCalls.byOperation['ecs:UpdateContainerInstancesState']).toBe(1);
+    expect(report.apiCalls.byOperation['autoscaling:CompleteLifecycleAction']).toBe(1);
+    expect(Object.keys(report.apiCalls.byOperation).every((op) => /^(dynamodb|sns|ssm|ecs|autoscaling):/.test(op))).toBe(true);
   });
 
   it('renders a text report: timeline lines, the messages, ✓ per expectation', () => {
     const text = renderTextReport(report);
     expect(text).toContain('08:02:00  action  deploy web:2 to prod/web');
     expect(text).toContain('08:10:01  alerts  posted to ops, pager: web: tasks cannot be placed (RESOURCE:MEMORY)');
-    expect(text).toContain('08:27:00  hook    lifecycle action ecs-ops-drain for ');
+    expect(text).toContain('08:25:27  hook    lifecycle action ecs-ops-drain for ');
+    expect(text).toMatch(/08:25:00 {2}drain {3}spot-interruption: i-0[0-9a-f]+ set DRAINING; heartbeat i-0[0-9a-f]+; drain-started: ops posted/);
     expect(text).toMatch(/08:11:\d\d {2}alerts {2}not posted again to ops, pager \(duplicate\): web: tasks cannot be placed \(RESOURCE:MEMORY\) {2}\(×\d+, last 08:1\d:\d\d\)/);
     expect(text).toContain('          [CRITICAL] web: deployment failed');
     expect(text).toContain('✓ notifications to ops of kind asg-launch-failed: exactly 1');
