@@ -121,7 +121,8 @@ function wrapApi<T extends object>(core: Core, stats: Stats, service: string, im
   const out: Record<string, (input: unknown) => unknown> = {};
   for (const name of Object.keys(operations)) {
     const method = (impl as Record<string, unknown>)[name];
-    if (typeof method !== 'function') throw new Error(`${service}.${name} is not implemented`);
+    // A guard at construction: every operation of the contract must have a method.
+    if (typeof method !== 'function') throw new Error(`world API ${service}.${name}: the implementation has no such method`);
     const call = method as (this: T, input: unknown) => unknown;
     out[name] = (input: unknown) => {
       const key = `${service}.${name}`;
