@@ -10,9 +10,20 @@ import { PACKAGING_TIMEOUT_MS, removeTempDirs, runCli, scenarioText, SMALL_EXPEC
 
 afterAll(removeTempDirs);
 
+/**
+ * The report without what real time leaks into a run: wall time; the milliseconds of the handlers' own clock (inside
+ * an invocation `Date` is the virtual time plus the real time the handler has taken, so timestamps the functions
+ * write carry a varying millisecond part); and the DynamoDB call counts (Powertools Idempotency's in-progress expiry
+ * follows the Lambda's real remaining time). Known limit, recorded in sim/scenarios/README.md.
+ */
 function withoutWallTime(json: string): unknown {
-  const report = JSON.parse(json) as Partial<SimulationReport>;
+  const report = JSON.parse(json.replace(/(T\d{2}:\d{2}:\d{2})\.\d{3}Z/g, '$1Z')) as Partial<SimulationReport>;
   delete report.wallTimeMs;
+  const apiCalls = report.apiCalls as { byOperation?: Record<string, number>; total?: number } | undefined;
+  if (apiCalls?.byOperation) {
+    apiCalls.byOperation = Object.fromEntries(Object.entries(apiCalls.byOperation).filter(([op]) => !op.startsWith('dynamodb:')));
+    delete apiCalls.total;
+  }
   return report;
 }
 
