@@ -1,3 +1,4 @@
+import { now as timeNow, sleep as timeSleep } from '../time.js';
 import type { NotifyLogger } from './logger.js';
 import { slackFallbackText, type SlackMessage } from './slack-render.js';
 
@@ -52,9 +53,9 @@ export interface SlackSenderDeps {
   logger: NotifyLogger;
   /** Defaults to the global `fetch`. */
   fetch?: FetchLike;
-  /** Milliseconds since the epoch; defaults to `Date.now`. Deadlines are on this clock. */
+  /** Milliseconds since the epoch; defaults to lib/time `now` (`Date.now` unless the simulator installed its clock). Deadlines are on this clock. */
   now?: () => number;
-  /** Defaults to a `setTimeout` promise. */
+  /** Defaults to lib/time `sleep` (a `setTimeout` promise unless the simulator installed its clock). */
   sleep?: (ms: number) => Promise<void>;
   minIntervalMs?: number;
   requestTimeoutMs?: number;
@@ -152,8 +153,8 @@ export class SlackSender {
   constructor(deps: SlackSenderDeps) {
     this.logger = deps.logger;
     this.fetch = deps.fetch ?? ((url, init) => fetch(url, init));
-    this.now = deps.now ?? Date.now;
-    this.sleep = deps.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.now = deps.now ?? timeNow;
+    this.sleep = deps.sleep ?? timeSleep;
     this.minIntervalMs = deps.minIntervalMs ?? SLACK_MIN_INTERVAL_MS;
     this.requestTimeoutMs = deps.requestTimeoutMs ?? SLACK_REQUEST_TIMEOUT_MS;
   }

@@ -206,6 +206,8 @@ function swapEnv(variables: Record<string, string>): () => void {
 /** Extracts the package's bundles and returns their invokers. */
 export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Promise<LoadedFunctions> {
   const random = new SeededRandom(options.seed ?? 1);
+  // Seeds of the invocations' clocks (backoff jitter): a stream of their own, so request ids stay as they were.
+  const clockSeeds = new SeededRandom(((options.seed ?? 1) ^ 0x7f4a7c15) >>> 0);
   const region = options.region ?? pkg.stack.region;
   const all: InvocationRecord[] = [];
   const enforceTimeout = options.enforceTimeout ?? true;
@@ -228,6 +230,8 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
     let loaded: Handler | undefined;
     let located: { path: string; exportName: string } | undefined;
     let logStream = '';
+    /** Virtual time the warm execution environment finished its last invocation. */
+    let environmentFreeAt = Number.NEGATIVE_INFINITY;
 
     const runtimeEnv = (): Record<string, string> => ({
       ...environment,
@@ -295,7 +299,14 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
           const restoreEnv = swapEnv(runtimeEnv());
           const capture = captureOutput(options.verbose ?? false);
           const clock = options.clock;
-          const virtual = clock ? installVirtualDate(() => clock.now()) : undefined;
+          const timeoutMs = config.timeoutSeconds * 1000;
+          // Installed before a cold start's import: module-level code (SDK clients) sees the virtual clock too.
+          // One execution environment runs its invocations one after the other: an invocation starts at the world's
+          // time, or when the previous one of this environment ended (virtually) if that is later. So clocks inside
+          // the environment (the SDK's rate limiter, caches) never go back.
+          if (coldStart) environmentFreeAt = Number.NEGATIVE_INFINITY;
+          const virtual = clock ? installVirtualDate(Math.max(clock.now(), environmentFreeAt), { timeoutMs, seed: clockSeeds.int(2 ** 32) }) : undefined;
+          if (virtual) record.startVirtualMs = virtual.clock.startMs;
           let timer: NodeJS.Timeout | undefined;
           try {
             if (!loaded) {
@@ -312,7 +323,6 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
               record.initDurationMs = performance.now() - initStart;
             }
             const handler = loaded;
-            const timeoutMs = config.timeoutSeconds * 1000;
             const started = performance.now();
             // No done/fail/succeed: the nodejs24.x runtime supports async handlers only.
             const context = {
@@ -324,21 +334,35 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
               awsRequestId: requestId,
               logGroupName,
               logStreamName: logStream,
-              getRemainingTimeInMillis: () => Math.max(0, Math.round(timeoutMs - (performance.now() - started))),
+              // On the virtual clock when there is one: the deadline moves with the handler's virtual waits only.
+              getRemainingTimeInMillis: () =>
+                virtual ? virtual.clock.remainingMs() : Math.max(0, Math.round(timeoutMs - (performance.now() - started))),
             } as Context;
+            const timedOut = () => Object.assign(new Error(`Task timed out after ${config.timeoutSeconds.toFixed(2)} seconds`), { name: 'Sandbox.Timedout' });
             const call = Promise.resolve().then(() => handler(event, context));
+            const virtualTimeout = virtual?.clock.timedOut.catch(() => {
+              record.timedOut = true;
+              throw timedOut();
+            });
             const outcome = enforceTimeout
               ? await Promise.race([
                   call,
+                  ...(virtualTimeout ? [virtualTimeout] : []),
+                  // A safety net in real time (a handler stuck on something that is not virtual).
                   new Promise<never>((_, reject) => {
                     timer = setTimeout(() => {
                       record.timedOut = true;
-                      reject(Object.assign(new Error(`Task timed out after ${config.timeoutSeconds.toFixed(2)} seconds`), { name: 'Sandbox.Timedout' }));
+                      reject(timedOut());
                     }, timeoutMs);
                     timer.unref();
                   }),
                 ])
               : await call;
+            // Requests alone (no wait) can take the handler past its timeout: Lambda would have stopped it there.
+            if (enforceTimeout && virtual?.clock.overdue === true) {
+              record.timedOut = true;
+              throw timedOut();
+            }
             record.durationMs = performance.now() - started;
             record.result = outcome;
           } catch (error) {
@@ -353,7 +377,9 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
             record.logs = capture.lines;
             record.endRealMs = Date.now();
             if (record.durationMs === 0) record.durationMs = record.endRealMs - record.startRealMs;
-            record.endVirtualMs = options.clock?.now();
+            // The world's clock stands still during an invocation: the end is its start plus the handler's virtual time.
+            record.endVirtualMs = virtual ? virtual.clock.now() : options.clock?.now();
+            if (virtual) environmentFreeAt = virtual.clock.now();
             invocations.push(record);
             all.push(record);
           }

@@ -5,8 +5,7 @@
  * in sim/scenario talks to the `SimWorld` interface below, so a change of the world's names is absorbed here.
  */
 import type * as ECS from '@aws-sdk/client-ecs';
-import type { AwsApis, EcsApi } from '../world/api.js';
-import { AwsApiError, invalidParameter } from '../world/errors.js';
+import type { AwsApis } from '../world/api.js';
 import { INSTANCE_TYPES } from '../world/instance-types.js';
 import { World, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
 import type { FleetSpec, TaskDefinitionSpec } from './schema.js';
@@ -180,107 +179,6 @@ function phase(lifecycleState: string): InstancePhase | undefined {
   if (lifecycleState === 'Terminated') return undefined;
   if (lifecycleState.startsWith('Terminating')) return 'terminating';
   return 'inService';
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// What the protocol server calls: the world's APIs, with two adaptations the runner needs (see scenarioApis).
-
-type Operation = (input: unknown) => unknown;
-
-/**
- * Every `Date` of an output made again with the `Date` of the moment. While a handler runs, `Date` is the virtual
- * clock's subclass (sim/runtime/virtual-date.ts), and `value instanceof Date` in the server's encoders is false for a
- * plain `Date` the world made outside the handler (e.g. a service event's `createdAt`): it would be encoded as `{}` and
- * the SDK would fail with "Epoch timestamps must be expressed as floating point numbers". Dates made now pass.
- */
-function freshDates(value: unknown): unknown {
-  if (value instanceof Date || Object.prototype.toString.call(value) === '[object Date]') return new Date((value as Date).getTime());
-  if (Array.isArray(value)) return value.map(freshDates);
-  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = freshDates(item);
-    return out;
-  }
-  return value;
-}
-
-function withFreshDates<T extends object>(api: T): T {
-  const out: Record<string, Operation> = {};
-  for (const name of Object.keys(api)) {
-    const method = (api as Record<string, unknown>)[name];
-    if (typeof method === 'function') out[name] = (input: unknown) => freshDates((method as Operation).call(api, input));
-  }
-  return out as T;
-}
-
-/** ECS PutAttributes limits: 10 attributes a call; names and values as the API documents them. */
-const PUT_ATTRIBUTES_MAX = 10;
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_./\\-]{1,128}$/;
-const ATTRIBUTE_VALUE = /^[A-Za-z0-9_.@/\\: -]{1,128}$/;
-
-/**
- * Custom container instance attributes (ECS PutAttributes), for a world that does not keep them: stored here per
- * container instance ARN and merged into DescribeContainerInstances. The drain function records when it started a
- * drain this way. Used only while sim/world has no PutAttributes of its own.
- */
-function withCustomAttributes(ecs: EcsApi): EcsApi & { PutAttributes: Operation } {
-  const custom = new Map<string, Map<string, string | undefined>>();
-  const describe = ecs.DescribeContainerInstances.bind(ecs);
-  const resolveTarget = (cluster: string | undefined, targetId: string): string => {
-    const found = describe({ cluster, containerInstances: [targetId] }).containerInstances?.[0]?.containerInstanceArn;
-    if (found === undefined) throw new AwsApiError('TargetNotFoundException', `Could not find ${targetId}.`);
-    return found;
-  };
-  return {
-    ...ecs,
-    DescribeContainerInstances: (input) => {
-      const out = describe(input);
-      return {
-        ...out,
-        containerInstances: out.containerInstances?.map((ci) => {
-          const extra = ci.containerInstanceArn === undefined ? undefined : custom.get(ci.containerInstanceArn);
-          if (extra === undefined) return ci;
-          const attributes = (ci.attributes ?? []).filter((a) => a.name === undefined || !extra.has(a.name));
-          for (const [name, value] of extra) attributes.push(value === undefined ? { name } : { name, value });
-          return { ...ci, attributes };
-        }),
-      };
-    },
-    PutAttributes: (input: unknown) => {
-      const { cluster, attributes } = input as ECS.PutAttributesRequest;
-      if (attributes === undefined || attributes.length === 0) throw invalidParameter('Attributes cannot be empty.');
-      if (attributes.length > PUT_ATTRIBUTES_MAX) throw invalidParameter(`Attributes must contain at most ${PUT_ATTRIBUTES_MAX} items.`);
-      ecs.ListContainerInstances({ cluster, maxResults: 1 }); // ClusterNotFoundException, as ECS answers
-      const resolved = attributes.map((a) => {
-        if (a.name === undefined || !ATTRIBUTE_NAME.test(a.name)) throw invalidParameter(`Attribute name ${a.name ?? ''} is invalid.`);
-        if (a.value !== undefined && !ATTRIBUTE_VALUE.test(a.value)) throw invalidParameter(`Attribute value ${a.value} is invalid.`);
-        if (a.targetType !== undefined && a.targetType !== 'container-instance') throw invalidParameter(`Invalid targetType ${String(a.targetType)}.`);
-        if (a.targetId === undefined || a.targetId === '') throw invalidParameter('targetId is required.');
-        return { arn: resolveTarget(cluster, a.targetId), attribute: a };
-      });
-      for (const { arn, attribute } of resolved) {
-        const map = custom.get(arn) ?? new Map<string, string | undefined>();
-        map.set(attribute.name ?? '', attribute.value);
-        custom.set(arn, map);
-      }
-      return { attributes: attributes.map((a) => ({ ...a })) };
-    },
-  };
-}
-
-/**
- * The APIs the server answers with: the world's, every output's dates made again while the caller runs (see
- * freshDates), and PutAttributes with its attributes in DescribeContainerInstances when the world lacks them.
- */
-function scenarioApis(world: World): AwsApis {
-  const ecs = typeof (world.ecs as unknown as Record<string, unknown>).PutAttributes === 'function' ? world.ecs : withCustomAttributes(world.ecs);
-  return {
-    ecs: withFreshDates(ecs),
-    autoscaling: withFreshDates(world.autoscaling),
-    applicationAutoScaling: withFreshDates(world.applicationAutoScaling),
-    sns: withFreshDates(world.sns),
-    ssm: withFreshDates(world.ssm),
-  };
 }
 
 /** Builds the world: clusters, task definitions (in order), ASGs with their initial instances, services. */
@@ -521,7 +419,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
   };
 
   return {
-    apis: scenarioApis(world),
+    apis: world,
     now: () => world.now(),
     clock: {
       now: () => world.now(),

@@ -10,6 +10,7 @@
  */
 import { NormalizedSchema } from '@smithy/core/schema';
 import type { $SchemaRef } from '@smithy/types';
+import { types } from 'node:util';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
@@ -61,7 +62,7 @@ function timestampToWire(ns: NormalizedSchema | undefined, date: Date): number |
 
 /** The JSON value of an output value; members the schema does not know are converted generically. */
 function toWire(ns: NormalizedSchema | undefined, value: unknown): unknown {
-  if (value instanceof Date) return timestampToWire(ns, value);
+  if (types.isDate(value)) return timestampToWire(ns, value);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) {
     const member = ns?.isListSchema() ? ns.getValueSchema() : undefined;

@@ -13,6 +13,7 @@
  */
 import { NormalizedSchema } from '@smithy/core/schema';
 import type { $SchemaRef } from '@smithy/types';
+import { types } from 'node:util';
 
 export const XML_CONTENT_TYPE = 'text/xml';
 
@@ -128,7 +129,7 @@ export function escapeXml(text: string): string {
 }
 
 function scalarText(ns: NormalizedSchema | undefined, value: unknown): string {
-  if (value instanceof Date) {
+  if (types.isDate(value)) {
     const format = ns?.getSchema();
     if (format === 6) return value.toUTCString();
     if (format === 7) return String(value.getTime() / 1000);
@@ -151,7 +152,7 @@ function encode(ns: NormalizedSchema | undefined, value: unknown, tag: string): 
     if (ns?.getMergedTraits().xmlFlattened) return value.map((item: unknown) => encode(member, item, tag)).join('');
     return element(tag, value.map((item: unknown) => encode(member, item, memberTag)).join(''));
   }
-  if (isRecord(value) && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+  if (isRecord(value) && !types.isDate(value) && !(value instanceof Uint8Array)) {
     if (ns?.isMapSchema()) {
       const keyNs = ns.getKeySchema();
       const valueNs = ns.getValueSchema();

@@ -29,6 +29,8 @@ export interface EcsApi {
   DescribeTaskDefinition(input: ECS.DescribeTaskDefinitionRequest): Out<ECS.DescribeTaskDefinitionResponse>;
   ListTagsForResource(input: ECS.ListTagsForResourceRequest): Out<ECS.ListTagsForResourceResponse>;
   DescribeCapacityProviders(input: ECS.DescribeCapacityProvidersRequest): Out<ECS.DescribeCapacityProvidersResponse>;
+  PutAttributes(input: ECS.PutAttributesRequest): Out<ECS.PutAttributesResponse>;
+  DeleteAttributes(input: ECS.DeleteAttributesRequest): Out<ECS.DeleteAttributesResponse>;
 }
 
 export interface AutoScalingApi {

@@ -479,6 +479,73 @@ export class EcsApiImpl implements EcsApi {
     const page = paginate(all, (p) => p.seq, { kind: 'ecs:DescribeCapacityProviders', token: input.nextToken, limit, invalidToken });
     return { capacityProviders: page.items.map((p) => p.provider), failures: [], ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) };
   }
+
+  // ---- custom attributes -------------------------------------------------------------------------------------------
+
+  PutAttributes(input: ECS.PutAttributesRequest): Out<ECS.PutAttributesResponse> {
+    const cluster = this.ecs.cluster(input.cluster);
+    const targets = this.attributeTargets(cluster, input.attributes, true);
+    for (const { ci, attribute } of targets) {
+      const existing = ci.attributes.find((a) => a.name === attribute.name);
+      if (existing === undefined && ci.attributes.filter((a) => isCustomAttribute(a.name)).length >= MAX_CUSTOM_ATTRIBUTES) {
+        throw new AwsApiError('AttributeLimitExceededException', `You can apply up to ${MAX_CUSTOM_ATTRIBUTES} custom attributes for each resource.`);
+      }
+    }
+    for (const { ci, attribute } of targets) {
+      const value = attribute.value;
+      const existing = ci.attributes.find((a) => a.name === attribute.name);
+      if (existing) {
+        if (value === undefined) delete existing.value;
+        else existing.value = value;
+      } else {
+        ci.attributes.push(value === undefined ? { name: attribute.name } : { name: attribute.name, value });
+      }
+      // Placement and ListContainerInstances filters see the attribute from now on. No event: ECS sends none for it.
+      ci.placementShape = undefined;
+    }
+    return { attributes: (input.attributes ?? []).map((a) => ({ ...a })) };
+  }
+
+  DeleteAttributes(input: ECS.DeleteAttributesRequest): Out<ECS.DeleteAttributesResponse> {
+    const cluster = this.ecs.cluster(input.cluster);
+    for (const { ci, attribute } of this.attributeTargets(cluster, input.attributes, false)) {
+      const index = ci.attributes.findIndex((a) => a.name === attribute.name && isCustomAttribute(a.name));
+      if (index >= 0) ci.attributes.splice(index, 1);
+      ci.placementShape = undefined;
+    }
+    return { attributes: (input.attributes ?? []).map((a) => ({ ...a })) };
+  }
+
+  /** Validates the attributes of a Put/DeleteAttributes call and resolves each one's container instance. */
+  private attributeTargets(cluster: ClusterState, attributes: readonly ECS.Attribute[] | undefined, put: boolean): { ci: ContainerInstanceState; attribute: ECS.Attribute & { name: string } }[] {
+    if (attributes === undefined || attributes.length === 0) throw invalidParameter('Attributes cannot be empty.');
+    limitItems(attributes, MAX_ATTRIBUTES_PER_CALL, 'attributes');
+    return attributes.map((attribute) => {
+      const { name, value, targetType, targetId } = attribute;
+      if (name === undefined || !ATTRIBUTE_NAME.test(name)) {
+        throw invalidParameter(`Attribute name ${name ?? ''} is invalid: up to 128 letters, numbers, hyphens, underscores, periods, forward or back slashes.`);
+      }
+      if (put && !isCustomAttribute(name)) throw invalidParameter(`Attribute name ${name} is reserved for Amazon ECS.`);
+      if (put && value !== undefined && (!ATTRIBUTE_VALUE.test(value) || value.startsWith(' ') || value.endsWith(' '))) {
+        throw invalidParameter(`Attribute value ${value} is invalid: up to 128 letters, numbers, hyphens, underscores, periods, at signs, slashes, colons and inner spaces.`);
+      }
+      if (targetType !== undefined && targetType !== 'container-instance') throw invalidParameter(`Invalid targetType: ${String(targetType)}.`);
+      if (targetId === undefined || targetId === '') throw invalidParameter('targetId must be specified.');
+      const ci = this.ecs.findInstance(cluster, targetId);
+      if (!ci || ci.status === 'INACTIVE') throw new AwsApiError('TargetNotFoundException', `Could not find ${targetId}.`);
+      return { ci, attribute: { ...attribute, name } };
+    });
+  }
+}
+
+const MAX_ATTRIBUTES_PER_CALL = 10;
+const MAX_CUSTOM_ATTRIBUTES = 10;
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_./\\-]{1,128}$/;
+const ATTRIBUTE_VALUE = /^[A-Za-z0-9_.@/\\: -]{1,128}$/;
+
+/** Custom attributes are the ones ECS does not set itself (`ecs.*`, `com.amazonaws.ecs.*`). */
+function isCustomAttribute(name: string | undefined): boolean {
+  return name !== undefined && !name.startsWith('ecs.') && !name.startsWith('com.amazonaws.ecs.');
 }
 
 /** `task:group` for ListContainerInstances filters: the groups of the tasks on each instance (not STOPPED). */

@@ -101,6 +101,8 @@ const ECS_OPERATIONS: Record<keyof EcsApi, true> = {
   DescribeTaskDefinition: true,
   ListTagsForResource: true,
   DescribeCapacityProviders: true,
+  PutAttributes: true,
+  DeleteAttributes: true,
 };
 const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
   DescribeAutoScalingGroups: true,

@@ -9,7 +9,9 @@ import {
   ListContainerInstancesCommand,
   ListServicesCommand,
   ListTagsForResourceCommand,
+  DeleteAttributesCommand,
   ListTasksCommand,
+  PutAttributesCommand,
   RunTaskCommand,
   StopTaskCommand,
   UpdateContainerInstancesStateCommand,
@@ -241,6 +243,28 @@ describe('ECS (JSON 1.1)', () => {
       name: 'InvalidParameterException',
       message: 'The specified capacity provider ghost does not exist.',
     });
+  });
+
+  it('PutAttributes and DeleteAttributes: attributes both ways', async () => {
+    const attributes = [
+      { name: 'ecs-ops.drain.started-at', value: '1767254400000', targetType: 'container-instance' as const, targetId: containerInstanceArn(1) },
+      { name: 'team', targetId: 'ci2' },
+    ];
+    const put = await ecs().send(new PutAttributesCommand({ cluster: CLUSTER, attributes }));
+    expect(put.attributes).toEqual(attributes);
+    expect(h.lastInput('ecs', 'PutAttributes')).toEqual({ cluster: CLUSTER, attributes });
+    const deleted = await ecs().send(new DeleteAttributesCommand({ cluster: CLUSTER_ARN, attributes: [{ name: 'team', targetId: 'ci2' }] }));
+    expect(deleted.attributes).toEqual([{ name: 'team', targetId: 'ci2' }]);
+  });
+
+  it('PutAttributes and DeleteAttributes: errors', async () => {
+    await expect(ecs().send(new PutAttributesCommand({ cluster: CLUSTER, attributes: [{ name: 'x', value: 'y', targetId: 'ci9' }] }))).rejects.toMatchObject({
+      name: 'TargetNotFoundException',
+      message: 'Could not find ci9.',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(ecs().send(new PutAttributesCommand({ cluster: CLUSTER, attributes: [] }))).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Attributes cannot be empty.' });
+    await expect(ecs().send(new DeleteAttributesCommand({ cluster: 'nope', attributes: [{ name: 'x', targetId: 'ci1' }] }))).rejects.toMatchObject({ name: 'ClusterNotFoundException' });
   });
 
   it('the call log counts every request by service:operation', () => {

@@ -157,6 +157,18 @@ const RESOURCE_IDS = SERVICE_NAMES.map((name) => `service/${CLUSTER}/${name}`);
 
 const aasValidation = (message: string) => new AwsApiError('ValidationException', message);
 
+/** Put/DeleteAttributes: the attributes back, every target one of the three container instances. */
+function attributeTargets(cluster: string | undefined, attributes: ECS.Attribute[] | undefined): ECS.Attribute[] {
+  requireCluster(cluster);
+  if (attributes === undefined || attributes.length === 0) throw invalidParameter('Attributes cannot be empty.');
+  const known = [1, 2, 3].map(containerInstanceArn);
+  for (const a of attributes) {
+    const id = a.targetId ?? '';
+    if (!known.includes(id) && !known.some((arn) => arn.endsWith(`/${id}`))) throw new AwsApiError('TargetNotFoundException', `Could not find ${id}.`);
+  }
+  return attributes.map((a) => ({ ...a }));
+}
+
 export function createFakeApis(): { apis: AwsApis; received: Received[]; parameters: Map<string, SSM.Parameter> } {
   const received: Received[] = [];
   const parameters = new Map<string, SSM.Parameter>([
@@ -315,6 +327,14 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
           failures: [],
           nextToken: next,
         };
+      },
+      PutAttributes(input) {
+        got('ecs', 'PutAttributes', input);
+        return { attributes: attributeTargets(input.cluster, input.attributes) };
+      },
+      DeleteAttributes(input) {
+        got('ecs', 'DeleteAttributes', input);
+        return { attributes: attributeTargets(input.cluster, input.attributes) };
       },
     },
 
