@@ -345,6 +345,19 @@ export class World implements AwsApis {
     }));
   }
 
+  /**
+   * The cluster's tasks that ListTasks lists by default (desired RUNNING, not STOPPED), in creation order: AZ, group
+   * and last status only. For the scenario's fleet charts, without paging through the API.
+   */
+  activeTasks(cluster: string): { availabilityZone: string; group: string; lastStatus: string }[] {
+    const out: { availabilityZone: string; group: string; lastStatus: string }[] = [];
+    for (const task of this.ecsWorld.allTasks(this.ecsWorld.cluster(cluster))) {
+      if (task.purged || task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED') continue;
+      out.push({ availabilityZone: task.availabilityZone, group: task.group, lastStatus: task.lastStatus });
+    }
+    return out;
+  }
+
   /** Every SNS publication, in order. */
   get snsMessages(): readonly SnsMessage[] {
     return this.snsWorld.messages;
