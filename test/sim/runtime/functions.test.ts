@@ -17,11 +17,13 @@ export const handler = async (event, context) => {
   console.error('line from console.error');
   if (event.fail) throw new RangeError('asked to fail');
   if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
+  // lib/time's sleep, as a bundle calls it: the simulator's time source.
+  if (event.virtualSleepMs) await globalThis[Symbol.for('ecs-ops.time-source')].sleep(event.virtualSleepMs);
   if (event.leak) process.env.LEAKED = 'yes';
   const env = {};
   for (const key of ['TABLE', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_LAMBDA_FUNCTION_NAME', 'ECS_OPS_ALLOW_LOCAL_WEBHOOK', 'AWS_PROFILE', 'EXTRA', 'PATH']) env[key] = process.env[key];
   const { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, callbackWaitsForEmptyEventLoop } = context;
-  return { count, initEnv, env, remaining: context.getRemainingTimeInMillis(), context: { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, callbackWaitsForEmptyEventLoop } };
+  return { count, initEnv, env, now: Date.now(), remaining: context.getRemainingTimeInMillis(), context: { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, callbackWaitsForEmptyEventLoop } };
 };
 `;
 
@@ -50,6 +52,7 @@ interface CounterResult {
   initEnv: string;
   env: Record<string, string | undefined>;
   remaining: number;
+  now: number;
   context: Record<string, unknown>;
 }
 
@@ -136,6 +139,34 @@ describe('loadFunctions', () => {
     const record = await counter.invoke({ sleepMs: 1500 });
     expect(record).toMatchObject({ timedOut: true, error: { name: 'Sandbox.Timedout', message: 'Task timed out after 1.00 seconds' } });
     expect((await counter.invoke({})).coldStart).toBe(true);
+  });
+
+  it('virtual waits: Date and the remaining time move by the wait, not by real time; the next invocation of the warm environment starts after it', async () => {
+    const counter = functions.get('counter');
+    counter.coldStart();
+    clock.advanceBy(60_000);
+    const record = await counter.invoke({ virtualSleepMs: 600 });
+    expect(record.error).toBeUndefined();
+    const result = record.result as CounterResult;
+    expect(result.now).toBe(clock.now() + 600);
+    expect(result.remaining).toBe(400);
+    expect(record).toMatchObject({ startVirtualMs: clock.now(), endVirtualMs: clock.now() + 600, timedOut: false });
+    expect(record.durationMs).toBeLessThan(500);
+    // The world has not moved: the environment was busy until +600 ms, so the next invocation starts then.
+    const next = await counter.invoke({});
+    expect(next.startVirtualMs).toBe(clock.now() + 600);
+    expect((next.result as CounterResult).now).toBe(clock.now() + 600);
+  });
+
+  it('a virtual wait past the timeout fails the invocation at once (Sandbox.Timedout), and the next one is cold', async () => {
+    const counter = functions.get('counter');
+    clock.advanceBy(60_000);
+    const record = await counter.invoke({ virtualSleepMs: 5_000 });
+    expect(record).toMatchObject({ timedOut: true, error: { name: 'Sandbox.Timedout', message: 'Task timed out after 1.00 seconds' }, endVirtualMs: clock.now() + 1000 });
+    expect(record.durationMs).toBeLessThan(900);
+    const next = await counter.invoke({});
+    expect(next.coldStart).toBe(true);
+    expect(next.startVirtualMs).toBe(clock.now());
   });
 
   it('reports a handler that is not exported', async () => {
