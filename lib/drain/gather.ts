@@ -163,6 +163,20 @@ export class HookSettingsCache {
   }
 }
 
+/**
+ * The instant a look decides at: the event's `time` (for the reconcile pass, its scheduled instant) when the invocation
+ * runs within half a reconcile interval after it, else the clock (a late retry or redelivery, or no usable time).
+ * Reconcile passes are then exactly one interval apart whatever the delivery latency or cold start of each, and a drain
+ * is recorded as started at its event's (or pass's) instant, so the pass at start + deadline (or + 2 intervals, for the
+ * blocked notice) sees exactly that much time elapsed instead of a few milliseconds less, which made the forced
+ * completion and the blocked notice one pass late.
+ */
+export function eventInstant(clock: number, eventTime: number | undefined, intervalMs: number = RECONCILE_INTERVAL_MS): number {
+  if (eventTime === undefined || !Number.isFinite(eventTime)) return clock;
+  const lag = clock - eventTime;
+  return lag >= 0 && lag < intervalMs / 2 ? eventTime : clock;
+}
+
 /** What the event already says about the container instance, saving the ListContainerInstances lookup. */
 export interface ContainerHint {
   cluster: string;
@@ -183,9 +197,10 @@ export async function gatherInstance(
   ec2InstanceId: string,
   trigger: InstanceSnapshot['trigger'],
   hint?: ContainerHint,
+  at?: number,
 ): Promise<DrainSnapshot> {
   const { config, logger } = deps;
-  const now = deps.now();
+  const now = at ?? deps.now();
   const described = await deps.autoscaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [ec2InstanceId] }));
   const asgInstance = described.AutoScalingInstances?.find((i) => i.InstanceId === ec2InstanceId);
   const owner = asgInstance?.AutoScalingGroupName !== undefined ? configuredAsg(config, asgInstance.AutoScalingGroupName) : undefined;
@@ -231,11 +246,11 @@ export async function gatherInstance(
 /**
  * The reconcile pass: every instance of a drained ASG waiting in a terminate lifecycle action (`Terminating:Wait`,
  * `Warmed:Pending:Wait`), whether or not its lifecycle event reached ecs-ops, with its container instance, tasks and
- * services.
+ * services. `at`: the snapshot's instant (default: the clock), see {@link eventInstant}.
  */
-export async function gatherReconcile(deps: GatherDeps): Promise<DrainSnapshot> {
+export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<DrainSnapshot> {
   const { config, logger } = deps;
-  const now = deps.now();
+  const now = at ?? deps.now();
   const drained = drainedAsgs(config);
   const snapshot = emptySnapshot(config, now);
   if (drained.length === 0) return snapshot;
@@ -416,6 +431,9 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
     const onInstance: DrainTask[] = [];
     for (const arn of arns) {
       const task = tasks.get(arn);
+      if (task?.lastStatus === 'STOPPED' && task.stoppedAt !== undefined) {
+        container.lastTaskStoppedAt = Math.max(container.lastTaskStoppedAt ?? Number.NEGATIVE_INFINITY, task.stoppedAt.getTime());
+      }
       // Gone from DescribeTasks (expired) or stopped: no longer on the instance.
       if (!task || task.lastStatus === 'STOPPED') continue;
       onInstance.push({ taskArn: arn, group: task.group, lastStatus: task.lastStatus ?? 'UNKNOWN', desiredStatus: task.desiredStatus ?? 'UNKNOWN' });

@@ -72,6 +72,8 @@ export interface InstanceSnapshot {
         tasksAtStart?: number | undefined;
         /** Every task on the instance not yet STOPPED by lastStatus; undefined when not fetched. */
         tasks?: DrainTask[] | undefined;
+        /** Epoch ms the last task listed STOPPED on the instance stopped (when ECS still lists one): when it emptied. */
+        lastTaskStoppedAt?: number | undefined;
       }
     | undefined;
   /** What triggered this look: a lifecycle event, a Spot warning, a container instance event, or the reconcile pass. */

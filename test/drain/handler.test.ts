@@ -217,6 +217,8 @@ const autoscaling = mockClient(AutoScalingClient);
 let world: FakeAws;
 let clock: number;
 let posted: { channel: string; notification: Notification }[];
+/** How many of the next deliveries fail transiently (a Slack 503 after the sender's own retries). */
+let failDeliveries: number;
 let logLines: string[];
 let db: ReturnType<typeof dynalite>;
 let dynamo: DynamoDBClient;
@@ -248,6 +250,10 @@ async function newHandler(extra = '') {
     autoscaling: new AutoScalingClient({ region: REGION }),
     deliverer: {
       deliver: (channel: Channel, notification: Notification) => {
+        if (failDeliveries > 0) {
+          failDeliveries--;
+          return Promise.reject(new Error('Slack webhook: 503 Service Unavailable'));
+        }
         posted.push({ channel: channel.name, notification });
         return Promise.resolve({ delivered: true });
       },
@@ -269,6 +275,7 @@ beforeEach(() => {
   world.install(ecs, autoscaling);
   clock = T0;
   posted = [];
+  failDeliveries = 0;
   logLines = [];
   for (const stream of [process.stdout, process.stderr]) {
     vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -429,6 +436,56 @@ describe('container instance state change', () => {
     const outcome = handled(await send(containerInstanceEvent(id, arn)));
     expect(outcome.outcomes).toContainEqual({ type: 'complete', ec2InstanceId: id, outcome: 'already' });
     expect(logLines.join('\n')).toContain('no active lifecycle action: already completed');
+  });
+});
+
+describe('a notice whose delivery fails transiently is not lost', () => {
+  it('drain-completed: the failed invocation does not complete; its retry notifies exactly once and completes', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 3, attributes: attrs(T0 - 4 * MIN, 3) });
+    world.empty(arn);
+    failDeliveries = 1;
+    const event = containerInstanceEvent(id, arn);
+    await expect(send(event)).rejects.toThrow(/failed transiently/);
+    expect(posted).toEqual([]);
+    expect(world.completed).toEqual([]);
+    // Lambda retries the same event a minute later.
+    clock += MIN;
+    const retried = handled(await send(event));
+    expect(retried.actions).toMatchObject({ complete: 1, notify: 1 });
+    expect(kinds()).toEqual(['ops drain-completed']);
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+    // A further duplicate changes nothing: the action is over, the notice was posted.
+    handled(await send(event));
+    expect(kinds()).toEqual(['ops drain-completed']);
+    expect(world.completed).toHaveLength(1);
+  });
+
+  it('drain-forced at the deadline: same, the critical alert reaches both channels once', async () => {
+    const send = await newHandler();
+    const { id } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 1, group: 'family:batch', attributes: attrs(T0 - 60 * MIN, 1) });
+    failDeliveries = 1;
+    await expect(send(scheduled())).rejects.toThrow(/failed transiently/);
+    expect(world.completed).toEqual([]);
+    clock += MIN;
+    handled(await send(scheduled()));
+    expect(kinds().sort()).toEqual(['ops drain-forced', 'pager drain-forced']);
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+  });
+
+  it('drain-started on a Spot warning: DRAINING at once, the attributes wait for the notice; the retry adopts and notifies once', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-spot', state: 'InService', tasks: 2 });
+    failDeliveries = 1;
+    const event = ec2Event('ec2-spot-interruption-warning-concrete', id);
+    await expect(send(event)).rejects.toThrow(/failed transiently/);
+    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: {} });
+    clock += MIN;
+    handled(await send(event));
+    expect(kinds()).toEqual(['ops drain-started']);
+    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: attrs(T0 + MIN, 2) });
+    handled(await send(event));
+    expect(kinds()).toEqual(['ops drain-started']);
   });
 });
 
