@@ -50,7 +50,7 @@ const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
 class FakeAws {
   readonly instances = new Map<string, { arn: string; cluster: string; ec2InstanceId: string; status: string; attributes: Record<string, string> }>();
   readonly tasks = new Map<string, { arn: string; cluster: string; ci: string; group?: string; lastStatus: string; desiredStatus: string }>();
-  readonly services = new Map<string, { min: number; max: number; events: { createdAt: Date; message: string }[] }>();
+  readonly services = new Map<string, { min: number; max: number; events: { createdAt: Date; message: string }[]; daemon?: boolean }>();
   readonly asgInstances = new Map<string, { asg: string; state: string }>();
   readonly hooks: { asg: string; name: string; heartbeat: number }[] = [];
   /** Lifecycle actions the ASG itself already ended (timeout): completing them fails with "No active Lifecycle Action". */
@@ -188,7 +188,8 @@ class FakeAws {
       return {
         services: input.services.map((name) => {
           const s = this.services.get(`${input.cluster}/${name}`) ?? { min: 100, max: 200, events: [] };
-          return { serviceName: name, desiredCount: 2, runningCount: 2, schedulingStrategy: 'REPLICA' as const, deploymentConfiguration: { minimumHealthyPercent: s.min, maximumPercent: s.max }, events: s.events.map((e, i) => ({ id: String(i), ...e })) };
+          const schedulingStrategy = s.daemon === true ? ('DAEMON' as const) : ('REPLICA' as const);
+          return { serviceName: name, desiredCount: 2, runningCount: 2, schedulingStrategy, deploymentConfiguration: { minimumHealthyPercent: s.min, maximumPercent: s.max }, events: s.events.map((e, i) => ({ id: String(i), ...e })) };
         }),
         failures: [],
       };
@@ -436,6 +437,36 @@ describe('container instance state change', () => {
     const outcome = handled(await send(containerInstanceEvent(id, arn)));
     expect(outcome.outcomes).toContainEqual({ type: 'complete', ec2InstanceId: id, outcome: 'already' });
     expect(logLines.join('\n')).toContain('no active lifecycle action: already completed');
+  });
+});
+
+describe('blocked drains and DAEMON tasks', () => {
+  it('reports a service whose replacements cannot be placed (no capacity), by name, from its recent service events', async () => {
+    const send = await newHandler();
+    const { arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 2, group: 'service:api', attributes: attrs(T0 - 3 * MIN, 2) });
+    world.services.set('prod/api', { min: 100, max: 200, events: [{ createdAt: new Date(T0 - MIN), message: '(service api) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster.' }] });
+    handled(await send(scheduled()));
+    expect(kinds()).toEqual(['ops drain-blocked']);
+    expect(posted[0]?.notification.summary).toContain('api (no capacity to place replacements)');
+    expect(world.instances.get(arn)?.status).toBe('DRAINING');
+    expect(world.completed).toEqual([]);
+  });
+
+  it('a DAEMON task never blocks: left with nothing else, it is stopped (as ECS does), then the instance completes', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 1, group: 'service:log-agent', attributes: attrs(T0 - 10 * MIN, 3) });
+    world.services.set('prod/log-agent', { min: 0, max: 100, events: [], daemon: true });
+    const outcome = handled(await send(scheduled()));
+    expect(outcome.actions).toMatchObject({ 'stop-task': 1, complete: 0 });
+    expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'prod', reason: `ecs-ops: draining container instance ${id}: daemon task, nothing else left` });
+    expect(kinds()).toEqual([]);
+    // Stopping: not stopped again on the next pass; once STOPPED, the instance is empty and completed.
+    clock += MIN;
+    expect(handled(await send(scheduled())).actions).toMatchObject({ 'stop-task': 0, complete: 0 });
+    world.empty(arn);
+    clock += MIN;
+    expect(handled(await send(scheduled())).actions).toMatchObject({ complete: 1 });
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
   });
 });
 
