@@ -181,6 +181,26 @@ export function eventInstant(clock: number, eventTime: number | undefined, inter
 export interface ContainerHint {
   cluster: string;
   containerInstanceArn: string;
+  /** The event's `detail.version` of the container instance. */
+  version?: number | undefined;
+  /** The container instance as DescribeContainerInstances returned it (see {@link supersedingVersion}). */
+  described?: ContainerInstance | undefined;
+}
+
+/**
+ * For a container instance event: describes the instance (kept in `hint.described` for the look that follows) and
+ * returns its current version when a later change of the still-DRAINING instance supersedes the event. ECS emits one
+ * event per task change and increments the instance's `version` with each ("compare the version reported by the API
+ * with the one in the event to verify that the event is current", DescribeContainerInstances docs): when tasks stop
+ * together, only the event of the last change needs a look, and that one reaches ecs-ops too (it still matches the
+ * rule while the instance runs no task; if it were lost, the reconcile pass looks within one interval). Any other
+ * status (deregistered, reactivated) is looked at whatever the version. One DescribeContainerInstances call.
+ */
+export async function supersedingVersion(deps: Pick<GatherDeps, 'ecs'>, hint: ContainerHint): Promise<number | undefined> {
+  hint.described ??= await describeOne(deps.ecs, hint.cluster, hint.containerInstanceArn);
+  const current = hint.described?.version;
+  if (hint.version === undefined || current === undefined || hint.described?.status !== 'DRAINING') return undefined;
+  return current > hint.version ? current : undefined;
 }
 
 function emptySnapshot(config: EcsOpsConfig, now: number): DrainSnapshot {
@@ -217,7 +237,7 @@ export async function gatherInstance(
 
   let found: { cluster: string; containerInstance: ContainerInstance } | undefined;
   if (hint) {
-    const containerInstance = await describeOne(deps.ecs, hint.cluster, hint.containerInstanceArn);
+    const containerInstance = hint.described ?? (await describeOne(deps.ecs, hint.cluster, hint.containerInstanceArn));
     if (containerInstance) found = { cluster: hint.cluster, containerInstance };
   } else {
     // The cluster owning the ASG first: the others are asked only when the instance is not there.

@@ -48,7 +48,7 @@ const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
 
 /** A small stand-in for the ECS and Auto Scaling APIs the drain function uses, with their batch limits. */
 class FakeAws {
-  readonly instances = new Map<string, { arn: string; cluster: string; ec2InstanceId: string; status: string; attributes: Record<string, string> }>();
+  readonly instances = new Map<string, { arn: string; cluster: string; ec2InstanceId: string; status: string; attributes: Record<string, string>; version?: number }>();
   readonly tasks = new Map<string, { arn: string; cluster: string; ci: string; group?: string; lastStatus: string; desiredStatus: string }>();
   readonly services = new Map<string, { min: number; max: number; events: { createdAt: Date; message: string }[]; daemon?: boolean }>();
   readonly asgInstances = new Map<string, { asg: string; state: string }>();
@@ -146,7 +146,9 @@ class FakeAws {
       return {
         containerInstances: input.containerInstances.flatMap((arn): ContainerInstance[] => {
           const ci = this.instances.get(arn);
-          return ci ? [{ containerInstanceArn: arn, ec2InstanceId: ci.ec2InstanceId, status: ci.status, agentConnected: true, attributes: Object.entries(ci.attributes).map(([name, value]) => ({ name, value })) }] : [];
+          return ci
+            ? [{ containerInstanceArn: arn, ec2InstanceId: ci.ec2InstanceId, status: ci.status, agentConnected: true, version: ci.version, attributes: Object.entries(ci.attributes).map(([name, value]) => ({ name, value })) }]
+            : [];
         }),
         failures: [],
       };
@@ -301,9 +303,9 @@ function lifecycleEvent(ec2InstanceId: string, asg = 'prod-asg', hook = 'ecs-ops
   return event;
 }
 
-function containerInstanceEvent(ec2InstanceId: string, arn: string, status = 'DRAINING'): FixtureEvent {
+function containerInstanceEvent(ec2InstanceId: string, arn: string, status = 'DRAINING', version?: number): FixtureEvent {
   const event = fixtureEvent('ecs-container-instance-state-change');
-  Object.assign(event.detail, { clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`, containerInstanceArn: arn, ec2InstanceId, status });
+  Object.assign(event.detail, { clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`, containerInstanceArn: arn, ec2InstanceId, status, ...(version !== undefined ? { version } : {}) });
   return event;
 }
 
@@ -428,6 +430,30 @@ describe('container instance state change', () => {
     const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 2, attributes: attrs(T0 - MIN, 3) });
     expect(handled(await send(containerInstanceEvent(id, arn))).actions).toMatchObject({ complete: 0, heartbeat: 0, 'set-draining': 0 });
     expect(await send(containerInstanceEvent(id, arn, 'ACTIVE'))).toMatchObject({ status: 'ignored' });
+  });
+
+  it('skips an event a later change of the DRAINING instance superseded (one call), and looks at the current one', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 3, attributes: attrs(T0 - 4 * MIN, 3) });
+    world.empty(arn);
+    const ci = world.instances.get(arn);
+    if (ci) ci.version = 42;
+    // Three tasks stopped together: events 40, 41 and 42; the first two are stale when they are handled.
+    for (const version of [40, 41]) {
+      ecs.resetHistory();
+      autoscaling.resetHistory();
+      expect(await send(containerInstanceEvent(id, arn, 'DRAINING', version))).toMatchObject({ status: 'ignored', reason: expect.stringContaining(`version ${String(version)} superseded by version 42`) as unknown });
+      expect(ecs.calls()).toHaveLength(1);
+      expect(autoscaling.calls()).toHaveLength(0);
+    }
+    expect(world.completed).toEqual([]);
+    expect(handled(await send(containerInstanceEvent(id, arn, 'DRAINING', 42))).actions).toMatchObject({ complete: 1 });
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+    // A stale event of an instance no longer DRAINING (deregistered, reactivated) is looked at all the same.
+    const other = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'INACTIVE' });
+    const otherCi = world.instances.get(other.arn);
+    if (otherCi) otherCi.version = 9;
+    expect(handled(await send(containerInstanceEvent(other.id, other.arn, 'DRAINING', 7))).outcomes).toContainEqual(expect.objectContaining({ type: 'complete', ec2InstanceId: other.id }));
   });
 
   it('counts "No active Lifecycle Action" as success', async () => {
