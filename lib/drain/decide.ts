@@ -4,7 +4,8 @@
  *
  * Words: an instance is *managed* when its `asg.name` + `asg.hook.hook` is one of `snapshot.managedHooks` (and the hook
  * settings are that ASG's); it is *waiting* when it is managed and its `lifecycleState` is one of `WAITING_STATES`
- * (`Terminating:Wait`, or `Warmed:Pending:Wait` for an instance returning to a warm pool). *Tasks* are the container
+ * (`Terminating:Wait`; `Warmed:Pending:Wait` for an instance returning to a warm pool, `Warmed:Terminating:Wait` for
+ * one terminated from it). *Tasks* are the container
  * instance's tasks whose lastStatus is not STOPPED; they are *known* when the snapshot has them (`tasks` defined) and
  * *empty* when known and none is left. *Service tasks* have group `service:<name>` and are not DAEMON tasks; DAEMON
  * tasks are stopped last by ECS itself and never wait for anything; *standalone tasks* are the others. Times are epoch

@@ -15,7 +15,8 @@
  *   + ⌈S/10⌉ DescribeServices.
  * - Reconcile pass: O(ASGs) + O(clusters × ⌈N/≈90⌉) + O(N/100) + per-draining-instance task listing:
  *   ⌈ASGs/100⌉ DescribeAutoScalingGroups (names in one call, paginated), + 1 DescribeWarmPool (paginated) per drained
- *   ASG that has a warm pool (instances returning to it wait in `Warmed:Pending:Wait` there, not in the group's list)
+ *   ASG that has a warm pool (instances returning to it wait in `Warmed:Pending:Wait` there, those terminated from it in
+ *   `Warmed:Terminating:Wait`, not in the group's list)
  *   + ≤1 DescribeLifecycleHooks per ASG with a waiting instance (cached 5 minutes)
  *   + per cluster ⌈N/≈90⌉ ListContainerInstances (`ec2InstanceId in [...]`, chunked under the 2,000-character limit of
  *     the expression) and ⌈N/100⌉ DescribeContainerInstances
@@ -298,7 +299,8 @@ export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<Dr
       }
     }
   }
-  // Instances returning to a warm pool (`Warmed:Pending:Wait`) are listed by DescribeWarmPool, not with the group:
+  // Instances returning to a warm pool (`Warmed:Pending:Wait`) or terminated from it (`Warmed:Terminating:Wait`) are
+  // listed by DescribeWarmPool, not with the group:
   // one more paginated call per drained ASG that has a warm pool.
   await mapLimit(withWarmPool, CONCURRENCY, async (asg) => {
     for await (const page of paginateDescribeWarmPool({ client: deps.autoscaling, pageSize: 100 }, { AutoScalingGroupName: asg.asg })) addWaiting(asg, page.Instances ?? []);

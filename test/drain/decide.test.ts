@@ -127,7 +127,7 @@ const ref = { ec2InstanceId: 'i-0aaa', asg: ASG, hook: HOOK };
 const CI_ARN = `arn:aws:ecs:us-east-1:123456789012:container-instance/${CLUSTER}/ci-i-0aaa`;
 
 describe('rule 1: only waiting instances of a configured ASG + hook are completed or heartbeated', () => {
-  it.each(['Terminating:Wait', 'Warmed:Pending:Wait'])('%s is waiting (a warm pool return too)', (state) => {
+  it.each(['Terminating:Wait', 'Warmed:Pending:Wait', 'Warmed:Terminating:Wait'])('%s is waiting (a warm pool return or termination too)', (state) => {
     expect(run({ state, tasks: [] })).toEqual([
       { type: 'complete', ...ref, result: 'CONTINUE', reason: 'empty' },
       { type: 'notify', notification: { kind: 'drain-completed', ec2InstanceId: 'i-0aaa', cluster: CLUSTER, asg: ASG, durationMs: 5 * MIN, tasksMoved: 3 } },
@@ -199,6 +199,7 @@ describe('rule 2: waiting and not in ECS → complete not-in-ecs at once', () =>
 
   it('a warm pool return not in ECS is completed too', () => {
     expect(types(run({ state: 'Warmed:Pending:Wait', container: false }))).toEqual(['complete:not-in-ecs']);
+    expect(types(run({ state: 'Warmed:Terminating:Wait', container: false }))).toEqual(['complete:not-in-ecs']);
   });
 });
 

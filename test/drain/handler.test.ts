@@ -93,7 +93,7 @@ class FakeAws {
     };
     const lifecycle = (id: string): void => {
       const i = this.asgInstances.get(id);
-      if (!i || this.expired.has(id) || !['Terminating:Wait', 'Warmed:Pending:Wait'].includes(i.state)) {
+      if (!i || this.expired.has(id) || !['Terminating:Wait', 'Warmed:Pending:Wait', 'Warmed:Terminating:Wait'].includes(i.state)) {
         throw new AutoScalingServiceException({ name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: `No active Lifecycle Action found with instance ID ${id}` });
       }
     };
