@@ -5,8 +5,8 @@
  * `failures[]` logged and reported per instance, skipped for an instance already DRAINING) → its `drain-started`
  * notice → PutAttributes (≤10 attributes a call; only where the snapshot shows no `ecs-ops.drain.started-at`: started-at
  * = the snapshot's instant in epoch ms, tasks = the count on the instance; so a retried or duplicated event writes
- * nothing twice) → `stop-task` and `heartbeat` → each `complete` after its `drain-completed` / `drain-forced` notice →
- * `drain-blocked` notices.
+ * nothing twice) → each `complete` after its `drain-completed` / `drain-forced` notice → `drain-blocked` notices; the
+ * `stop-task` and `heartbeat` actions run right after `set-draining`.
  * - `heartbeat` / `complete`: RecordLifecycleActionHeartbeat / CompleteLifecycleAction (CONTINUE) by InstanceId, never
  *   by token, so the reconcile pass can release instances whose lifecycle event it never saw. "No active Lifecycle
  *   Action" means someone (a retry, the ASG's timeout) already finished it: done.
@@ -156,23 +156,9 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
 
   // 1. DRAINING first: nothing lands on the instance meanwhile.
   const draining = await setDraining(actions.filter((a) => a.type === 'set-draining'), snapshot, deps, outcomes, fail);
-
-  // 2. The drain-started notices of the drains that did start (a start that did not happen is not reported). A notice
-  //    that failed transiently leaves its instance without the drain-started attribute, so the retry (or the next pass)
-  //    adopts the drain (decide rules 4 and 10) and sends it again, deduplicated per channel by its fingerprint.
   const drainFailed = failedOf('set-draining');
-  const startNoticeFailed = new Set<string>();
-  for (const n of notices) {
-    if (n.kind !== 'drain-started') continue;
-    if (drainFailed.has(n.ec2InstanceId)) {
-      outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind}: the action it reports failed` });
-      continue;
-    }
-    if ((await deliver(n)) === 'transient') startNoticeFailed.add(n.ec2InstanceId);
-  }
-  await writeDrainAttributes(draining.filter((a) => !startNoticeFailed.has(a.ec2InstanceId)), snapshot, deps, fail);
 
-  // 3. Task stops and heartbeats.
+  // 2. Task stops and heartbeats.
   await mapLimit(
     actions.filter((a) => a.type === 'stop-task' || a.type === 'heartbeat'),
     CONCURRENCY,
@@ -192,10 +178,24 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
     },
   );
 
+  // 3. The drain-started notices of the drains that did start (a start that did not happen is not reported). A notice
+  //    that failed transiently leaves its instance without the drain-started attribute, so the retry (or the next pass)
+  //    adopts the drain (decide rules 4 and 10) and sends it again, deduplicated per channel by its fingerprint.
+  const startNoticeFailed = new Set<string>();
+  for (const n of notices) {
+    if (n.kind !== 'drain-started') continue;
+    if (drainFailed.has(n.ec2InstanceId)) {
+      outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind}: the action it reports failed` });
+      continue;
+    }
+    if ((await deliver(n)) === 'transient') startNoticeFailed.add(n.ec2InstanceId);
+  }
+  await writeDrainAttributes(draining.filter((a) => !startNoticeFailed.has(a.ec2InstanceId)), snapshot, deps, fail);
+
   // 4. Completions, each after its drain-completed / drain-forced notice. Once the lifecycle action is complete, a
   //    retry finds "No active Lifecycle Action" and no waiting instance, and could never report the drain again: so the
   //    notice goes first (a retry re-delivers it at most once per channel: the fingerprint dedupes it), and a notice that
-  //    failed transiently holds the completion for the retry, for at most COMPLETION_NOTICE_HOLD_MS (see holdsFor).
+  //    failed transiently holds the completion for the retry, for at most COMPLETION_NOTICE_HOLD_MS (see completionHoldUntil).
   await mapLimit(
     actions.filter((a) => a.type === 'complete'),
     CONCURRENCY,
