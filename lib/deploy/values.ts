@@ -155,6 +155,17 @@ function alertsWiring(config: EcsOpsConfig): FunctionWiring {
 /** The drain function's reconcile schedule (lib/drain/gather.ts RECONCILE_INTERVAL_MS). */
 export const DRAIN_RECONCILE_SCHEDULE = 'rate(1 minute)';
 
+/**
+ * Which `ECS Container Instance State Change` events of a DRAINING instance reach the drain function: those whose
+ * `runningTasksCount` is 0, or that do not carry the field (the documented example omits it; the EventBridge schema
+ * aws.ecs@ECSContainerInstanceStateChange defines it). ECS emits one such event per task change on the instance
+ * (each stop, each resource change, agent connections), and an instance still counting running tasks cannot be empty:
+ * the pattern prunes those invocations only. Emptiness is still decided by the function from ListTasks + DescribeTasks
+ * (`lastStatus`), never from this count; stopping standalone (`stop`) or DAEMON tasks left alone and the blocked notice
+ * are the reconcile pass's, at most one interval later.
+ */
+export const DRAIN_EVENT_TASK_COUNT = [{ runningTasksCount: [0] }, { runningTasksCount: [{ exists: false }] }];
+
 const ecsArn = (resource: string): CfnValue => arn('arn:', partition, ':ecs:', region, ':', account, `:${resource}`);
 
 /**
@@ -199,7 +210,7 @@ function drainWiring(config: EcsOpsConfig): DrainWiring {
         pattern: {
           source: ['aws.ecs'],
           'detail-type': ['ECS Container Instance State Change'],
-          detail: { status: ['DRAINING'], clusterArn: clusters.map((name) => ({ suffix: `:cluster/${name}` })) },
+          detail: { status: ['DRAINING'], clusterArn: clusters.map((name) => ({ suffix: `:cluster/${name}` })), $or: DRAIN_EVENT_TASK_COUNT },
         },
       },
     });
@@ -236,8 +247,9 @@ function drainWiring(config: EcsOpsConfig): DrainWiring {
   });
   iam.push({
     Effect: 'Allow',
-    // StopTask only when standalone tasks are stopped (drain.standaloneTasks: stop).
-    Action: ['ecs:DescribeTasks', ...(config.drain.standaloneTasks === 'stop' ? ['ecs:StopTask'] : [])],
+    // StopTask: standalone tasks with drain.standaloneTasks: stop, and DAEMON tasks ECS left alone on an otherwise empty
+    // instance of a drained ASG (lib/drain/decide.ts rule 8).
+    Action: ['ecs:DescribeTasks', ...(config.drain.standaloneTasks === 'stop' || drained.length > 0 ? ['ecs:StopTask'] : [])],
     Resource: clusters.map((name) => ecsArn(`task/${name}/*`)),
     Condition: inClusters,
   });

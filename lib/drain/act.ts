@@ -1,15 +1,20 @@
 /**
  * Auto-drain I/O, write side: executes the {@link DrainAction}s `decide` returned, batched to the API limits.
  *
- * - `set-draining`: UpdateContainerInstancesState DRAINING, ≤10 container instances a call per cluster (`failures[]`
- *   logged and reported per instance), skipped for an instance already DRAINING; then, only where the snapshot shows
- *   no `ecs-ops.drain.started-at` attribute, PutAttributes (≤10 attributes a call: started-at = now in epoch ms, tasks =
- *   the count on the instance), so a retried or duplicated event writes nothing twice.
+ * Order: `set-draining` (UpdateContainerInstancesState DRAINING, ≤10 container instances a call per cluster,
+ * `failures[]` logged and reported per instance, skipped for an instance already DRAINING) → its `drain-started`
+ * notice → PutAttributes (≤10 attributes a call; only where the snapshot shows no `ecs-ops.drain.started-at`: started-at
+ * = the snapshot's instant in epoch ms, tasks = the count on the instance; so a retried or duplicated event writes
+ * nothing twice) → each `complete` after its `drain-completed` / `drain-forced` notice → `drain-blocked` notices; the
+ * `stop-task` and `heartbeat` actions run right after `set-draining`.
  * - `heartbeat` / `complete`: RecordLifecycleActionHeartbeat / CompleteLifecycleAction (CONTINUE) by InstanceId, never
  *   by token, so the reconcile pass can release instances whose lifecycle event it never saw. "No active Lifecycle
  *   Action" means someone (a retry, the ASG's timeout) already finished it: done.
  * - `stop-task`: StopTask with the reason.
- * - `notify`: the notification built by ./notifications.ts, delivered once per channel per dedupe window.
+ * - `notify`: the notification built by ./notifications.ts, delivered once per channel per dedupe window. A notice is
+ *   never lost to a transient channel failure: a drain-started notice that failed leaves the drain attributes unwritten
+ *   (the retry adopts the drain and notifies again), a completion notice that failed holds its completion for the retry
+ *   ({@link completionHoldUntil}). The fingerprint dedupes what a retry delivers again.
  *
  * Every action runs even when others fail. Permanent failures (refused by AWS: validation, permissions, MISSING) are
  * logged and reported; transient ones (throttling after the SDK's retries, 5xx, network) are collected and thrown at
@@ -20,7 +25,8 @@ import { PutAttributesCommand, StopTaskCommand, UpdateContainerInstancesStateCom
 import type { EcsOpsConfig } from '../config/schema.js';
 import type { ChannelDeliveries } from '../summary/post-alert.js';
 import { chunk, LIMITS, mapLimit, type DrainLogger } from './gather.js';
-import { DRAIN_STARTED_ATTRIBUTE, DRAIN_TASKS_ATTRIBUTE, type DrainAction, type DrainSnapshot } from './model.js';
+import { deadlineOf } from './decide.js';
+import { DRAIN_STARTED_ATTRIBUTE, DRAIN_TASKS_ATTRIBUTE, type DrainAction, type DrainNotification, type DrainSnapshot } from './model.js';
 import { drainNotification, type BuiltNotification } from './notifications.js';
 
 export type DrainActionType = DrainAction['type'];
@@ -111,68 +117,12 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
     }
   };
 
-  await setDraining(actions.filter((a) => a.type === 'set-draining'), snapshot, deps, outcomes, fail);
-
-  await mapLimit(
-    actions.filter((a) => a.type === 'stop-task' || a.type === 'heartbeat' || a.type === 'complete'),
-    CONCURRENCY,
-    async (action) => {
-      try {
-        switch (action.type) {
-          case 'stop-task':
-            await deps.ecs.send(new StopTaskCommand({ cluster: action.cluster, task: action.taskArn, reason: action.reason.slice(0, STOP_REASON_MAX) }));
-            metrics.count('TaskStopped');
-            logger.info('task stopped', { cluster: action.cluster, taskArn: action.taskArn, ec2InstanceId: action.ec2InstanceId, reason: action.reason });
-            outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'done', detail: action.taskArn });
-            return;
-          case 'heartbeat':
-          case 'complete': {
-            const params = { AutoScalingGroupName: action.asg, LifecycleHookName: action.hook, InstanceId: action.ec2InstanceId };
-            try {
-              if (action.type === 'heartbeat') {
-                await deps.autoscaling.send(new RecordLifecycleActionHeartbeatCommand(params));
-                metrics.count('LifecycleHeartbeat');
-              } else {
-                await deps.autoscaling.send(new CompleteLifecycleActionCommand({ ...params, LifecycleActionResult: 'CONTINUE' }));
-                metrics.count('LifecycleActionCompleted');
-              }
-            } catch (error) {
-              if (!isNoActiveLifecycleAction(error)) throw error;
-              logger.info('no active lifecycle action: already completed', { action: action.type, ...params });
-              outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'already' });
-              return;
-            }
-            logger.info(action.type === 'heartbeat' ? 'lifecycle action heartbeat recorded' : 'lifecycle action completed (CONTINUE)', {
-              ...params,
-              ...(action.type === 'complete' ? { reason: action.reason } : {}),
-            });
-            outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'done', ...(action.type === 'complete' ? { detail: action.reason } : {}) });
-            return;
-          }
-        }
-      } catch (error) {
-        fail(action.type, action.ec2InstanceId, error, action.type === 'stop-task' ? { taskArn: action.taskArn } : { asg: action.asg, hook: action.hook });
-      }
-    },
-  );
-
-  // Notifications last: a report of a drain start or completion that did not happen is not sent (the retry, or the
-  // next reconcile pass, decides again and reports then).
-  const failedOf = (type: DrainActionType): Set<string> =>
-    new Set(outcomes.filter((o) => o.type === type && o.outcome === 'failed' && o.ec2InstanceId !== undefined).map((o) => o.ec2InstanceId as string));
-  const drainFailed = failedOf('set-draining');
-  const completeFailed = failedOf('complete');
-  for (const action of actions) {
-    if (action.type !== 'notify') continue;
-    const n = action.notification;
-    if ((n.kind === 'drain-started' && drainFailed.has(n.ec2InstanceId)) || ((n.kind === 'drain-completed' || n.kind === 'drain-forced') && completeFailed.has(n.ec2InstanceId))) {
-      outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind}: the action it reports failed` });
-      continue;
-    }
+  /** Delivers one notice: `done`, `transient` (a channel failed transiently: the invocation is retried), `skipped`. */
+  const deliver = async (n: DrainNotification): Promise<'done' | 'transient' | 'failed' | 'skipped'> => {
     const built = drainNotification(n, { config: deps.config, snapshot, region: deps.region });
     if (!built) {
       outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind} is ignored by alerts.ignore` });
-      continue;
+      return 'skipped';
     }
     try {
       const delivered = await deps.notify(built);
@@ -186,16 +136,87 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
       }
       logger.info('drain notification handled', { kind: n.kind, fingerprint: built.fingerprint, channels: delivered.outcomes });
       transient.push(...delivered.transient);
+      const failed = delivered.transient.length > 0;
       outcomes.push({
         type: 'notify',
         ec2InstanceId: n.ec2InstanceId,
-        outcome: delivered.transient.length > 0 ? 'failed' : 'done',
+        outcome: failed ? 'failed' : 'done',
         detail: `${n.kind}: ${delivered.outcomes.map((o) => `${o.channel} ${o.outcome}`).join(', ') || 'no channel takes it'}`,
       });
+      return failed ? 'transient' : 'done';
     } catch (error) {
       fail('notify', n.ec2InstanceId, error, { kind: n.kind });
+      return isTransient(error) ? 'transient' : 'failed';
     }
+  };
+
+  const notices = actions.flatMap((a) => (a.type === 'notify' ? [a.notification] : []));
+  const failedOf = (type: DrainActionType): Set<string> =>
+    new Set(outcomes.filter((o) => o.type === type && o.outcome === 'failed' && o.ec2InstanceId !== undefined).map((o) => o.ec2InstanceId as string));
+
+  // 1. DRAINING first: nothing lands on the instance meanwhile.
+  const draining = await setDraining(actions.filter((a) => a.type === 'set-draining'), snapshot, deps, outcomes, fail);
+  const drainFailed = failedOf('set-draining');
+
+  // 2. Task stops and heartbeats.
+  await mapLimit(
+    actions.filter((a) => a.type === 'stop-task' || a.type === 'heartbeat'),
+    CONCURRENCY,
+    async (action) => {
+      if (action.type === 'stop-task') {
+        try {
+          await deps.ecs.send(new StopTaskCommand({ cluster: action.cluster, task: action.taskArn, reason: action.reason.slice(0, STOP_REASON_MAX) }));
+          metrics.count('TaskStopped');
+          logger.info('task stopped', { cluster: action.cluster, taskArn: action.taskArn, ec2InstanceId: action.ec2InstanceId, reason: action.reason });
+          outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'done', detail: action.taskArn });
+        } catch (error) {
+          fail(action.type, action.ec2InstanceId, error, { taskArn: action.taskArn });
+        }
+      } else if (action.type === 'heartbeat') {
+        await lifecycleAction(action, deps, outcomes, fail);
+      }
+    },
+  );
+
+  // 3. The drain-started notices of the drains that did start (a start that did not happen is not reported). A notice
+  //    that failed transiently leaves its instance without the drain-started attribute, so the retry (or the next pass)
+  //    adopts the drain (decide rules 4 and 10) and sends it again, deduplicated per channel by its fingerprint.
+  const startNoticeFailed = new Set<string>();
+  for (const n of notices) {
+    if (n.kind !== 'drain-started') continue;
+    if (drainFailed.has(n.ec2InstanceId)) {
+      outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind}: the action it reports failed` });
+      continue;
+    }
+    if ((await deliver(n)) === 'transient') startNoticeFailed.add(n.ec2InstanceId);
   }
+  await writeDrainAttributes(draining.filter((a) => !startNoticeFailed.has(a.ec2InstanceId)), snapshot, deps, fail);
+
+  // 4. Completions, each after its drain-completed / drain-forced notice. Once the lifecycle action is complete, a
+  //    retry finds "No active Lifecycle Action" and no waiting instance, and could never report the drain again: so the
+  //    notice goes first (a retry re-delivers it at most once per channel: the fingerprint dedupes it), and a notice that
+  //    failed transiently holds the completion for the retry, for at most COMPLETION_NOTICE_HOLD_MS (see completionHoldUntil).
+  await mapLimit(
+    actions.filter((a) => a.type === 'complete'),
+    CONCURRENCY,
+    async (action) => {
+      if (action.type !== 'complete') return;
+      const notice = notices.find((n) => (n.kind === 'drain-completed' || n.kind === 'drain-forced') && n.ec2InstanceId === action.ec2InstanceId);
+      if (notice && (await deliver(notice)) === 'transient') {
+        const holdUntil = completionHoldUntil(action, snapshot, deps.config);
+        if (snapshot.now < holdUntil) {
+          outcomes.push({ type: 'complete', ec2InstanceId: action.ec2InstanceId, outcome: 'skipped', detail: `${notice.kind} notice failed transiently: the retry completes after it` });
+          logger.warn('lifecycle action held until its notice is delivered (the invocation will be retried)', { ec2InstanceId: action.ec2InstanceId, kind: notice.kind, holdUntil: new Date(holdUntil).toISOString() });
+          return;
+        }
+        logger.error('lifecycle action completed though its notice could not be delivered (held long enough)', { ec2InstanceId: action.ec2InstanceId, kind: notice.kind });
+      }
+      await lifecycleAction(action, deps, outcomes, fail);
+    },
+  );
+
+  // 5. The other notices (drain-blocked).
+  for (const n of notices) if (n.kind === 'drain-blocked') await deliver(n);
 
   const counts = Object.fromEntries(DRAIN_ACTION_TYPES.map((t) => [t, 0])) as Record<DrainActionType, number>;
   for (const o of outcomes) if (o.outcome === 'done' || o.outcome === 'already') counts[o.type] += 1;
@@ -203,6 +224,67 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
     throw new DrainActionError(transient, `${transient.length} drain action(s) failed transiently; Lambda will retry the invocation (every action is idempotent)`);
   }
   return { outcomes, actions: counts };
+}
+
+/**
+ * How long a completion waits for its notice when the notice failed transiently (Lambda retries the invocation a
+ * minute later, the reconcile pass every minute): long enough for a channel's brief outage, short enough that an
+ * empty instance is not kept running for a channel that is down (then the completion goes ahead, the lost notice is
+ * logged as an error and counted as NotificationFailed).
+ */
+export const COMPLETION_NOTICE_HOLD_MS = 5 * 60_000;
+
+/**
+ * Until when a completion may be held for its notice: `empty`, {@link COMPLETION_NOTICE_HOLD_MS} after the instance
+ * became empty (its last task's stoppedAt, else the drain start; unknown: not held); `deadline`, that long after the
+ * deadline but never within one reconcile interval of the hook's global timeout.
+ */
+export function completionHoldUntil(action: Extract<DrainAction, { type: 'complete' }>, snapshot: DrainSnapshot, config: EcsOpsConfig): number {
+  const instance = snapshot.instances.find((i) => i.ec2InstanceId === action.ec2InstanceId);
+  const container = instance?.container;
+  if (instance === undefined || container === undefined) return Number.NEGATIVE_INFINITY;
+  if (action.reason === 'deadline') {
+    const deadline = deadlineOf(instance, config.drain, snapshot.reconcileIntervalMs);
+    const startedAt = container.drainStartedAt;
+    const hook = instance.asg?.hook;
+    if (deadline === undefined || startedAt === undefined || hook === undefined) return Number.NEGATIVE_INFINITY;
+    return Math.min(deadline + COMPLETION_NOTICE_HOLD_MS, startedAt + hook.globalTimeoutSeconds * 1000 - snapshot.reconcileIntervalMs);
+  }
+  const emptySince = container.lastTaskStoppedAt ?? container.drainStartedAt;
+  return emptySince === undefined ? Number.NEGATIVE_INFINITY : emptySince + COMPLETION_NOTICE_HOLD_MS;
+}
+
+/** RecordLifecycleActionHeartbeat / CompleteLifecycleAction (CONTINUE) by InstanceId; "No active Lifecycle Action" is done. */
+async function lifecycleAction(
+  action: Extract<DrainAction, { type: 'heartbeat' | 'complete' }>,
+  deps: ActDeps,
+  outcomes: ActionOutcome[],
+  fail: (type: DrainActionType, ec2InstanceId: string | undefined, error: unknown, extra?: Record<string, unknown>) => void,
+): Promise<void> {
+  const { logger, metrics } = deps;
+  const params = { AutoScalingGroupName: action.asg, LifecycleHookName: action.hook, InstanceId: action.ec2InstanceId };
+  try {
+    if (action.type === 'heartbeat') {
+      await deps.autoscaling.send(new RecordLifecycleActionHeartbeatCommand(params));
+      metrics.count('LifecycleHeartbeat');
+    } else {
+      await deps.autoscaling.send(new CompleteLifecycleActionCommand({ ...params, LifecycleActionResult: 'CONTINUE' }));
+      metrics.count('LifecycleActionCompleted');
+    }
+  } catch (error) {
+    if (!isNoActiveLifecycleAction(error)) {
+      fail(action.type, action.ec2InstanceId, error, { asg: action.asg, hook: action.hook });
+      return;
+    }
+    logger.info('no active lifecycle action: already completed', { action: action.type, ...params });
+    outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'already' });
+    return;
+  }
+  logger.info(action.type === 'heartbeat' ? 'lifecycle action heartbeat recorded' : 'lifecycle action completed (CONTINUE)', {
+    ...params,
+    ...(action.type === 'complete' ? { reason: action.reason } : {}),
+  });
+  outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'done', ...(action.type === 'complete' ? { detail: action.reason } : {}) });
 }
 
 type SetDraining = Extract<DrainAction, { type: 'set-draining' }>;
@@ -213,8 +295,9 @@ async function setDraining(
   deps: ActDeps,
   outcomes: ActionOutcome[],
   fail: (type: DrainActionType, ec2InstanceId: string | undefined, error: unknown, extra?: Record<string, unknown>) => void,
-): Promise<void> {
-  if (actions.length === 0) return;
+): Promise<SetDraining[]> {
+  const result: SetDraining[] = [];
+  if (actions.length === 0) return result;
   const { logger } = deps;
   const containers = new Map(snapshot.instances.flatMap((i) => (i.container ? [[i.container.containerInstanceArn, i.container] as const] : [])));
   const byCluster = new Map<string, SetDraining[]>();
@@ -254,19 +337,41 @@ async function setDraining(
       }
     }
 
-    // When the drain started, written once: the attribute is what later passes measure the deadline from.
-    const startedAt = String(deps.now());
-    const attributes: { action: SetDraining; attribute: Attribute }[] = draining
-      .filter((a) => containers.get(a.containerInstanceArn)?.drainStartedAt === undefined)
-      .flatMap((a) => [
-        { action: a, attribute: { name: DRAIN_STARTED_ATTRIBUTE, value: startedAt, targetType: 'container-instance' as const, targetId: a.containerInstanceArn } },
-        { action: a, attribute: { name: DRAIN_TASKS_ATTRIBUTE, value: String(a.tasks), targetType: 'container-instance' as const, targetId: a.containerInstanceArn } },
-      ]);
+    result.push(...draining);
+  }
+  return result;
+}
+
+/**
+ * The drain-started attributes of the instances now DRAINING that have none yet (≤10 attributes a call per cluster),
+ * written once: later passes measure the deadline and the heartbeat schedule from them. The start is the snapshot's
+ * instant (the event's or the reconcile pass's), not the clock after the calls: a drain started by the pass at P is
+ * then forced by the pass at P + deadline, not one pass later.
+ */
+async function writeDrainAttributes(
+  draining: readonly SetDraining[],
+  snapshot: DrainSnapshot,
+  deps: ActDeps,
+  fail: (type: DrainActionType, ec2InstanceId: string | undefined, error: unknown, extra?: Record<string, unknown>) => void,
+): Promise<void> {
+  const containers = new Map(snapshot.instances.flatMap((i) => (i.container ? [[i.container.containerInstanceArn, i.container] as const] : [])));
+  const startedAt = String(snapshot.now);
+  const byCluster = new Map<string, { action: SetDraining; attribute: Attribute }[]>();
+  for (const a of draining) {
+    if (containers.get(a.containerInstanceArn)?.drainStartedAt !== undefined) continue;
+    const list = byCluster.get(a.cluster) ?? [];
+    list.push(
+      { action: a, attribute: { name: DRAIN_STARTED_ATTRIBUTE, value: startedAt, targetType: 'container-instance', targetId: a.containerInstanceArn } },
+      { action: a, attribute: { name: DRAIN_TASKS_ATTRIBUTE, value: String(a.tasks), targetType: 'container-instance', targetId: a.containerInstanceArn } },
+    );
+    byCluster.set(a.cluster, list);
+  }
+  for (const [cluster, attributes] of byCluster) {
     for (const batch of chunk(attributes, LIMITS.putAttributes)) {
       try {
         await deps.ecs.send(new PutAttributesCommand({ cluster, attributes: batch.map((b) => b.attribute) }));
       } catch (error) {
-        // The instance drains anyway; without the attribute the next pass measures the deadline from its own clock.
+        // The instance drains anyway; without the attribute the next look adopts the drain (decide rule 4).
         for (const a of new Set(batch.map((b) => b.action))) fail('set-draining', a.ec2InstanceId, error, { cluster, containerInstanceArn: a.containerInstanceArn, attributes: true });
       }
     }

@@ -4,7 +4,8 @@
  *
  * Words: an instance is *managed* when its `asg.name` + `asg.hook.hook` is one of `snapshot.managedHooks` (and the hook
  * settings are that ASG's); it is *waiting* when it is managed and its `lifecycleState` is one of `WAITING_STATES`
- * (`Terminating:Wait`, or `Warmed:Pending:Wait` for an instance returning to a warm pool). *Tasks* are the container
+ * (`Terminating:Wait`; `Warmed:Pending:Wait` for an instance returning to a warm pool, `Warmed:Terminating:Wait` for
+ * one terminated from it). *Tasks* are the container
  * instance's tasks whose lastStatus is not STOPPED; they are *known* when the snapshot has them (`tasks` defined) and
  * *empty* when known and none is left. *Service tasks* have group `service:<name>` and are not DAEMON tasks; DAEMON
  * tasks are stopped last by ECS itself and never wait for anything; *standalone tasks* are the others. Times are epoch
@@ -41,6 +42,10 @@
  *     may remain), `stop-task` each standalone task not already being stopped (desiredStatus not STOPPED), with reason
  *     `ecs-ops: draining container instance <EC2 instance id> for <asg> scale-in` (≤ 255 characters, the ASG name is
  *     shortened to fit). With `wait` nothing is done to them: they hold the drain until they end or the deadline.
+ *     DAEMON tasks never hold a drain: ECS stops them itself once no other task is left ("the last task to stop"), so
+ *     they are not reported as blocking; when no service or standalone task is left and a DAEMON task still has
+ *     desiredStatus RUNNING (ECS has not stopped it), `stop-task` it (reason {@link daemonStopReason}), whatever the
+ *     `standaloneTasks` policy: it is what ECS does at that point, and the instance is then empty.
  *  9. Blocked: service tasks remain on a DRAINING instance at least 2·I after drainStartedAt, and their service
  *     (`snapshot.services['cluster/serviceName']`) has minimumHealthyPercent = maximumPercent = 100 (`min-max-100`:
  *     it can neither stop nor start a task) or `unableToPlace` (`no-capacity`) → `notify drain-blocked` naming those
@@ -48,8 +53,9 @@
  *     wait as well (0 with `stop`). Sent on every look while true: the notifier deduplicates by fingerprint.
  * 10. Spot interruption (trigger `spot-interruption`, when `config.spotInterruption`) or rebalance recommendation
  *     (`rebalance-recommendation`, when `rebalanceRecommendation: drain`) on an instance that is not waiting: container
- *     ACTIVE → `set-draining` + `notify drain-started` (always for Spot, with `notifyStart` for rebalance); no ASG
- *     needed; nothing else. A waiting instance follows rules 2-9 whatever the trigger (a disabled trigger counts as
+ *     ACTIVE, or DRAINING without `drainStartedAt` (the ECS agent's Spot draining got there first, or the first attempt's
+ *     drain-started notice failed) → `set-draining` + `notify drain-started` (always for Spot, with `notifyStart` for
+ *     rebalance); no ASG needed; nothing else. A waiting instance follows rules 2-9 whatever the trigger (a disabled trigger counts as
  *     any other look), except that an enabled Spot trigger always notifies the start.
  * 11. Not waiting (InService, Terminating:Proceed, Terminated, Pending:Wait, no ASG, a foreign ASG or hook) and any
  *     other trigger → no action. Every decision is a function of the state the snapshot shows, so duplicated,
@@ -168,6 +174,11 @@ export function stopReason(ec2InstanceId: string, asg: string): string {
   return `${head}${cut}…${tail}`.slice(0, STOP_REASON_MAX);
 }
 
+/** The StopTask reason for a DAEMON task left alone on a DRAINING instance (rule 8). */
+export function daemonStopReason(ec2InstanceId: string): string {
+  return `ecs-ops: draining container instance ${ec2InstanceId}: daemon task, nothing else left`;
+}
+
 /** Why a service cannot move its tasks off a DRAINING instance, if it cannot (rule 9). */
 export function blockedWhy(service: DrainService): 'min-max-100' | 'no-capacity' | undefined {
   if (service.minimumHealthyPercent === 100 && service.maximumPercent === 100) return 'min-max-100';
@@ -223,7 +234,10 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
   // Rules 10 and 11: not waiting.
   const asg = instance.asg;
   if (asg === undefined || !isWaiting(instance, snapshot.managedHooks)) {
-    if ((spot || rebalance) && container?.status === 'ACTIVE') {
+    // ACTIVE, or DRAINING without the drain-started attribute: drained by the ECS agent's own Spot draining, or by a
+    // first invocation whose drain-started notice failed (the attribute is written once the notice is delivered).
+    const undrained = container?.status === 'ACTIVE' || (container?.status === 'DRAINING' && container.drainStartedAt === undefined);
+    if ((spot || rebalance) && container !== undefined && undrained) {
       const out = [setDraining(container.cluster, container.containerInstanceArn)];
       if (spot || config.notifyStart) out.push(started(container.cluster));
       return out;
@@ -298,6 +312,14 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
     for (const task of standalone) {
       if (task.desiredStatus === 'STOPPED') continue;
       out.push({ type: 'stop-task', cluster, taskArn: task.taskArn, ec2InstanceId, reason: stopReason(ec2InstanceId, asg.name) });
+    }
+  }
+
+  // Rule 8, DAEMON tasks: ECS stops them itself once nothing else is left; one it has not stopped is stopped here.
+  if (serviceTasks.length === 0 && standalone.length === 0) {
+    for (const task of tasks) {
+      if (task.daemon !== true || task.desiredStatus === 'STOPPED') continue;
+      out.push({ type: 'stop-task', cluster, taskArn: task.taskArn, ec2InstanceId, reason: daemonStopReason(ec2InstanceId) });
     }
   }
 

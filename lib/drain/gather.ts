@@ -15,7 +15,8 @@
  *   + ⌈S/10⌉ DescribeServices.
  * - Reconcile pass: O(ASGs) + O(clusters × ⌈N/≈90⌉) + O(N/100) + per-draining-instance task listing:
  *   ⌈ASGs/100⌉ DescribeAutoScalingGroups (names in one call, paginated), + 1 DescribeWarmPool (paginated) per drained
- *   ASG that has a warm pool (instances returning to it wait in `Warmed:Pending:Wait` there, not in the group's list)
+ *   ASG that has a warm pool (instances returning to it wait in `Warmed:Pending:Wait` there, those terminated from it in
+ *   `Warmed:Terminating:Wait`, not in the group's list)
  *   + ≤1 DescribeLifecycleHooks per ASG with a waiting instance (cached 5 minutes)
  *   + per cluster ⌈N/≈90⌉ ListContainerInstances (`ec2InstanceId in [...]`, chunked under the 2,000-character limit of
  *     the expression) and ⌈N/100⌉ DescribeContainerInstances
@@ -163,10 +164,44 @@ export class HookSettingsCache {
   }
 }
 
+/**
+ * The instant a look decides at: the event's `time` (for the reconcile pass, its scheduled instant) when the invocation
+ * runs within half a reconcile interval after it, else the clock (a late retry or redelivery, or no usable time).
+ * Reconcile passes are then exactly one interval apart whatever the delivery latency or cold start of each, and a drain
+ * is recorded as started at its event's (or pass's) instant, so the pass at start + deadline (or + 2 intervals, for the
+ * blocked notice) sees exactly that much time elapsed instead of a few milliseconds less, which made the forced
+ * completion and the blocked notice one pass late.
+ */
+export function eventInstant(clock: number, eventTime: number | undefined, intervalMs: number = RECONCILE_INTERVAL_MS): number {
+  if (eventTime === undefined || !Number.isFinite(eventTime)) return clock;
+  const lag = clock - eventTime;
+  return lag >= 0 && lag < intervalMs / 2 ? eventTime : clock;
+}
+
 /** What the event already says about the container instance, saving the ListContainerInstances lookup. */
 export interface ContainerHint {
   cluster: string;
   containerInstanceArn: string;
+  /** The event's `detail.version` of the container instance. */
+  version?: number | undefined;
+  /** The container instance as DescribeContainerInstances returned it (see {@link supersedingVersion}). */
+  described?: ContainerInstance | undefined;
+}
+
+/**
+ * For a container instance event: describes the instance (kept in `hint.described` for the look that follows) and
+ * returns its current version when a later change of the still-DRAINING instance supersedes the event. ECS emits one
+ * event per task change and increments the instance's `version` with each ("compare the version reported by the API
+ * with the one in the event to verify that the event is current", DescribeContainerInstances docs): when tasks stop
+ * together, only the event of the last change needs a look, and that one reaches ecs-ops too (it still matches the
+ * rule while the instance runs no task; if it were lost, the reconcile pass looks within one interval). Any other
+ * status (deregistered, reactivated) is looked at whatever the version. One DescribeContainerInstances call.
+ */
+export async function supersedingVersion(deps: Pick<GatherDeps, 'ecs'>, hint: ContainerHint): Promise<number | undefined> {
+  hint.described ??= await describeOne(deps.ecs, hint.cluster, hint.containerInstanceArn);
+  const current = hint.described?.version;
+  if (hint.version === undefined || current === undefined || hint.described?.status !== 'DRAINING') return undefined;
+  return current > hint.version ? current : undefined;
 }
 
 function emptySnapshot(config: EcsOpsConfig, now: number): DrainSnapshot {
@@ -183,9 +218,10 @@ export async function gatherInstance(
   ec2InstanceId: string,
   trigger: InstanceSnapshot['trigger'],
   hint?: ContainerHint,
+  at?: number,
 ): Promise<DrainSnapshot> {
   const { config, logger } = deps;
-  const now = deps.now();
+  const now = at ?? deps.now();
   const described = await deps.autoscaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [ec2InstanceId] }));
   const asgInstance = described.AutoScalingInstances?.find((i) => i.InstanceId === ec2InstanceId);
   const owner = asgInstance?.AutoScalingGroupName !== undefined ? configuredAsg(config, asgInstance.AutoScalingGroupName) : undefined;
@@ -202,7 +238,7 @@ export async function gatherInstance(
 
   let found: { cluster: string; containerInstance: ContainerInstance } | undefined;
   if (hint) {
-    const containerInstance = await describeOne(deps.ecs, hint.cluster, hint.containerInstanceArn);
+    const containerInstance = hint.described ?? (await describeOne(deps.ecs, hint.cluster, hint.containerInstanceArn));
     if (containerInstance) found = { cluster: hint.cluster, containerInstance };
   } else {
     // The cluster owning the ASG first: the others are asked only when the instance is not there.
@@ -231,11 +267,11 @@ export async function gatherInstance(
 /**
  * The reconcile pass: every instance of a drained ASG waiting in a terminate lifecycle action (`Terminating:Wait`,
  * `Warmed:Pending:Wait`), whether or not its lifecycle event reached ecs-ops, with its container instance, tasks and
- * services.
+ * services. `at`: the snapshot's instant (default: the clock), see {@link eventInstant}.
  */
-export async function gatherReconcile(deps: GatherDeps): Promise<DrainSnapshot> {
+export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<DrainSnapshot> {
   const { config, logger } = deps;
-  const now = deps.now();
+  const now = at ?? deps.now();
   const drained = drainedAsgs(config);
   const snapshot = emptySnapshot(config, now);
   if (drained.length === 0) return snapshot;
@@ -263,7 +299,8 @@ export async function gatherReconcile(deps: GatherDeps): Promise<DrainSnapshot> 
       }
     }
   }
-  // Instances returning to a warm pool (`Warmed:Pending:Wait`) are listed by DescribeWarmPool, not with the group:
+  // Instances returning to a warm pool (`Warmed:Pending:Wait`) or terminated from it (`Warmed:Terminating:Wait`) are
+  // listed by DescribeWarmPool, not with the group:
   // one more paginated call per drained ASG that has a warm pool.
   await mapLimit(withWarmPool, CONCURRENCY, async (asg) => {
     for await (const page of paginateDescribeWarmPool({ client: deps.autoscaling, pageSize: 100 }, { AutoScalingGroupName: asg.asg })) addWaiting(asg, page.Instances ?? []);
@@ -416,6 +453,9 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
     const onInstance: DrainTask[] = [];
     for (const arn of arns) {
       const task = tasks.get(arn);
+      if (task?.lastStatus === 'STOPPED' && task.stoppedAt !== undefined) {
+        container.lastTaskStoppedAt = Math.max(container.lastTaskStoppedAt ?? Number.NEGATIVE_INFINITY, task.stoppedAt.getTime());
+      }
       // Gone from DescribeTasks (expired) or stopped: no longer on the instance.
       if (!task || task.lastStatus === 'STOPPED') continue;
       onInstance.push({ taskArn: arn, group: task.group, lastStatus: task.lastStatus ?? 'UNKNOWN', desiredStatus: task.desiredStatus ?? 'UNKNOWN' });

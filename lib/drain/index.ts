@@ -17,12 +17,12 @@ import { channelsFor } from '../notify/index.js';
 import { deliverToChannels, type DeliverOnce } from '../summary/post-alert.js';
 import { act, type ActionOutcome, type DrainActionType, type DrainMetricName } from './act.js';
 import { decide } from './decide.js';
-import { drainedAsgs, gatherInstance, gatherReconcile, type ContainerHint, type DrainLogger, type GatherDeps, type HookSettingsCache } from './gather.js';
+import { drainedAsgs, eventInstant, gatherInstance, gatherReconcile, supersedingVersion, type ContainerHint, type DrainLogger, type GatherDeps, type HookSettingsCache } from './gather.js';
 import type { InstanceSnapshot } from './model.js';
 
 export * from './model.js';
-export { act, DRAIN_ACTION_TYPES, DrainActionError, isTransient, isNoActiveLifecycleAction, type ActDeps, type ActResult, type ActionOutcome, type DrainMetrics } from './act.js';
-export { drainedAsgs, gatherInstance, gatherReconcile, HookSettingsCache, instanceIdFilters, RECONCILE_INTERVAL_MS, type DrainLogger, type GatherDeps } from './gather.js';
+export { act, COMPLETION_NOTICE_HOLD_MS, completionHoldUntil, DRAIN_ACTION_TYPES, DrainActionError, isTransient, isNoActiveLifecycleAction, type ActDeps, type ActResult, type ActionOutcome, type DrainMetrics } from './act.js';
+export { drainedAsgs, gatherInstance, gatherReconcile, HookSettingsCache, instanceIdFilters, eventInstant, RECONCILE_INTERVAL_MS, supersedingVersion, type DrainLogger, type GatherDeps } from './gather.js';
 export { drainNotification, drainFingerprint, DRAIN_SEVERITY, formatDuration, type BuiltNotification } from './notifications.js';
 
 const LOGGED_INSTANCES = 50;
@@ -100,7 +100,7 @@ export function planFor(known: KnownEvent, config: EcsOpsConfig): DrainPlan {
         kind: 'instance',
         ec2InstanceId: detail.ec2InstanceId,
         trigger: 'container-instance-change',
-        hint: { cluster, containerInstanceArn: detail.containerInstanceArn },
+        hint: { cluster, containerInstanceArn: detail.containerInstanceArn, version: detail.version },
       };
     }
     case 'scheduled-rule':
@@ -134,7 +134,19 @@ export async function handleDrainEvent(raw: unknown, deps: DrainPipelineDeps, de
   }
 
   const gatherDeps: GatherDeps = { config, ecs: deps.ecs, autoscaling: deps.autoscaling, hooks: deps.hooks, logger, now };
-  const snapshot = plan.kind === 'reconcile' ? await gatherReconcile(gatherDeps) : await gatherInstance(gatherDeps, plan.ec2InstanceId, plan.trigger, plan.hint);
+  if (plan.kind === 'instance' && plan.hint?.version !== undefined) {
+    const current = await supersedingVersion(gatherDeps, plan.hint);
+    if (current !== undefined) {
+      const reason = `container instance event version ${String(plan.hint.version)} superseded by version ${String(current)}: the later event is looked at`;
+      metrics.count('DrainEventIgnored');
+      logger.info('event ignored', { kind: parsed.event.kind, reason, ec2InstanceId: plan.ec2InstanceId });
+      return { status: 'ignored', eventId, reason };
+    }
+  }
+  // The decision's instant: the event's (or the scheduled pass's) time when it is fresh, see eventInstant.
+  const eventTime = parsed.event.event.time;
+  const at = eventInstant(now(), eventTime === undefined ? undefined : Date.parse(eventTime));
+  const snapshot = plan.kind === 'reconcile' ? await gatherReconcile(gatherDeps, at) : await gatherInstance(gatherDeps, plan.ec2InstanceId, plan.trigger, plan.hint, at);
   const trigger = plan.kind === 'reconcile' ? 'reconcile' : plan.trigger;
   metrics.count('DrainInstancesSeen', snapshot.instances.length);
 

@@ -12,8 +12,12 @@
 export const DRAIN_STARTED_ATTRIBUTE = 'ecs-ops.drain.started-at';
 export const DRAIN_TASKS_ATTRIBUTE = 'ecs-ops.drain.tasks';
 
-/** ASG lifecycle states in which a terminate lifecycle action is waiting for ecs-ops. */
-export const WAITING_STATES = ['Terminating:Wait', 'Warmed:Pending:Wait'] as const;
+/**
+ * ASG lifecycle states in which a terminate lifecycle action is waiting for ecs-ops: an instance being terminated
+ * (`Terminating:Wait`), returning to a warm pool under an instance reuse policy (`Warmed:Pending:Wait`), or terminated
+ * from the warm pool itself (`Warmed:Terminating:Wait`: usually stopped and not in ECS, so completed at once).
+ */
+export const WAITING_STATES = ['Terminating:Wait', 'Warmed:Pending:Wait', 'Warmed:Terminating:Wait'] as const;
 
 /** A terminate lifecycle hook ecs-ops owns: `clusters[].asgs[]` with `drain: true` and its `lifecycleHook`. */
 export interface ManagedHook {
@@ -72,6 +76,8 @@ export interface InstanceSnapshot {
         tasksAtStart?: number | undefined;
         /** Every task on the instance not yet STOPPED by lastStatus; undefined when not fetched. */
         tasks?: DrainTask[] | undefined;
+        /** Epoch ms the last task listed STOPPED on the instance stopped (when ECS still lists one): when it emptied. */
+        lastTaskStoppedAt?: number | undefined;
       }
     | undefined;
   /** What triggered this look: a lifecycle event, a Spot warning, a container instance event, or the reconcile pass. */

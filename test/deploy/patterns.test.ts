@@ -109,6 +109,21 @@ notifications:
     expect(matchingDrainRules(elsewhere(draining()))).toBe(0);
   });
 
+  it('deliver a DRAINING container instance only when it runs no task, or when the event does not say', () => {
+    // The documented sample carries no runningTasksCount: delivered (the function checks the tasks itself).
+    expect(draining().detail).not.toHaveProperty('runningTasksCount');
+    const counting = (runningTasksCount: number, pendingTasksCount = 0): FixtureEvent => {
+      const event = draining();
+      Object.assign(event.detail, { runningTasksCount, pendingTasksCount });
+      return event;
+    };
+    expect(matchingDrainRules(counting(0))).toBe(1);
+    // Tasks still stopping are not counted as running: delivered, and the function finds them with DescribeTasks.
+    expect(matchingDrainRules(counting(0, 1))).toBe(1);
+    expect(matchingDrainRules(counting(1))).toBe(0);
+    expect(matchingDrainRules(counting(23))).toBe(0);
+  });
+
   it.each(['ecs-service-action-placement-failure-ec2-cpu', 'ecs-deployment-failed', 'asg-terminate-unsuccessful', 'ecs-task-state-change-stopped', 'scheduled-event'])(
     'do not deliver %s',
     (name) => {

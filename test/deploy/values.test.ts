@@ -101,7 +101,11 @@ notifications:
           pattern: {
             source: ['aws.ecs'],
             'detail-type': ['ECS Container Instance State Change'],
-            detail: { status: ['DRAINING'], clusterArn: [{ suffix: ':cluster/prod' }, { suffix: ':cluster/batch' }] },
+            detail: {
+              status: ['DRAINING'],
+              clusterArn: [{ suffix: ':cluster/prod' }, { suffix: ':cluster/batch' }],
+              $or: [{ runningTasksCount: [0] }, { runningTasksCount: [{ exists: false }] }],
+            },
           },
         },
       },
@@ -132,6 +136,7 @@ notifications:
         'ecs:PutAttributes',
         'ecs:ListTasks',
         'ecs:DescribeTasks',
+        'ecs:StopTask',
         'ecs:DescribeServices',
         'ssm:GetParameter',
         'sns:Publish',
@@ -178,12 +183,13 @@ notifications:
     expect(statementWith(iam, 'sns:Publish')?.Resource).toEqual(['arn:aws:sns:eu-west-1:111122223333:pager']);
   });
 
-  it('grants StopTask, on the tasks of the clusters, only with standaloneTasks: stop', () => {
+  it('grants StopTask, on the tasks of the clusters, with standaloneTasks: stop or a drained ASG (DAEMON tasks ECS left)', () => {
     const stopping = deploymentValues(configFrom(`${drainConfig}drain:\n  standaloneTasks: stop\n`)).functions.drain.iam;
     const stop = statementWith(stopping, 'ecs:StopTask');
     expect(stop?.Action).toEqual(['ecs:DescribeTasks', 'ecs:StopTask']);
     expect(json(stop?.Resource)).toContain(':task/prod/*"');
     expect(stop?.Condition).toHaveProperty(['ArnEquals', 'ecs:cluster']);
+    expect(statementWith(deploymentValues(configFrom(drainConfig)).functions.drain.iam, 'ecs:StopTask')?.Action).toEqual(['ecs:DescribeTasks', 'ecs:StopTask']);
   });
 
   it('only watches Spot warnings when no ASG is drained, and is not declared when nothing is drained', () => {
@@ -193,6 +199,8 @@ notifications:
     const spotActions = spotOnly.iam.flatMap((s) => s.Action);
     expect(spotActions).not.toContain('autoscaling:CompleteLifecycleAction');
     expect(spotActions.filter((a) => a.startsWith('autoscaling:'))).toEqual(['autoscaling:DescribeAutoScalingInstances']);
+    // No lifecycle action to complete, no DAEMON task to stop: StopTask only with standaloneTasks: stop.
+    expect(spotActions).not.toContain('ecs:StopTask');
     const none = deploymentValues(configFrom(`${base.replace('asgs: [{ name: prod-asg }]', 'asgs: [{ name: prod-asg, drain: false }]')}drain:\n  spotInterruption: false\n`)).functions.drain;
     expect(none).toEqual({ enabled: false, events: [], iam: [] });
   });

@@ -11,7 +11,7 @@ import {
 import { ECSClient, ECSServiceException, PutAttributesCommand, StopTaskCommand, UpdateContainerInstancesStateCommand, type Attribute } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { act, DrainActionError, isTransient, type ActDeps } from '../../lib/drain/act.js';
+import { act, COMPLETION_NOTICE_HOLD_MS, completionHoldUntil, DrainActionError, isTransient, type ActDeps } from '../../lib/drain/act.js';
 import type { DrainAction, DrainSnapshot, InstanceSnapshot } from '../../lib/drain/model.js';
 import { drainFingerprint, drainNotification, type BuiltNotification } from '../../lib/drain/notifications.js';
 import type { ChannelDeliveries } from '../../lib/summary/post-alert.js';
@@ -256,19 +256,63 @@ describe('notify', () => {
     expect(metrics).toContain('NotificationPosted');
   });
 
-  it('skips kinds in alerts.ignore, and reports of actions that failed', async () => {
-    autoscaling.on(CompleteLifecycleActionCommand).rejects(validationError('Unable to find a lifecycle hook'));
+  it('skips kinds in alerts.ignore, and the start of a drain that did not start', async () => {
+    ecs.on(UpdateContainerInstancesStateCommand).resolves({ containerInstances: [], failures: [{ arn: ciArn(2), reason: 'INACTIVE' }] });
     const result = await act(
       [
-        { type: 'complete', ...hookRef(1), result: 'CONTINUE', reason: 'empty' },
-        { type: 'notify', notification: { kind: 'drain-completed', ec2InstanceId: id(1), cluster: 'prod', asg: 'prod-asg', durationMs: 60_000, tasksMoved: 3 } },
-        { type: 'notify', notification: { kind: 'drain-started', ec2InstanceId: id(2), cluster: 'prod', asg: 'prod-asg', tasks: 3, trigger: 'lifecycle-action' } },
+        setDraining(2),
+        { type: 'notify', notification: { kind: 'drain-started', ec2InstanceId: id(2), cluster: 'prod', asg: 'prod-asg', tasks: 3, trigger: 'spot-interruption' } },
       ],
       snapshot([instance(1), instance(2)]),
+      deps({ config: { ...config, alerts: { ...config.alerts, ignore: [] } } }),
+    );
+    expect(notified).toEqual([]);
+    expect(result.outcomes.filter((o) => o.type === 'notify')).toEqual([{ type: 'notify', ec2InstanceId: id(2), outcome: 'skipped', detail: 'drain-started: the action it reports failed' }]);
+    // alerts.ignore: [drain-started] in this file's config.
+    const ignored = await act(
+      [setDraining(1), { type: 'notify', notification: { kind: 'drain-started', ec2InstanceId: id(1), cluster: 'prod', asg: 'prod-asg', tasks: 3, trigger: 'lifecycle-action' } }],
+      snapshot([instance(1)]),
       deps(),
     );
     expect(notified).toEqual([]);
-    expect(result.outcomes.filter((o) => o.type === 'notify').map((o) => o.outcome)).toEqual(['skipped', 'skipped']);
+    expect(ignored.outcomes.filter((o) => o.type === 'notify').map((o) => o.outcome)).toEqual(['skipped']);
+  });
+
+  const completed = (n: number, durationMs = 60_000): DrainAction => ({ type: 'notify', notification: { kind: 'drain-completed', ec2InstanceId: id(n), cluster: 'prod', asg: 'prod-asg', durationMs, tasksMoved: 3 } });
+  const complete = (n: number, reason: 'empty' | 'deadline' = 'empty'): DrainAction => ({ type: 'complete', ...hookRef(n), result: 'CONTINUE', reason });
+
+  it('delivers the drain-completed notice before CompleteLifecycleAction', async () => {
+    const order: string[] = [];
+    autoscaling.on(CompleteLifecycleActionCommand).callsFake(() => {
+      order.push('complete');
+      return {};
+    });
+    await act([complete(1), completed(1)], snapshot([instance(1, { status: 'DRAINING', drainStartedAt: NOW - 60_000 })]), deps({ notify: (built) => { order.push(`notify ${built.notification.kind}`); return Promise.resolve(notifyResult); } }));
+    expect(order).toEqual(['notify drain-completed', 'complete']);
+  });
+
+  it('holds the completion when its notice failed transiently, and throws so the retry completes after notifying', async () => {
+    notifyResult = { outcomes: [{ channel: 'ops', outcome: 'failed', error: 'Slack 503' }], transient: [new Error('Slack 503')] };
+    const drained = instance(1, { status: 'DRAINING', drainStartedAt: NOW - 60_000, lastTaskStoppedAt: NOW - 1000 });
+    const error = await act([complete(1), completed(1)], snapshot([drained]), deps()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DrainActionError);
+    expect(autoscaling).not.toHaveReceivedCommand(CompleteLifecycleActionCommand);
+    expect(notified).toHaveLength(1);
+  });
+
+  it('completes anyway once the instance has been empty for the hold (5 min), or past the deadline hold, and logs the lost notice', async () => {
+    notifyResult = { outcomes: [{ channel: 'ops', outcome: 'failed', error: 'Slack 503' }], transient: [new Error('Slack 503')] };
+    const longEmpty = instance(1, { status: 'DRAINING', drainStartedAt: NOW - 3_600_000, lastTaskStoppedAt: NOW - COMPLETION_NOTICE_HOLD_MS });
+    await act([complete(1), completed(1)], snapshot([longEmpty]), deps()).catch(() => undefined);
+    expect(autoscaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringContaining('completed though its notice could not be delivered') as unknown }));
+    // Deadline 1 h: forced at start + 1 h, held at most 5 min more.
+    const forced = (startedAgo: number) => instance(2, { status: 'DRAINING', drainStartedAt: NOW - startedAgo, tasks: [{ taskArn: 't', lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }] });
+    const notice: DrainAction = { type: 'notify', notification: { kind: 'drain-forced', ec2InstanceId: id(2), cluster: 'prod', asg: 'prod-asg', durationMs: 3_600_000, remaining: [] } };
+    const cfg = { ...config, drain: { ...config.drain, deadline: 3600 } };
+    expect(completionHoldUntil({ type: 'complete', ...hookRef(2), result: 'CONTINUE', reason: 'deadline' }, snapshot([forced(3_600_000)]), cfg)).toBe(NOW + COMPLETION_NOTICE_HOLD_MS);
+    await act([complete(2, 'deadline'), notice], snapshot([forced(3_600_000 + COMPLETION_NOTICE_HOLD_MS)]), deps({ config: cfg })).catch(() => undefined);
+    expect(autoscaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 2);
   });
 
   it('throws after the other actions when a channel failed transiently', async () => {

@@ -99,7 +99,7 @@ function mayComplete(instance: InstanceSnapshot, managed: readonly ManagedHook[]
   const asg = instance.asg;
   return (
     asg !== undefined &&
-    (asg.lifecycleState === 'Terminating:Wait' || asg.lifecycleState === 'Warmed:Pending:Wait') &&
+    ['Terminating:Wait', 'Warmed:Pending:Wait', 'Warmed:Terminating:Wait'].includes(asg.lifecycleState) &&
     asg.hook.asg === asg.name &&
     managed.some((m) => m.asg === asg.name && m.hook === asg.hook.hook)
   );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decide,
   deadlineOf,
+  daemonStopReason,
   heartbeatDue,
   isEmpty,
   managedHooks,
@@ -126,7 +127,7 @@ const ref = { ec2InstanceId: 'i-0aaa', asg: ASG, hook: HOOK };
 const CI_ARN = `arn:aws:ecs:us-east-1:123456789012:container-instance/${CLUSTER}/ci-i-0aaa`;
 
 describe('rule 1: only waiting instances of a configured ASG + hook are completed or heartbeated', () => {
-  it.each(['Terminating:Wait', 'Warmed:Pending:Wait'])('%s is waiting (a warm pool return too)', (state) => {
+  it.each(['Terminating:Wait', 'Warmed:Pending:Wait', 'Warmed:Terminating:Wait'])('%s is waiting (a warm pool return or termination too)', (state) => {
     expect(run({ state, tasks: [] })).toEqual([
       { type: 'complete', ...ref, result: 'CONTINUE', reason: 'empty' },
       { type: 'notify', notification: { kind: 'drain-completed', ec2InstanceId: 'i-0aaa', cluster: CLUSTER, asg: ASG, durationMs: 5 * MIN, tasksMoved: 3 } },
@@ -198,6 +199,7 @@ describe('rule 2: waiting and not in ECS → complete not-in-ecs at once', () =>
 
   it('a warm pool return not in ECS is completed too', () => {
     expect(types(run({ state: 'Warmed:Pending:Wait', container: false }))).toEqual(['complete:not-in-ecs']);
+    expect(types(run({ state: 'Warmed:Terminating:Wait', container: false }))).toEqual(['complete:not-in-ecs']);
   });
 });
 
@@ -295,8 +297,9 @@ describe('rule 5: waiting, DRAINING, empty → complete empty', () => {
   });
 
   it('a DAEMON task left is not empty (ECS stops it last, then the instance is empty)', () => {
-    expect(types(run({ tasks: [daemonTask(1)] }))).toEqual([]);
-    expect(types(run({ tasks: [daemonTask(1)] }, START + 3600 * SEC))).toEqual(['complete:deadline', 'notify:drain-forced']);
+    const stopping = { ...daemonTask(1), desiredStatus: 'STOPPED' };
+    expect(types(run({ tasks: [stopping] }))).toEqual([]);
+    expect(types(run({ tasks: [stopping] }, START + 3600 * SEC))).toEqual(['complete:deadline', 'notify:drain-forced']);
   });
 
   it('empty wins over a passed deadline', () => {
@@ -430,6 +433,32 @@ describe('rule 7: heartbeats', () => {
   });
 });
 
+describe('rule 8: DAEMON tasks', () => {
+  const daemonReason = 'ecs-ops: draining container instance i-0aaa: daemon task, nothing else left';
+
+  it('never hold a drain: once nothing else is left, one ECS has not stopped is stopped, whatever the standalone policy', () => {
+    for (const standaloneTasks of ['wait', 'stop'] as const) {
+      expect(run({ tasks: [daemonTask(1)] }, undefined, { standaloneTasks })).toEqual([
+        { type: 'stop-task', cluster: CLUSTER, taskArn: daemonTask(1).taskArn, ec2InstanceId: 'i-0aaa', reason: daemonReason },
+      ]);
+    }
+    expect(daemonStopReason('i-0aaa')).toBe(daemonReason);
+  });
+
+  it('stay while a service or standalone task is left (ECS stops them last), and are not stopped twice', () => {
+    expect(run({ tasks: [daemonTask(1), serviceTask('web', 1)] })).toEqual([]);
+    expect(run({ tasks: [daemonTask(1), standaloneTask(1)] })).toEqual([]);
+    expect(run({ tasks: [daemonTask(1), standaloneTask(1, { desiredStatus: 'STOPPED', lastStatus: 'STOPPING' })] }, undefined, { standaloneTasks: 'stop' })).toEqual([]);
+    expect(run({ tasks: [{ ...daemonTask(1), desiredStatus: 'STOPPED', lastStatus: 'STOPPING' }] })).toEqual([]);
+  });
+
+  it('are never reported as blocking', () => {
+    const daemon = { [`${CLUSTER}/agent`]: service('agent', { minimumHealthyPercent: 100, maximumPercent: 100, schedulingStrategy: 'DAEMON', unableToPlace: true }) };
+    const notices = run({ tasks: [daemonTask(1), standaloneTask(1)] }, START + 30 * MIN, {}, { services: daemon }).filter((a) => a.type === 'notify');
+    expect(notices).toEqual([]);
+  });
+});
+
 describe('rule 8: standalone tasks', () => {
   const onlyStandalone = [standaloneTask(1), standaloneTask(2, { group: undefined }), daemonTask(1)];
 
@@ -548,9 +577,19 @@ describe('rule 10: Spot interruptions and rebalance recommendations', () => {
     ]);
   });
 
-  it('already DRAINING, not in ECS, or not registered yet: nothing', () => {
-    for (const status of ['DRAINING', 'INACTIVE', 'REGISTERING']) expect(run({ ...spotSpec, status, trigger: 'spot-interruption' })).toEqual([]);
+  it('already drained by ecs-ops, not in ECS, or not registered yet: nothing', () => {
+    expect(run({ ...spotSpec, status: 'DRAINING', drainStartedAt: START, trigger: 'spot-interruption' })).toEqual([]);
+    for (const status of ['INACTIVE', 'REGISTERING']) expect(run({ ...spotSpec, status, trigger: 'spot-interruption' })).toEqual([]);
     expect(run({ ...spotSpec, container: false, trigger: 'spot-interruption' })).toEqual([]);
+  });
+
+  it('DRAINING without the drain attribute (the agent’s Spot draining, or a retry after a failed notice): adopts and notifies', () => {
+    expect(run({ ...spotSpec, status: 'DRAINING', trigger: 'spot-interruption' })).toEqual([
+      { type: 'set-draining', cluster: CLUSTER, containerInstanceArn: CI_ARN, ec2InstanceId: 'i-0aaa', tasks: 1 },
+      { type: 'notify', notification: { kind: 'drain-started', ec2InstanceId: 'i-0aaa', cluster: CLUSTER, asg: undefined, tasks: 1, trigger: 'spot-interruption' } },
+    ]);
+    expect(types(run({ ...spotSpec, status: 'DRAINING', trigger: 'rebalance-recommendation' }, undefined, { rebalanceRecommendation: 'drain' }))).toEqual(['set-draining']);
+    expect(run({ ...spotSpec, status: 'DRAINING', trigger: 'reconcile' })).toEqual([]);
   });
 
   it('a waiting instance follows the lifecycle rules whatever the trigger', () => {

@@ -386,8 +386,13 @@ describe('gatherReconcile', () => {
     const returning = world.addInstance({ cluster: 'prod', asg: 'prod-spot', status: 'DRAINING', tasks: 1 });
     world.asgInstances.set(returning.id, { asg: 'prod-spot', state: 'Warmed:Pending:Wait', warm: true });
     world.asgInstances.set('i-0warmstopped', { asg: 'prod-spot', state: 'Warmed:Stopped', warm: true });
+    // Terminated from the warm pool while stopped: waiting on the hook, not in ECS.
+    world.asgInstances.set('i-0warmterminating', { asg: 'prod-spot', state: 'Warmed:Terminating:Wait', warm: true });
     const snapshot = await gatherReconcile(deps());
-    expect(snapshot.instances.map((i) => [i.ec2InstanceId, i.asg?.lifecycleState, i.container?.status])).toEqual([[returning.id, 'Warmed:Pending:Wait', 'DRAINING']]);
+    expect(snapshot.instances.map((i) => [i.ec2InstanceId, i.asg?.lifecycleState, i.container?.status])).toEqual([
+      [returning.id, 'Warmed:Pending:Wait', 'DRAINING'],
+      ['i-0warmterminating', 'Warmed:Terminating:Wait', undefined],
+    ]);
     expect(autoscaling.commandCalls(DescribeWarmPoolCommand).map((c) => c.args[0].input.AutoScalingGroupName)).toEqual(['prod-spot']);
   });
 

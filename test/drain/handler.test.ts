@@ -48,9 +48,9 @@ const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
 
 /** A small stand-in for the ECS and Auto Scaling APIs the drain function uses, with their batch limits. */
 class FakeAws {
-  readonly instances = new Map<string, { arn: string; cluster: string; ec2InstanceId: string; status: string; attributes: Record<string, string> }>();
+  readonly instances = new Map<string, { arn: string; cluster: string; ec2InstanceId: string; status: string; attributes: Record<string, string>; version?: number }>();
   readonly tasks = new Map<string, { arn: string; cluster: string; ci: string; group?: string; lastStatus: string; desiredStatus: string }>();
-  readonly services = new Map<string, { min: number; max: number; events: { createdAt: Date; message: string }[] }>();
+  readonly services = new Map<string, { min: number; max: number; events: { createdAt: Date; message: string }[]; daemon?: boolean }>();
   readonly asgInstances = new Map<string, { asg: string; state: string }>();
   readonly hooks: { asg: string; name: string; heartbeat: number }[] = [];
   /** Lifecycle actions the ASG itself already ended (timeout): completing them fails with "No active Lifecycle Action". */
@@ -93,7 +93,7 @@ class FakeAws {
     };
     const lifecycle = (id: string): void => {
       const i = this.asgInstances.get(id);
-      if (!i || this.expired.has(id) || !['Terminating:Wait', 'Warmed:Pending:Wait'].includes(i.state)) {
+      if (!i || this.expired.has(id) || !['Terminating:Wait', 'Warmed:Pending:Wait', 'Warmed:Terminating:Wait'].includes(i.state)) {
         throw new AutoScalingServiceException({ name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: `No active Lifecycle Action found with instance ID ${id}` });
       }
     };
@@ -146,7 +146,9 @@ class FakeAws {
       return {
         containerInstances: input.containerInstances.flatMap((arn): ContainerInstance[] => {
           const ci = this.instances.get(arn);
-          return ci ? [{ containerInstanceArn: arn, ec2InstanceId: ci.ec2InstanceId, status: ci.status, agentConnected: true, attributes: Object.entries(ci.attributes).map(([name, value]) => ({ name, value })) }] : [];
+          return ci
+            ? [{ containerInstanceArn: arn, ec2InstanceId: ci.ec2InstanceId, status: ci.status, agentConnected: true, version: ci.version, attributes: Object.entries(ci.attributes).map(([name, value]) => ({ name, value })) }]
+            : [];
         }),
         failures: [],
       };
@@ -188,7 +190,8 @@ class FakeAws {
       return {
         services: input.services.map((name) => {
           const s = this.services.get(`${input.cluster}/${name}`) ?? { min: 100, max: 200, events: [] };
-          return { serviceName: name, desiredCount: 2, runningCount: 2, schedulingStrategy: 'REPLICA' as const, deploymentConfiguration: { minimumHealthyPercent: s.min, maximumPercent: s.max }, events: s.events.map((e, i) => ({ id: String(i), ...e })) };
+          const schedulingStrategy = s.daemon === true ? ('DAEMON' as const) : ('REPLICA' as const);
+          return { serviceName: name, desiredCount: 2, runningCount: 2, schedulingStrategy, deploymentConfiguration: { minimumHealthyPercent: s.min, maximumPercent: s.max }, events: s.events.map((e, i) => ({ id: String(i), ...e })) };
         }),
         failures: [],
       };
@@ -217,6 +220,8 @@ const autoscaling = mockClient(AutoScalingClient);
 let world: FakeAws;
 let clock: number;
 let posted: { channel: string; notification: Notification }[];
+/** How many of the next deliveries fail transiently (a Slack 503 after the sender's own retries). */
+let failDeliveries: number;
 let logLines: string[];
 let db: ReturnType<typeof dynalite>;
 let dynamo: DynamoDBClient;
@@ -248,6 +253,10 @@ async function newHandler(extra = '') {
     autoscaling: new AutoScalingClient({ region: REGION }),
     deliverer: {
       deliver: (channel: Channel, notification: Notification) => {
+        if (failDeliveries > 0) {
+          failDeliveries--;
+          return Promise.reject(new Error('Slack webhook: 503 Service Unavailable'));
+        }
         posted.push({ channel: channel.name, notification });
         return Promise.resolve({ delivered: true });
       },
@@ -269,6 +278,7 @@ beforeEach(() => {
   world.install(ecs, autoscaling);
   clock = T0;
   posted = [];
+  failDeliveries = 0;
   logLines = [];
   for (const stream of [process.stdout, process.stderr]) {
     vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -293,9 +303,9 @@ function lifecycleEvent(ec2InstanceId: string, asg = 'prod-asg', hook = 'ecs-ops
   return event;
 }
 
-function containerInstanceEvent(ec2InstanceId: string, arn: string, status = 'DRAINING'): FixtureEvent {
+function containerInstanceEvent(ec2InstanceId: string, arn: string, status = 'DRAINING', version?: number): FixtureEvent {
   const event = fixtureEvent('ecs-container-instance-state-change');
-  Object.assign(event.detail, { clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`, containerInstanceArn: arn, ec2InstanceId, status });
+  Object.assign(event.detail, { clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`, containerInstanceArn: arn, ec2InstanceId, status, ...(version !== undefined ? { version } : {}) });
   return event;
 }
 
@@ -422,6 +432,30 @@ describe('container instance state change', () => {
     expect(await send(containerInstanceEvent(id, arn, 'ACTIVE'))).toMatchObject({ status: 'ignored' });
   });
 
+  it('skips an event a later change of the DRAINING instance superseded (one call), and looks at the current one', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 3, attributes: attrs(T0 - 4 * MIN, 3) });
+    world.empty(arn);
+    const ci = world.instances.get(arn);
+    if (ci) ci.version = 42;
+    // Three tasks stopped together: events 40, 41 and 42; the first two are stale when they are handled.
+    for (const version of [40, 41]) {
+      ecs.resetHistory();
+      autoscaling.resetHistory();
+      expect(await send(containerInstanceEvent(id, arn, 'DRAINING', version))).toMatchObject({ status: 'ignored', reason: expect.stringContaining(`version ${String(version)} superseded by version 42`) as unknown });
+      expect(ecs.calls()).toHaveLength(1);
+      expect(autoscaling.calls()).toHaveLength(0);
+    }
+    expect(world.completed).toEqual([]);
+    expect(handled(await send(containerInstanceEvent(id, arn, 'DRAINING', 42))).actions).toMatchObject({ complete: 1 });
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+    // A stale event of an instance no longer DRAINING (deregistered, reactivated) is looked at all the same.
+    const other = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'INACTIVE' });
+    const otherCi = world.instances.get(other.arn);
+    if (otherCi) otherCi.version = 9;
+    expect(handled(await send(containerInstanceEvent(other.id, other.arn, 'DRAINING', 7))).outcomes).toContainEqual(expect.objectContaining({ type: 'complete', ec2InstanceId: other.id }));
+  });
+
   it('counts "No active Lifecycle Action" as success', async () => {
     const send = await newHandler();
     const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', attributes: attrs(T0 - 5 * MIN, 2) });
@@ -429,6 +463,86 @@ describe('container instance state change', () => {
     const outcome = handled(await send(containerInstanceEvent(id, arn)));
     expect(outcome.outcomes).toContainEqual({ type: 'complete', ec2InstanceId: id, outcome: 'already' });
     expect(logLines.join('\n')).toContain('no active lifecycle action: already completed');
+  });
+});
+
+describe('blocked drains and DAEMON tasks', () => {
+  it('reports a service whose replacements cannot be placed (no capacity), by name, from its recent service events', async () => {
+    const send = await newHandler();
+    const { arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 2, group: 'service:api', attributes: attrs(T0 - 3 * MIN, 2) });
+    world.services.set('prod/api', { min: 100, max: 200, events: [{ createdAt: new Date(T0 - MIN), message: '(service api) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster.' }] });
+    handled(await send(scheduled()));
+    expect(kinds()).toEqual(['ops drain-blocked']);
+    expect(posted[0]?.notification.summary).toContain('api (no capacity to place replacements)');
+    expect(world.instances.get(arn)?.status).toBe('DRAINING');
+    expect(world.completed).toEqual([]);
+  });
+
+  it('a DAEMON task never blocks: left with nothing else, it is stopped (as ECS does), then the instance completes', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 1, group: 'service:log-agent', attributes: attrs(T0 - 10 * MIN, 3) });
+    world.services.set('prod/log-agent', { min: 0, max: 100, events: [], daemon: true });
+    const outcome = handled(await send(scheduled()));
+    expect(outcome.actions).toMatchObject({ 'stop-task': 1, complete: 0 });
+    expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'prod', reason: `ecs-ops: draining container instance ${id}: daemon task, nothing else left` });
+    expect(kinds()).toEqual([]);
+    // Stopping: not stopped again on the next pass; once STOPPED, the instance is empty and completed.
+    clock += MIN;
+    expect(handled(await send(scheduled())).actions).toMatchObject({ 'stop-task': 0, complete: 0 });
+    world.empty(arn);
+    clock += MIN;
+    expect(handled(await send(scheduled())).actions).toMatchObject({ complete: 1 });
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+  });
+});
+
+describe('a notice whose delivery fails transiently is not lost', () => {
+  it('drain-completed: the failed invocation does not complete; its retry notifies exactly once and completes', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 3, attributes: attrs(T0 - 4 * MIN, 3) });
+    world.empty(arn);
+    failDeliveries = 1;
+    const event = containerInstanceEvent(id, arn);
+    await expect(send(event)).rejects.toThrow(/failed transiently/);
+    expect(posted).toEqual([]);
+    expect(world.completed).toEqual([]);
+    // Lambda retries the same event a minute later.
+    clock += MIN;
+    const retried = handled(await send(event));
+    expect(retried.actions).toMatchObject({ complete: 1, notify: 1 });
+    expect(kinds()).toEqual(['ops drain-completed']);
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+    // A further duplicate changes nothing: the action is over, the notice was posted.
+    handled(await send(event));
+    expect(kinds()).toEqual(['ops drain-completed']);
+    expect(world.completed).toHaveLength(1);
+  });
+
+  it('drain-forced at the deadline: same, the critical alert reaches both channels once', async () => {
+    const send = await newHandler();
+    const { id } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 1, group: 'family:batch', attributes: attrs(T0 - 60 * MIN, 1) });
+    failDeliveries = 1;
+    await expect(send(scheduled())).rejects.toThrow(/failed transiently/);
+    expect(world.completed).toEqual([]);
+    clock += MIN;
+    handled(await send(scheduled()));
+    expect(kinds().sort()).toEqual(['ops drain-forced', 'pager drain-forced']);
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+  });
+
+  it('drain-started on a Spot warning: DRAINING at once, the attributes wait for the notice; the retry adopts and notifies once', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-spot', state: 'InService', tasks: 2 });
+    failDeliveries = 1;
+    const event = ec2Event('ec2-spot-interruption-warning-concrete', id);
+    await expect(send(event)).rejects.toThrow(/failed transiently/);
+    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: {} });
+    clock += MIN;
+    handled(await send(event));
+    expect(kinds()).toEqual(['ops drain-started']);
+    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: attrs(T0 + MIN, 2) });
+    handled(await send(event));
+    expect(kinds()).toEqual(['ops drain-started']);
   });
 });
 

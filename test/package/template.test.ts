@@ -191,7 +191,11 @@ describe('packaged drain function', () => {
       {
         source: ['aws.ecs'],
         'detail-type': ['ECS Container Instance State Change'],
-        detail: { status: ['DRAINING'], clusterArn: [{ suffix: ':cluster/prod' }, { suffix: ':cluster/staging' }] },
+        detail: {
+          status: ['DRAINING'],
+          clusterArn: [{ suffix: ':cluster/prod' }, { suffix: ':cluster/staging' }],
+          $or: [{ runningTasksCount: [0] }, { runningTasksCount: [{ exists: false }] }],
+        },
       },
     ]);
     expect(rules.filter((r) => r.Properties.ScheduleExpression !== undefined).map((r) => [r.Properties.ScheduleExpression, r.Properties.State])).toEqual([['rate(1 minute)', 'ENABLED']]);
@@ -225,8 +229,9 @@ describe('packaged drain function', () => {
     expect(text(byAction('ecs:UpdateContainerInstancesState').Resource)).toContain(':container-instance/prod/*"');
     expect(text(byAction('ecs:DescribeTasks').Resource)).toContain(':task/staging/*"');
     expect(text(byAction('ecs:DescribeServices').Resource)).toContain(':service/prod/*"');
-    // The example waits for standalone tasks: no StopTask.
-    expect(all).not.toContain('ecs:StopTask');
+    // The example waits for standalone tasks; StopTask is for DAEMON tasks ECS left alone, on the clusters' tasks only.
+    expect(actions(byAction('ecs:StopTask'))).toEqual(['ecs:DescribeTasks', 'ecs:StopTask']);
+    expect(byAction('ecs:StopTask').Condition).toEqual({ ArnEquals: { 'ecs:cluster': [clusterArn('prod'), clusterArn('staging')] } });
 
     expect([byAction('sns:Publish').Resource].flat()).toEqual(['arn:aws:sns:us-east-1:123456789012:ecs-ops-critical']);
     expect(text(byAction('ssm:GetParameter').Resource)).toContain(':parameter/ecs-ops/slack/ops');

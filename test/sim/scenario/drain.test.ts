@@ -41,6 +41,7 @@ describe('the drain scenarios', () => {
         'drain-long.yml',
         'drain-lost-instance-event.yml',
         'drain-lost-lifecycle-event.yml',
+        'drain-no-capacity.yml',
         'drain-not-registered.yml',
         'drain-scale-in.yml',
         'drain-spot.yml',
