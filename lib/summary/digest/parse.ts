@@ -91,11 +91,11 @@ function asgClauseCause(clause: string): Cause {
   if (alarm) return alarmCause(alarm[1] ?? '', alarm[3] ?? '', clause);
   const scheduled = /^a scheduled action(?: (\S+))? (?:update|executed|changing)/.exec(clause) ?? /^the scheduled action (\S+) executed/.exec(clause);
   if (scheduled) return { kind: 'scheduled', action: scheduled[1] ?? 'scheduled action', text: clause };
-  if (/user request/.test(clause)) return { kind: 'manual', text: clause };
+  if (/user request/.test(clause)) return { kind: 'manual', text };
   if (/Spot Instance interruption/i.test(clause)) return { kind: 'spot', text: clause };
   if (/health check|unhealthy/i.test(clause)) return { kind: 'health', text: clause };
   if (/difference between desired and actual capacity/.test(clause)) return { kind: 'capacity', text: clause };
-  return { kind: 'other', text: text === '' ? clause : clause };
+  return { kind: 'other', text: text === '' ? clause : text };
 }
 
 /** Why an EC2 Auto Scaling activity happened: the first clause of its Cause, and the desired capacity change. */
