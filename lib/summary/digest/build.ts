@@ -93,14 +93,46 @@ function serviceSeries(service: ServiceInput, activities: AasActivityInput[], sn
       blocked.push({ at: a.startTime, reason: notScaledReason(a), cause: parseAasCause(a.cause) });
     }
   }
+  // Running count, rolled back from now through the events (newest first): `[at, running after the event]`.
+  const events = [...service.events].sort((a, b) => b.createdAt - a.createdAt);
+  let running = service.runningCount;
+  const runningAt: [number, number][] = [];
+  for (const e of events) {
+    if (e.createdAt < window.start) break;
+    const parsed = parseServiceEvent(e.message);
+    runningAt.push([e.createdAt, running]);
+    if (parsed.kind === 'started') running = Math.max(0, running - parsed.count);
+    else if (parsed.kind === 'stopped' && !parsed.pending) running += parsed.count;
+  }
+  const runningStart = running;
+  /** The running count just before `t` (within the window). */
+  const runningBefore = (t: number): number => {
+    let value = runningStart;
+    for (let i = runningAt.length - 1; i >= 0; i--) {
+      const [at, after] = runningAt[i] as [number, number];
+      if (at >= t) break;
+      value = after;
+    }
+    return value;
+  };
+  const oldest = events.at(-1);
+  const approximate = events.length >= 100 && oldest !== undefined && oldest.createdAt > window.start;
+  const inside = runningAt.filter(([at]) => at < window.end).map(([, v]) => v);
+  const runningEnd = runningAt.filter(([at]) => at < window.end)[0]?.[1] ?? runningStart;
+  const runningRange = { ...range(inside, runningStart, runningEnd), approximate };
+
   const before = sets.filter((s) => s.at < window.start);
   const during = sets.filter((s) => inWindow(s.at, window));
   const after = sets.filter((s) => s.at >= window.end);
-  const baseline = before.at(-1)?.to;
+  let baseline = before.at(-1)?.to;
+  // No earlier activity in six weeks: the count before the first change is the running count then, when the service
+  // events of the window tell it (complete, and at least one).
+  const estimated = baseline === undefined && during.length > 0 && !approximate && runningAt.length > 0;
+  if (estimated && during[0]) baseline = runningBefore(during[0].at);
   const changes: Change[] = [];
   let previous = baseline;
   for (const s of during) {
-    if (previous !== s.to) changes.push(change(s.at, previous, s.to, s.cause));
+    if (previous !== s.to) changes.push({ ...change(s.at, previous, s.to, s.cause), ...(estimated && changes.length === 0 && previous === baseline ? { fromEstimated: true } : {}) });
     previous = s.to;
   }
   const desiredEnd = after.length > 0 ? (during.at(-1)?.to ?? baseline ?? service.desiredCount) : service.desiredCount;
@@ -115,23 +147,6 @@ function serviceSeries(service: ServiceInput, activities: AasActivityInput[], sn
   points.push([window.start, first]);
   for (const c of changes) points.push([c.at, c.to]);
   points.push([window.end, desiredEnd]);
-
-  // Running count, rolled back from now through the events (newest first).
-  const events = [...service.events].sort((a, b) => b.createdAt - a.createdAt);
-  let running = service.runningCount;
-  let runningEnd = running;
-  const runningValues: number[] = [];
-  for (const e of events) {
-    if (e.createdAt < window.start) break;
-    const parsed = parseServiceEvent(e.message);
-    if (e.createdAt < window.end) runningValues.push(running);
-    if (parsed.kind === 'started') running = Math.max(0, running - parsed.count);
-    else if (parsed.kind === 'stopped' && !parsed.pending) running += parsed.count;
-    if (e.createdAt >= window.end) runningEnd = running;
-  }
-  const oldest = events.at(-1);
-  const approximate = events.length >= 100 && oldest !== undefined && oldest.createdAt > window.start;
-  const runningRange = { ...range(runningValues, running, runningEnd), approximate };
 
   // Deployments: DescribeServices keeps the PRIMARY and ACTIVE ones; the events remember completed and failed ones.
   const deployments = new Map<string, DeploymentSummary>();

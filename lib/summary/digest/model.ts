@@ -137,6 +137,11 @@ export interface Change {
   at: number;
   /** Unknown only for a first change whose previous count could not be reconstructed. */
   from: number | undefined;
+  /**
+   * `from` is the running count just before the change (from the service events), not a recorded desired count: the
+   * service had no earlier scaling activity in the six weeks Application Auto Scaling keeps.
+   */
+  fromEstimated?: boolean;
   to: number;
   direction: 'out' | 'in' | 'set';
   /** `to - from`, absolute; undefined with `from`. */

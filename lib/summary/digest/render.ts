@@ -120,7 +120,7 @@ export function describeCause(cause: Cause, w: Pick<Writer, 't'>): string {
 
 function arrow(c: Change, w: Writer): string {
   const sign = c.direction === 'out' ? `↑ +${c.size ?? 0}` : c.direction === 'in' ? `↓ −${c.size ?? 0}` : '→';
-  return `${w.time(c.at)} ${sign} ${c.from === undefined ? `set to ${c.to}` : `${c.from} → ${c.to}`}`;
+  return `${w.time(c.at)} ${sign} ${c.from === undefined ? `set to ${c.to}` : `${c.fromEstimated === true ? '~' : ''}${c.from} → ${c.to}`}`;
 }
 
 function countText(r: CountRange): string {

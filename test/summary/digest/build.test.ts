@@ -48,7 +48,17 @@ describe('buildDigest: services', () => {
     expect(digest.empty).toBe(false);
   });
 
-  it('leaves the first previous count unknown without earlier history, and skips activities that changed nothing', () => {
+  it('without earlier history, takes the running count before the first change from the service events, marked estimated', () => {
+    const events = [
+      { id: '1', createdAt: min(61), message: '(service web) has started 8 tasks: (task 04dfb8c773cc47a1b0442dc1cabc497a).' },
+      { id: '2', createdAt: min(2), message: '(service web) has reached a steady state.' },
+    ];
+    const web = buildDigest(snapshot({ services: [service('web', 12, 12, { events })], aasActivities: [targetTracking('web', min(60), 12, true)] })).services[0];
+    expect(web?.changes).toMatchObject([{ from: 4, to: 12, direction: 'out', size: 8, fromEstimated: true }]);
+    expect(web?.desired).toEqual({ start: 4, end: 12, min: 4, max: 12 });
+  });
+
+  it('leaves the first previous count unknown without earlier history or service events, and skips activities that changed nothing', () => {
     const digest = buildDigest(
       snapshot({
         services: [service('api', 4, 4)],
