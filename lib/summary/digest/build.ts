@@ -173,15 +173,26 @@ function serviceSeries(service: ServiceInput, activities: AasActivityInput[], sn
       const outcome = parsed.outcome;
       if (known) {
         if (known.outcome === 'in-progress' || known.outcome === 'rollback') known.outcome = outcome;
-        known.endedAt ??= e.createdAt;
+        // The event says when it ended; updatedAt moves for other reasons too.
+        known.endedAt = e.createdAt;
         if (parsed.reason !== undefined) known.reason ??= parsed.reason;
       } else deployments.set(parsed.id, { id: parsed.id, endedAt: e.createdAt, outcome, ...(parsed.reason !== undefined ? { reason: parsed.reason } : {}) });
     } else if (parsed.kind === 'problem') problems.set(parsed.text, (problems.get(parsed.text) ?? 0) + 1);
   }
-  // A failed deployment that a circuit-breaker rollback followed was rolled back.
+  // A failed deployment that a circuit-breaker rollback followed was rolled back: the rollback says so while it runs
+  // ("ECS deployment circuit breaker: rolling back to …"), or, once it completed, it is the deployment that started
+  // when the failed one ended.
   const list = [...deployments.values()].sort((a, b) => (a.startedAt ?? a.endedAt ?? 0) - (b.startedAt ?? b.endedAt ?? 0));
+  const isRollback = (o: DeploymentSummary): boolean => o.reason?.startsWith('ECS deployment circuit breaker: rolling back') === true;
   for (const d of list) {
-    if (d.outcome === 'failed' && list.some((o) => o.reason?.startsWith('ECS deployment circuit breaker: rolling back') === true && (o.startedAt ?? 0) >= (d.startedAt ?? 0))) d.outcome = 'rolled-back';
+    if (d.outcome !== 'failed') continue;
+    const failedAt = d.endedAt ?? d.startedAt ?? 0;
+    const rollback = list.find((o) => o !== d && o.startedAt !== undefined && (isRollback(o) ? o.startedAt >= (d.startedAt ?? 0) : Math.abs(o.startedAt - failedAt) <= 60_000));
+    if (rollback) {
+      d.outcome = 'rolled-back';
+      rollback.reason ??= `rollback of ${d.id}`;
+      if (!isRollback(rollback)) rollback.reason = `rollback of ${d.id}`;
+    }
   }
   const problemLines = [...problems].map(([text, n]) => (n > 1 ? `${text} (×${n})` : text));
   const activity = changes.length * 2 + list.length * 2 + blocked.length + problemLines.length + (desired.max - desired.min) + (runningRange.max - runningRange.min) / 4;

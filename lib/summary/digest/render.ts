@@ -139,7 +139,7 @@ const OUTCOME: Record<DeploymentSummary['outcome'], string> = {
 function deploymentLine(d: DeploymentSummary, w: Writer): string {
   const at = d.startedAt ?? d.endedAt;
   const icon = d.outcome === 'failed' || d.outcome === 'rolled-back' ? (w.style === 'slack' ? '✖ ' : '') : '';
-  const rollback = d.reason?.startsWith('ECS deployment circuit breaker: rolling back') === true;
+  const rollback = d.reason?.startsWith('ECS deployment circuit breaker: rolling back') === true || d.reason?.startsWith('rollback of ') === true;
   const reason = d.reason !== undefined && !rollback && d.outcome !== 'completed' ? `: ${w.t(d.reason)}` : '';
   return w.bullet(
     `${at !== undefined ? `${w.time(at)} ` : ''}${icon}${rollback ? 'rollback ' : 'deployment '}${w.t(d.id)}${d.taskDefinition !== undefined ? ` (${w.t(d.taskDefinition)})` : ''} ${OUTCOME[d.outcome]}${
@@ -153,12 +153,13 @@ function serviceLines(s: ServiceSeries, digest: Digest, w: Writer): string[] {
   const spark = sparkline(s.points, start, end);
   const running = s.running.min === s.running.max && s.running.start === s.running.end ? '' : ` · running ${countText(s.running)}${s.running.approximate ? ' (approx.)' : ''}`;
   const lines = [cut(`${w.b(s.service)}  ${w.code(spark)}  tasks ${countText(s.desired)}${running}`)];
-  type Item = { at: number; line: string };
+  // At the same time, a failed deployment reads before the rollback it caused.
+  type Item = { at: number; rank: number; line: string };
   const items: Item[] = [
-    ...s.changes.map((c) => ({ at: c.at, line: w.bullet(`${arrow(c, w)} · ${describeCause(c.cause, w)}`) })),
-    ...s.blocked.map((b) => ({ at: b.at, line: w.bullet(`${w.time(b.at)} not scaled: ${w.t(b.reason)} · ${describeCause(b.cause, w)}`) })),
-    ...s.deployments.map((d) => ({ at: d.startedAt ?? d.endedAt ?? start, line: deploymentLine(d, w) })),
-  ].sort((a, b) => a.at - b.at);
+    ...s.changes.map((c) => ({ at: c.at, rank: 1, line: w.bullet(`${arrow(c, w)} · ${describeCause(c.cause, w)}`) })),
+    ...s.blocked.map((b) => ({ at: b.at, rank: 1, line: w.bullet(`${w.time(b.at)} not scaled: ${w.t(b.reason)} · ${describeCause(b.cause, w)}`) })),
+    ...s.deployments.map((d) => ({ at: d.startedAt ?? d.endedAt ?? start, rank: d.outcome === 'rolled-back' || d.outcome === 'failed' ? 0 : 1, line: deploymentLine(d, w) })),
+  ].sort((a, b) => a.at - b.at || a.rank - b.rank);
   lines.push(...items.map((i) => i.line));
   lines.push(...s.problems.map((p) => w.bullet(`${w.style === 'slack' ? '⚠️ ' : 'warning: '}${w.t(p)}`)));
   return lines;
