@@ -141,7 +141,7 @@ describe('gatherDigestSnapshots', () => {
     const counts = calls();
     // 121 activities in the window: 3 pages of 50 reach back past the window start. The 40 busy services' previous
     // changes are yesterday's, among 199 others: 4 more pages find them all (cheaper than 40 look-ups). svc-199 has no
-    // history: 1 look-up of its own (one page) says so.
+    // history: 1 look-up of its own (one page) says so. 33 calls in all.
     expect(counts).toEqual({
       'ecs:ListServices': 2,
       'ecs:DescribeServices': 20,
@@ -165,14 +165,18 @@ describe('gatherDigestSnapshots', () => {
   it('a quiet day on a 200-service cluster: one page of activities', async () => {
     const services = names(200);
     const history = services.map((s, i) => toAas(targetTracking(s, min(-2000 - i), 2, false)));
-    fakeAws(services, history, { 'prod-ecs': [toAsg(asgLaunch('prod-ecs', min(-9000), 1, 2, ECS_MANAGED_ALARM))] });
-    const [snapshot] = await gatherDigestSnapshots(deps(), [{ name: 'prod', asgs: ['prod-ecs'] }], WINDOW);
+    fakeAws(services, history, {
+      'prod-ecs-ondemand': [toAsg(asgLaunch('prod-ecs-ondemand', min(-9000), 1, 2, ECS_MANAGED_ALARM))],
+      'prod-ecs-spot': [toAsg(asgLaunch('prod-ecs-spot', min(-9000), 1, 2, ECS_MANAGED_ALARM))],
+    });
+    const [snapshot] = await gatherDigestSnapshots(deps(), [{ name: 'prod', asgs: ['prod-ecs-ondemand', 'prod-ecs-spot'] }], WINDOW);
+    // 26 calls in all.
     expect(calls()).toEqual({
       'ecs:ListServices': 2,
       'ecs:DescribeServices': 20,
       'application-autoscaling:DescribeScalingActivities': 1,
       'autoscaling:DescribeAutoScalingGroups': 1,
-      'autoscaling:DescribeScalingActivities': 1,
+      'autoscaling:DescribeScalingActivities': 2,
     });
     expect(buildDigest(snapshot ?? expect.fail('no snapshot')).empty).toBe(true);
   });
