@@ -190,6 +190,21 @@ describe('gatherDigestSnapshots', () => {
     expect(asc.commandCalls(DescribeAutoScalingGroupsCommand)).toHaveLength(0);
   });
 
+  it('pages an ASG past an old in-progress activity (AWS lists those first) until a finished one predates the window', async () => {
+    const stuck = { ...toAsg(asgLaunch('prod-ecs', min(-5000), 1, 2, ECS_MANAGED_ALARM)), StatusCode: 'InProgress' as const, EndTime: undefined };
+    const recent = Array.from({ length: 150 }, (_, i) => toAsg(asgLaunch('prod-ecs', min(200 - i), 1, 2, ECS_MANAGED_ALARM)));
+    fakeAws([], [], {});
+    const pages = [[stuck, ...recent.slice(0, 99)], recent.slice(99, 150).concat([toAsg(asgLaunch('prod-ecs', min(-100), 1, 2, ECS_MANAGED_ALARM))]), [toAsg(asgLaunch('prod-ecs', min(-200), 1, 2, ECS_MANAGED_ALARM))]];
+    asc.on(AsgDescribeScalingActivitiesCommand).callsFake((input: AsgInput) => {
+      const index = input.NextToken === undefined ? 0 : Number(input.NextToken);
+      return { Activities: pages[index], NextToken: index + 1 < pages.length ? String(index + 1) : undefined };
+    });
+    const [snapshot] = await gatherDigestSnapshots(deps(), [{ name: 'prod', asgs: ['prod-ecs'] }], WINDOW);
+    // Page 1 holds the stuck activity (older than the window, not finished): paging goes on; page 2 ends it.
+    expect(asc.commandCalls(AsgDescribeScalingActivitiesCommand)).toHaveLength(2);
+    expect(snapshot?.asgActivities).toHaveLength(152);
+  });
+
   it('a failing look-back is reported, not fatal; other errors are thrown', async () => {
     fakeAws(['web'], [toAas(targetTracking('web', min(10), 4, true))], {});
     aasClient.on(AasDescribeScalingActivitiesCommand, { ResourceId: 'service/prod/web' }).rejects(new Error('Rate exceeded'));
