@@ -65,7 +65,7 @@ describe('the digest scenarios', () => {
       expect(lines[deployment]).toContain('(web:2) completed');
       // The capacity group: its scale-out, then the launch that failed for lack of capacity in us-east-1b.
       const asg = index('prod-ecs-ondemand  `');
-      const asgOut = index('08:30 ↑ +2 4 → 6 · manual: a user request explicitly set group desired capacity');
+      const asgOut = index('08:30 ↑ +2 4 → 6 · target tracking, policy ECSManagedAutoScalingPolicy-5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9');
       const failed = index('08:30 ✖ failed launch: insufficient m5.xlarge capacity in us-east-1b');
       expect([asg, asgOut, failed]).toEqual([asg, asgOut, failed].sort((a, b) => a - b));
       // The busiest first: web (3 events) before the quiet api, folded into one line.
