@@ -269,6 +269,12 @@ const SummarySchema = z.strictObject({
       timezone: timeZone.default('UTC'),
       /** What to post when nothing scaled in the window. */
       emptyWindow: z.enum(['skip', 'post']).default('skip'),
+      /** Clusters digested (all configured clusters when omitted): one digest per cluster. */
+      clusters: z.array(clusterName).min(1).optional(),
+      /** Channels the digest goes to, by name (when omitted: every channel that takes `info` for the cluster). */
+      channels: z.array(channelName).min(1).optional(),
+      /** Services with at most this many changes and no deployment, blocked attempt or problem fold into one line. */
+      quietChanges: z.number().int().min(0).max(100).default(0),
     })
     .optional(),
 });
@@ -334,6 +340,12 @@ export const ConfigSchema = ConfigObjectSchema.superRefine((config, ctx) => {
   });
   config.placement.policies.forEach((policy, i) => {
     policy.select.clusters?.forEach((name, j) => { knownCluster(name, ['placement', 'policies', i, 'select', 'clusters', j]); });
+  });
+  const digest = config.summary.digest;
+  digest?.clusters?.forEach((name, i) => { knownCluster(name, ['summary', 'digest', 'clusters', i]); });
+  const channelNames = new Set(config.notifications.channels.map((c) => c.name));
+  digest?.channels?.forEach((name, i) => {
+    if (!channelNames.has(name)) ctx.addIssue({ code: 'custom', path: ['summary', 'digest', 'channels', i], message: `channel "${name}" is not declared under notifications.channels` });
   });
 });
 

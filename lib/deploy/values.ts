@@ -1,5 +1,6 @@
 import { ALERT_KINDS, SERVICE_ACTION_ALERTS, type AlertKind, type EcsOpsConfig } from '../config/schema.js';
 import { CIRCUIT_BREAKER_ROLLBACK_PREFIX } from '../events/index.js';
+import { previousFireTime } from '../summary/digest/window.js';
 import { SERVICE_ACTION_KIND } from '../summary/kinds.js';
 
 /**
@@ -37,10 +38,22 @@ export interface DrainWiring {
   iam: IamStatement[];
 }
 
+/** A serverless `schedule` event on EventBridge Scheduler (time zone aware). */
+export interface SchedulerTrigger {
+  schedule: { rate: string[]; method: 'scheduler'; timezone: string; description: string };
+}
+
+export interface DigestWiring {
+  /** Whether the digest function is declared at all: `summary.digest` is configured. */
+  enabled: boolean;
+  events: SchedulerTrigger[];
+  iam: IamStatement[];
+}
+
 export interface DeploymentValues {
   /** The validated config as a JavaScript string literal, injected into every bundle by esbuild `define`. */
   configLiteral: string;
-  functions: { alerts: FunctionWiring; drain: DrainWiring };
+  functions: { alerts: FunctionWiring; drain: DrainWiring; digest: DigestWiring };
 }
 
 /** Resources declared in serverless.yml that the derived IAM statements point at. */
@@ -258,9 +271,53 @@ function drainWiring(config: EcsOpsConfig): DrainWiring {
   return { enabled, events, iam };
 }
 
+/**
+ * The digest function: its schedule (`summary.digest.schedule` in `summary.digest.timezone`, on EventBridge Scheduler,
+ * which evaluates cron expressions in a time zone) and read-only IAM. Declared only when `summary.digest` is set.
+ * The window the function derives from the expression is checked here, so an expression it cannot evaluate fails at
+ * package time, naming the config path.
+ */
+function digestWiring(config: EcsOpsConfig): DigestWiring {
+  const digest = config.summary.digest;
+  if (!digest) return { enabled: false, events: [], iam: [] };
+  try {
+    previousFireTime(digest.schedule, digest.timezone, Date.UTC(2026, 0, 1));
+  } catch (error) {
+    throw new Error(`summary.digest.schedule: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const clusters = config.clusters.filter((c) => digest.clusters === undefined || digest.clusters.includes(c.name));
+  const clusterArns = clusters.map((c) => ecsArn(`cluster/${c.name}`));
+  const iam: IamStatement[] = [
+    // ListServices supports no resource type, only the ecs:cluster condition key (Service Authorization Reference).
+    { Effect: 'Allow', Action: ['ecs:ListServices'], Resource: ['*'], Condition: { ArnEquals: { 'ecs:cluster': clusterArns } } },
+    {
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServices'],
+      Resource: clusters.map((c) => ecsArn(`service/${c.name}/*`)),
+      Condition: { ArnEquals: { 'ecs:cluster': clusterArns } },
+    },
+    // These Describe actions support no resource-level permissions: "*" is the only possible resource.
+    { Effect: 'Allow', Action: ['application-autoscaling:DescribeScalingActivities'], Resource: ['*'] },
+  ];
+  if (clusters.some((c) => c.asgs.length > 0)) {
+    iam.push({ Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities'], Resource: ['*'] });
+  }
+  iam.push(...deliveryStatements(config));
+  // EventBridge Scheduler invokes the function with the function's own role (osls makes it assumable by
+  // scheduler.amazonaws.com): that role may invoke this one function. Its name is osls's `<stack>-digest`; naming it
+  // through the stack name avoids a role → function → role cycle.
+  const self = arn('arn:', partition, ':lambda:', region, ':', account, ':function:', { Ref: 'AWS::StackName' }, '-digest');
+  iam.push({ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [self, arn(self, ':*')] });
+  return {
+    enabled: true,
+    events: [{ schedule: { rate: [digest.schedule], method: 'scheduler', timezone: digest.timezone, description: 'ecs-ops scaling digest' } }],
+    iam,
+  };
+}
+
 export function deploymentValues(config: EcsOpsConfig): DeploymentValues {
   return {
     configLiteral: JSON.stringify(JSON.stringify(config)),
-    functions: { alerts: alertsWiring(config), drain: drainWiring(config) },
+    functions: { alerts: alertsWiring(config), drain: drainWiring(config), digest: digestWiring(config) },
   };
 }

@@ -19,7 +19,7 @@ export type WorldEvent = EventBridgeEvent;
 
 /** What the world does on a timeline action (the runner handles the others). */
 export type WorldAction =
-  | { type: 'scaleAsg'; asg: string; desired: number }
+  | { type: 'scaleAsg'; asg: string; desired: number; alarm?: { name: string; policy: string } | undefined }
   | { type: 'terminateInstance'; asg?: string | undefined; instance: number | string; decrement: boolean }
   | { type: 'interruptSpot' | 'rebalanceRecommendation'; asg: string; count?: number | undefined; instance?: number | string | undefined }
   | { type: 'setDesiredCount'; cluster: string; service: string; desired: number; cause?: string | undefined }
@@ -279,8 +279,8 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
     switch (action.type) {
       case 'scaleAsg': {
         const before = desiredCapacity(action.asg);
-        world.setDesiredCapacity(action.asg, action.desired);
-        return `scale ${action.asg} ${before ?? '?'} → ${action.desired}`;
+        world.setDesiredCapacity(action.asg, action.desired, action.alarm);
+        return `scale ${action.asg} ${before ?? '?'} → ${action.desired}${action.alarm ? ` (alarm ${action.alarm.name}, policy ${action.alarm.policy})` : ''}`;
       }
       case 'terminateInstance': {
         const asg = action.asg ?? (typeof action.instance === 'string' ? asgOfInstance(action.instance) : undefined);

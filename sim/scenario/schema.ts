@@ -215,8 +215,8 @@ const FaultsSchema = z.strictObject({
 // Timeline actions
 
 export const ACTION_SCHEMAS = {
-  /** SetDesiredCapacity on an ASG. */
-  scaleAsg: z.strictObject({ asg: asgName, desired: count }),
+  /** SetDesiredCapacity on an ASG; with `alarm`, as that alarm's scaling policy would (the activities' Cause says so). */
+  scaleAsg: z.strictObject({ asg: asgName, desired: count, alarm: z.strictObject({ name: z.string().min(1), policy: z.string().min(1) }).optional() }),
   /** TerminateInstanceInAutoScalingGroup. */
   terminateInstance: z.strictObject({ asg: asgName.optional(), instance: instanceRef, decrement: z.boolean().default(false) }),
   /** EC2 Spot Instance Interruption Warning; the instance is reclaimed 2 minutes later. */

@@ -243,13 +243,15 @@ export class AutoScalingWorld {
     return group;
   }
 
-  setDesiredCapacity(name: string | undefined, desired: number | undefined): void {
+  /** With `alarm`: the change a scaling policy makes when that alarm fires (AWS's Cause text for it). */
+  setDesiredCapacity(name: string | undefined, desired: number | undefined, alarm?: { name: string; policy: string }): void {
     const group = this.group(name);
     if (desired === undefined || !Number.isInteger(desired)) throw validationError('DesiredCapacity is required.');
     if (desired < group.min) throw validationError(`New SetDesiredCapacity value ${desired} is below min value ${group.min} for the AutoScalingGroup.`);
     if (desired > group.max) throw validationError(`New SetDesiredCapacity value ${desired} is above max value ${group.max} for the AutoScalingGroup.`);
     if (desired === group.desired) return;
-    group.pendingCause = `At ${isoSeconds(this.core.now())} a user request explicitly set group desired capacity changing the desired capacity from ${group.desired} to ${desired}.`;
+    const why = alarm ? `a monitor alarm ${alarm.name} in state ALARM triggered policy ${alarm.policy}` : 'a user request explicitly set group desired capacity';
+    group.pendingCause = `At ${isoSeconds(this.core.now())} ${why} changing the desired capacity from ${group.desired} to ${desired}.`;
     group.desired = desired;
     this.reconcile(group);
   }

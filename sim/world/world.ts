@@ -258,10 +258,13 @@ export class World implements AwsApis {
   // Controls act like the API calls they stand for, but are not counted in the report's apiCalls (those are what the
   // code under test called).
 
-  /** SetDesiredCapacity, as a user would call it (same validation and errors). */
-  setDesiredCapacity(autoScalingGroupName: string, desiredCapacity: number): void {
+  /**
+   * SetDesiredCapacity, as a user would call it (same validation and errors); with `alarm`, as that CloudWatch alarm's
+   * scaling policy would (target tracking, step scaling, ECS managed scaling).
+   */
+  setDesiredCapacity(autoScalingGroupName: string, desiredCapacity: number, alarm?: { name: string; policy: string }): void {
     this.core.batch(() => {
-      this.asgWorld.setDesiredCapacity(autoScalingGroupName, desiredCapacity);
+      this.asgWorld.setDesiredCapacity(autoScalingGroupName, desiredCapacity, alarm);
     });
   }
 

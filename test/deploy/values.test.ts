@@ -251,3 +251,59 @@ describe('deploy guard (osls plugin)', () => {
     }
   });
 });
+
+describe('digest wiring', () => {
+  const digestConfig = `${base.replace('  - name: prod\n    asgs: [{ name: prod-asg }]\n', '  - name: prod\n    asgs: [{ name: prod-asg }]\n  - name: staging\n')}summary:
+  digest:
+    schedule: cron(0 8 ? * MON-FRI *)
+    timezone: Europe/Paris
+`;
+
+  it('is not declared without summary.digest', () => {
+    expect(deploymentValues(configFrom(base)).functions.digest).toEqual({ enabled: false, events: [], iam: [] });
+  });
+
+  it('runs on EventBridge Scheduler in the configured time zone', () => {
+    const digest = deploymentValues(configFrom(digestConfig)).functions.digest;
+    expect(digest.enabled).toBe(true);
+    expect(digest.events).toEqual([{ schedule: { rate: ['cron(0 8 ? * MON-FRI *)'], method: 'scheduler', timezone: 'Europe/Paris', description: 'ecs-ops scaling digest' } }]);
+  });
+
+  it('grants read-only access scoped where the APIs allow it, and nothing it does not use', () => {
+    const { iam } = deploymentValues(configFrom(digestConfig)).functions.digest;
+    const actions = iam.flatMap((s) => s.Action);
+    expect(actions.filter((a) => a.startsWith('ecs:') || a.includes('autoscaling:')).sort()).toEqual([
+      'application-autoscaling:DescribeScalingActivities',
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeScalingActivities',
+      'ecs:DescribeServices',
+      'ecs:ListServices',
+    ]);
+    expect(actions.some((a) => a.endsWith('*'))).toBe(false);
+    // Nothing but reads on ECS and Auto Scaling (writes are the idempotency table's and the dead-letter queue's).
+    expect(actions.filter((a) => /^(ecs|autoscaling|application-autoscaling):/.test(a)).every((a) => /:(Describe|List)/.test(a))).toBe(true);
+    const statement = (action: string): IamStatement | undefined => iam.find((s) => s.Action.includes(action));
+    // DescribeServices on the configured clusters' services only, with the ecs:cluster condition.
+    expect(JSON.stringify(statement('ecs:DescribeServices')?.Resource)).toMatch(/:service\/prod\/\*.*:service\/staging\/\*/);
+    expect(JSON.stringify(statement('ecs:DescribeServices')?.Condition)).toContain('ecs:cluster');
+    // ListServices has no resource type: "*" narrowed by ecs:cluster.
+    expect(statement('ecs:ListServices')?.Resource).toEqual(['*']);
+    expect(JSON.stringify(statement('ecs:ListServices')?.Condition)).toContain(':cluster/staging');
+    // Application Auto Scaling and EC2 Auto Scaling Describe* support no resource-level permissions.
+    expect(statement('application-autoscaling:DescribeScalingActivities')?.Resource).toEqual(['*']);
+    // The scheduler invokes only this function with the role.
+    expect(JSON.stringify(statement('lambda:InvokeFunction')?.Resource)).toContain('"-digest"');
+    // Delivery: the Slack parameter, the idempotency table, the dead-letter queue.
+    expect(actions).toEqual(expect.arrayContaining(['ssm:GetParameter', 'dynamodb:PutItem', 'sqs:SendMessage']));
+  });
+
+  it('leaves EC2 Auto Scaling out when the digested clusters have no ASG, and scopes ECS to summary.digest.clusters', () => {
+    const { iam } = deploymentValues(configFrom(`${digestConfig}    clusters: [staging]\n`)).functions.digest;
+    expect(iam.flatMap((s) => s.Action).some((a) => a.startsWith('autoscaling:'))).toBe(false);
+    expect(JSON.stringify(iam.find((s) => s.Action.includes('ecs:DescribeServices'))?.Resource)).not.toContain('service/prod/');
+  });
+
+  it('refuses at package time a schedule the window cannot be derived from', () => {
+    expect(() => deploymentValues(configFrom(`${base}summary:\n  digest:\n    schedule: cron(0 8 L * ? *)\n`))).toThrow(/summary\.digest\.schedule: cron day-of-month "L"/);
+  });
+});

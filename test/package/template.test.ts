@@ -243,3 +243,35 @@ describe('packaged drain function', () => {
     expect(template.Resources.DrainLambdaFunction?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
   });
 });
+
+describe('packaged digest function', () => {
+  it('exists for the example config (summary.digest is set): nodejs24.x arm64 ESM bundle, its own role', () => {
+    const fn = template.Resources.DigestLambdaFunction;
+    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'functions/digest.handler', Timeout: 120 });
+    expect((fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'ecs-ops-digest', IDEMPOTENCY_TABLE: { Ref: 'IdempotencyTable' } });
+    expect((fn?.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]).toBe('DigestIamRoleLambdaExecution');
+    const zip = zipEntryMap(join(dir, 'digest.zip'));
+    expect([...zip.keys()]).toEqual(expect.arrayContaining(['functions/digest.mjs', 'functions/digest.mjs.map']));
+    expect(invokeConfigOf('DigestLambdaFunction')?.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } } } });
+  });
+
+  it('runs on an EventBridge Scheduler schedule in the configured time zone, with a role the scheduler may assume', () => {
+    const schedules = resourcesOfType('AWS::Scheduler::Schedule').map(([, r]) => r).filter((r) => JSON.stringify(r.Properties.Target).includes('"DigestLambdaFunction"'));
+    expect(schedules.map((s) => [s.Properties.ScheduleExpression, s.Properties.ScheduleExpressionTimezone, s.Properties.State])).toEqual([['cron(0 8 ? * MON-FRI *)', 'Europe/Paris', 'ENABLED']]);
+    const role = template.Resources.DigestIamRoleLambdaExecution;
+    expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
+    expect((schedules[0]?.Properties.Target as { RoleArn: unknown }).RoleArn).toEqual({ 'Fn::GetAtt': ['DigestIamRoleLambdaExecution', 'Arn'] });
+  });
+
+  it('grants reads only, scoped where the APIs allow it', () => {
+    const statements = roleStatements('DigestLambdaFunction');
+    const byAction = (action: string): Statement => statements.find((s) => actions(s).includes(action))!;
+    const reads = statements.flatMap(actions).filter((a) => /^(ecs|autoscaling|application-autoscaling):/.test(a));
+    expect(reads.sort()).toEqual(['application-autoscaling:DescribeScalingActivities', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities', 'ecs:DescribeServices', 'ecs:ListServices']);
+    expect(JSON.stringify(byAction('ecs:DescribeServices').Resource)).toContain(':service/prod/*"');
+    expect(JSON.stringify(byAction('ecs:ListServices').Condition)).toContain(':cluster/staging"');
+    expect(byAction('lambda:InvokeFunction').Resource).toHaveLength(2);
+    expect(statements.flatMap(actions).some((a) => a.includes('*'))).toBe(false);
+  });
+});
+

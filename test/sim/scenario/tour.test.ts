@@ -34,6 +34,7 @@ describe('the tour', () => {
       'ops asg-launch-failed',
       'ops drain-started',
       'ops drain-completed',
+      'ops scaling-digest',
     ]);
     // SERVICE_STEADY_STATE happens (web and api settle again) but no rule delivers it.
     const steady = report.timeline.filter((t) => t.kind === 'event' && t.text.includes('SERVICE_STEADY_STATE'));
@@ -61,12 +62,12 @@ describe('the tour', () => {
   it('counts the API calls the functions made, from the server call log', () => {
     expect(report.apiCalls.byOperation['sns:Publish']).toBe(2);
     // The webhook URL is cached for 5 minutes of each function's (virtual) time: alerts reads it at 08:02 and again
-    // at 08:10, drain at 08:25.
-    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(3);
+    // at 08:10, drain at 08:25, the digest at 08:55.
+    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(4);
     // The drain: one container instance set to DRAINING, one lifecycle action completed.
     expect(report.apiCalls.byOperation['ecs:UpdateContainerInstancesState']).toBe(1);
     expect(report.apiCalls.byOperation['autoscaling:CompleteLifecycleAction']).toBe(1);
-    expect(Object.keys(report.apiCalls.byOperation).every((op) => /^(dynamodb|sns|ssm|ecs|autoscaling):/.test(op))).toBe(true);
+    expect(Object.keys(report.apiCalls.byOperation).every((op) => /^(dynamodb|sns|ssm|ecs|autoscaling|applicationAutoScaling):/.test(op))).toBe(true);
   });
 
   it('renders a text report: timeline lines, the messages, ✓ per expectation', () => {
