@@ -1,13 +1,14 @@
 import { ALERT_KINDS, SERVICE_ACTION_ALERTS, type AlertKind, type EcsOpsConfig } from '../config/schema.js';
 import { CIRCUIT_BREAKER_ROLLBACK_PREFIX } from '../events/index.js';
 import { SERVICE_ACTION_KIND } from '../summary/kinds.js';
+import { scheduleRunnerWiring, type ScheduleRunnerWiring } from './schedule-wiring.js';
 
 /**
  * Everything `serverless.yml` derives from the config file, computed once by `lib/deploy/prepare.ts` and written to
  * `.ecs-ops/deploy.json`. Keeping it a pure function of the config lets tests assert the wiring without packaging.
  */
 
-type CfnValue = string | { Ref: string } | { 'Fn::GetAtt': [string, string] } | { 'Fn::Join': [string, CfnValue[]] };
+export type CfnValue = string | { Ref: string } | { 'Fn::GetAtt': [string, string] } | { 'Fn::Join': [string, CfnValue[]] };
 
 export interface IamStatement {
   Effect: 'Allow';
@@ -40,7 +41,7 @@ export interface DrainWiring {
 export interface DeploymentValues {
   /** The validated config as a JavaScript string literal, injected into every bundle by esbuild `define`. */
   configLiteral: string;
-  functions: { alerts: FunctionWiring; drain: DrainWiring };
+  functions: { alerts: FunctionWiring; drain: DrainWiring; scheduleRunner: ScheduleRunnerWiring };
 }
 
 /** Resources declared in serverless.yml that the derived IAM statements point at. */
@@ -51,7 +52,7 @@ const region = { Ref: 'AWS::Region' };
 const account = { Ref: 'AWS::AccountId' };
 const partition = { Ref: 'AWS::Partition' };
 
-function arn(...parts: CfnValue[]): CfnValue {
+export function arn(...parts: CfnValue[]): CfnValue {
   return { 'Fn::Join': ['', parts] };
 }
 
@@ -64,7 +65,7 @@ export function ssmParameterArn(name: string): CfnValue {
  * What a function that posts notifications needs (alerts, drain): the Slack webhook parameters and their keys, the
  * SNS topics and their keys, the idempotency table, and the dead-letter queue its failed events go to.
  */
-function deliveryStatements(config: EcsOpsConfig): IamStatement[] {
+export function deliveryStatements(config: EcsOpsConfig): IamStatement[] {
   const slack = config.notifications.channels.filter((c) => c.type === 'slack');
   const sns = config.notifications.channels.filter((c) => c.type === 'sns');
   const keysOf = (channels: { kmsKeyArn?: string | undefined }[]): string[] => [...new Set(channels.flatMap((c) => (c.kmsKeyArn ? [c.kmsKeyArn] : [])))];
@@ -249,6 +250,6 @@ function drainWiring(config: EcsOpsConfig): DrainWiring {
 export function deploymentValues(config: EcsOpsConfig): DeploymentValues {
   return {
     configLiteral: JSON.stringify(JSON.stringify(config)),
-    functions: { alerts: alertsWiring(config), drain: drainWiring(config) },
+    functions: { alerts: alertsWiring(config), drain: drainWiring(config), scheduleRunner: scheduleRunnerWiring(config) },
   };
 }
