@@ -154,7 +154,9 @@ export function decideReconcile(schedule: ScheduleConfig, tasks: readonly TaskVi
   const waiting = new Set<string>();
   for (const task of stopped) {
     const stoppedAt = task.stoppedAt;
-    if (stoppedAt !== undefined && nowMs - stoppedAt >= LOST_EVENT_GRACE_MS && nowMs - stoppedAt < LOST_EVENT_LOOKBACK_MS) actions.push({ type: 'complete', task });
+    const inWindow = stoppedAt !== undefined && nowMs - stoppedAt >= LOST_EVENT_GRACE_MS && nowMs - stoppedAt < LOST_EVENT_LOOKBACK_MS;
+    // A success nobody wants to hear about needs no completion.
+    if (inWindow && (schedule.notify.onSuccess || judge(task).outcome !== 'succeeded')) actions.push({ type: 'complete', task });
     const ref = runRefOfGroup(task.group);
     if (!ref || ref.schedule !== schedule.name || stoppedAt === undefined) continue;
     const next: RunRef = { ...ref, attempt: ref.attempt + 1 };

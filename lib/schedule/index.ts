@@ -82,6 +82,8 @@ const taskId = (arn: string): string => arn.split('/').pop() ?? arn;
 class Run {
   readonly actions: string[] = [];
   readonly errors: unknown[] = [];
+  /** The reconcile pass sees reported runs again every minute: not worth a line each time. */
+  quietDuplicates = false;
   constructor(readonly deps: ScheduleDeps, readonly deadlineMs: number) {}
 
   async notify(event: ScheduleEvent, schedule: ScheduleConfig): Promise<ChannelOutcome[]> {
@@ -106,7 +108,7 @@ class Run {
     const status = await this.deps.reportOnce(key, async () => {
       await this.notify(event, schedule);
     });
-    if (status === 'duplicate') this.actions.push(`already reported ${key}`);
+    if (status === 'duplicate' && !this.quietDuplicates) this.actions.push(`already reported ${key}`);
   }
 
   /** Runs `step`, keeping a transient error for the end so the other steps still happen. */
@@ -257,6 +259,13 @@ function viewOfEvent(detail: EcsTaskStateChangeDetail): TaskView {
  * the reconcile pass once their backoff has passed.
  */
 async function completeTask(run: Run, task: TaskView): Promise<void> {
+  const before = run.actions.length;
+  await judgeAndReport(run, task);
+  // Seen again by the reconcile pass and already reported: nothing new to say.
+  if (run.quietDuplicates && run.actions.length === before + 1 && /^\S+ (failed|timeout|replaced)/.test(run.actions[before] ?? '')) run.actions.pop();
+}
+
+async function judgeAndReport(run: Run, task: TaskView): Promise<void> {
   const { deps } = run;
   const ref = runRefOfGroup(task.group);
   const schedule = scheduleNamed(deps.config, ref?.schedule ?? scheduleOfStartedBy(task.startedBy));
@@ -280,6 +289,7 @@ async function completeTask(run: Run, task: TaskView): Promise<void> {
 /** The reconcile pass over every schedule (see the module comment). */
 export async function reconcile(deps: ScheduleDeps, deadlineMs: number): Promise<ScheduleOutcome> {
   const run = new Run(deps, deadlineMs);
+  run.quietDuplicates = true;
   for (const schedule of deps.config.schedules) {
     await run.attempt(`reconcile ${schedule.name}`, async () => {
       const [running, stopped] = await Promise.all([listScheduleTasks(deps.ecs, schedule, 'RUNNING'), listScheduleTasks(deps.ecs, schedule, 'STOPPED')]);

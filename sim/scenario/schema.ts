@@ -332,6 +332,21 @@ export const EXPECTATION_SCHEMAS = {
   invocations: z.strictObject({ function: z.string().min(1), min: count.optional(), max: count.optional(), errors: count.optional() }),
   /** AWS API calls to `service:Operation` (e.g. `ecs:DescribeTasks`, `sns:Publish`), every attempt counted. */
   apiCalls: z.strictObject({ operation: z.string().regex(/^[A-Za-z]+:[A-Za-z]+$/, 'expected service:Operation, e.g. ecs:DescribeTasks'), min: count.optional(), max: count.optional() }),
+  /**
+   * The tasks the schedule runner started for a schedule (`count`/`min`/`max`), and its invariants: `noOverlap` (no
+   * two of its runs running at once, from RUNNING to the stop request), `perTick` (at most that many tasks for one
+   * tick and attempt: a repeated tick never starts a second run), `failuresReportedOnce` (every task that did not
+   * succeed is named by exactly one delivered notification per channel that names it, and by at least one),
+   * `failed` (how many did not succeed).
+   */
+  scheduledRuns: z.strictObject({
+    schedule: z.string().min(1),
+    ...counted,
+    noOverlap: z.literal(true).optional(),
+    perTick: z.number().int().min(1).optional(),
+    failuresReportedOnce: z.literal(true).optional(),
+    failed: z.strictObject(counted).optional(),
+  }),
 } as const;
 
 export type ExpectationName = keyof typeof EXPECTATION_SCHEMAS;
@@ -507,6 +522,9 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
     const names = EXPECTATION_NAMES.filter((name) => entry[name] !== undefined);
     if (names.length === 0) issue(path, `each expectation needs one of: ${EXPECTATION_NAMES.join(', ')}`);
     if (names.length > 1) issue(path, `one expectation per entry (this one has ${names.join(' and ')})`);
+    if (entry.scheduledRuns && entry.scheduledRuns.count !== undefined && (entry.scheduledRuns.min !== undefined || entry.scheduledRuns.max !== undefined)) {
+      issue([...path, 'scheduledRuns', 'count'], 'give count, or min and/or max');
+    }
     const bounded = entry.notification ?? entry.tasksKilled;
     if (bounded?.count !== undefined && (bounded.min !== undefined || bounded.max !== undefined)) {
       issue([...path, entry.notification ? 'notification' : 'tasksKilled', 'count'], 'give count, or min and/or max');

@@ -203,10 +203,14 @@ describe('decideReconcile', () => {
 
   it('completes stopped tasks whose event may have been lost, once past the grace and within the look-back', () => {
     const s = scheduleWith();
-    const t = stopped(task('a'), T0 + 5 * MIN);
+    const t = stopped(task('a'), T0 + 5 * MIN, {}, { report: 2 });
     expect(decideReconcile(s, [t], T0 + 5 * MIN + LOST_EVENT_GRACE_MS - 1, judge)).toEqual([]);
     expect(decideReconcile(s, [t], T0 + 5 * MIN + LOST_EVENT_GRACE_MS, judge)).toEqual([{ type: 'complete', task: t }]);
     expect(decideReconcile(s, [t], T0 + 60 * MIN, judge)).toEqual([]);
+    // A success is completed only when someone wants to hear about it.
+    const ok = stopped(task('b'), T0 + 5 * MIN);
+    expect(decideReconcile(s, [ok], T0 + 7 * MIN, judge)).toEqual([]);
+    expect(decideReconcile(scheduleWith({ notify: { onSuccess: true } }), [ok], T0 + 7 * MIN, judge)).toEqual([{ type: 'complete', task: ok }]);
   });
 
   it('starts a retry of a failed run once its backoff passed, and only once', () => {
