@@ -34,6 +34,12 @@ export interface ScheduleRunnerDeps {
   retries: RetryStore;
   deliverer: ChannelDeliverer;
   persistenceStore: BasePersistenceLayer;
+  /**
+   * A second persistence layer on the same table for the run reports. Powertools configures a persistence layer
+   * once and switches its key prefix per call: sharing one between nested idempotent calls (a report delivers to
+   * channels idempotently) would save the report under the wrong key.
+   */
+  reportStore: BasePersistenceLayer;
   logger: Logger;
   metrics: Metrics;
   /** Epoch ms (tests). */
@@ -44,7 +50,7 @@ export interface ScheduleRunnerDeps {
 export function createScheduleRunnerHandler(deps: ScheduleRunnerDeps) {
   const now = deps.now ?? Date.now;
   const { deliverOnce, idempotencyConfig } = idempotentDelivery(deps.config, deps.deliverer, deps.persistenceStore, () => new Date(now()));
-  const reports = reportOnceStore(deps.persistenceStore);
+  const reports = reportOnceStore(deps.reportStore);
   const pipeline: ScheduleDeps = {
     config: deps.config,
     ecs: deps.ecs,
@@ -82,6 +88,7 @@ function productionDeps(): ScheduleRunnerDeps {
     retries: dynamoRetryStore(dynamodb, tableName),
     deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
+    reportStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
     region: options.region,
   };
 }

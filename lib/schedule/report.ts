@@ -13,6 +13,8 @@ export const REPORTED_TTL_SECONDS = 6 * 3600;
  * `reportOnce(key, work)` on the idempotency table (Powertools Idempotency, key prefix `ecs-ops-schedule-runs`):
  * `work` runs at most once per key; if it throws, nothing is stored and the next attempt runs it again. A concurrent
  * invocation doing the same work counts as a duplicate (it owns the report, and Lambda retries it if it fails).
+ * `persistenceStore` must be its own instance: Powertools configures a persistence layer once and switches its key
+ * prefix on every call, so one shared with the (nested) channel deliveries would save the report under their prefix.
  */
 export function reportOnceStore(persistenceStore: BasePersistenceLayer): { reportOnce: ReportOnce; idempotencyConfig: IdempotencyConfig } {
   const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds: REPORTED_TTL_SECONDS, throwOnNoIdempotencyKey: true });

@@ -474,6 +474,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             `the next ${action.detailType ?? 'event'}${action.detail === undefined ? '' : ` with ${JSON.stringify(action.detail)}`} a rule matches will be ${action.type === 'dropNextEvent' ? 'dropped' : 'delivered twice'}`,
           );
           return;
+        case 'delayNextTick':
+        case 'duplicateNextTick': {
+          const delayMs = action.type === 'delayNextTick' ? action.by : 0;
+          bus.faultNextTick({ schedule: action.schedule, delayMs, duplicate: action.type === 'duplicateNextTick' });
+          const which = action.schedule === undefined ? 'any schedule' : action.schedule;
+          note('fault', action.type === 'delayNextTick' ? `the next tick of ${which} arrives ${formatDuration(delayMs)} late` : `the next tick of ${which} is delivered twice`);
+          return;
+        }
         case 'slackRespond': {
           const reply: SlackReply = { status: action.status, ...(action.body === undefined ? {} : { body: action.body }), ...(action.headers === undefined ? {} : { headers: action.headers }) };
           for (let i = 0; i < action.times; i++) slackReplies.push(reply);

@@ -248,6 +248,10 @@ export const ACTION_SCHEMAS = {
   dropNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
   /** The next world event that a rule matches (same filters as dropNextEvent) is delivered twice (1 s apart). */
   duplicateNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
+  /** The next tick of a schedule (Scheduler schedule or rule name; any when omitted) arrives `by` late. */
+  delayNextTick: z.strictObject({ schedule: z.string().min(1).optional(), by: duration }),
+  /** The next tick of a schedule (any when omitted) is delivered twice, 1 s apart (the same invocation). */
+  duplicateNextTick: z.strictObject({ schedule: z.string().min(1).optional() }),
   /** The Slack sink answers the next `times` posts with this reply (e.g. 429 with Retry-After, 500, 404 no_service). */
   slackRespond: z.strictObject({
     status: z.number().int().min(100).max(599),
@@ -560,6 +564,8 @@ export type Action =
   | ({ type: 'runTask' } & Params<'runTask'>)
   | ({ type: 'dropNextEvent' } & Params<'dropNextEvent'>)
   | ({ type: 'duplicateNextEvent' } & Params<'duplicateNextEvent'>)
+  | ({ type: 'delayNextTick' } & Params<'delayNextTick'>)
+  | ({ type: 'duplicateNextTick' } & Params<'duplicateNextTick'>)
   | ({ type: 'slackRespond' } & Params<'slackRespond'>)
   | { type: 'setApiFaults'; faults: ApiFaults }
   | ({ type: 'emit' } & Params<'emit'>)
