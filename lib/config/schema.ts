@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { SEVERITIES } from '../notify/types.js';
+import { parseSchedule, ScheduleExpressionError } from '../schedule/expression.js';
 
 /**
  * The ecs-ops config file (`ecs-ops.config.yml`). Every capability reads its own section; sections for capabilities
@@ -117,11 +118,21 @@ export const ALERT_KINDS = [
   'drain-completed',
   'drain-forced',
   'drain-blocked',
+  // Scheduled tasks (lib/schedule): a run failed (exit code, failed to start, no capacity, stopped), ran past its
+  // timeout, missed its starting deadline, was skipped (concurrency: forbid) or replaced, or succeeded (notify.onSuccess).
+  'schedule-failed',
+  'schedule-timeout',
+  'schedule-missed',
+  'schedule-skipped',
+  'schedule-replaced',
+  'schedule-succeeded',
 ] as const;
 /** The kinds raised by real-time alerts (lib/summary/alerts.ts). */
-export type AlertKind = Exclude<(typeof ALERT_KINDS)[number], DrainAlertKind>;
+export type AlertKind = Exclude<(typeof ALERT_KINDS)[number], DrainAlertKind | ScheduleAlertKind>;
 /** The kinds of auto-drain notifications (lib/drain/notifications.ts). */
 export type DrainAlertKind = Extract<(typeof ALERT_KINDS)[number], `drain-${string}`>;
+/** The kinds of scheduled-task notifications (lib/schedule/notifications.ts). */
+export type ScheduleAlertKind = Extract<(typeof ALERT_KINDS)[number], `schedule-${string}`>;
 
 const AlertsSchema = z.strictObject({
   /** The same alert (same kind, cluster, service/ASG and reason) is posted once per window. */
@@ -180,9 +191,19 @@ const PlacementSchema = z.strictObject({
   policies: z.array(PlacementPolicySchema).default([]),
 });
 
-const scheduleExpression = z
-  .string()
-  .regex(/^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit), as EventBridge Scheduler accepts');
+/** A recurring EventBridge Scheduler expression, parsed (lib/schedule/expression.ts) so mistakes name the field. */
+const scheduleExpression = z.string().superRefine((expression, ctx) => {
+  if (!/^\s*(cron|rate)\(/.test(expression)) {
+    ctx.addIssue({ code: 'custom', message: 'expected cron(minutes hours day-of-month month day-of-week year) or rate(N unit), as EventBridge Scheduler accepts' });
+    return;
+  }
+  try {
+    parseSchedule(expression);
+  } catch (error) {
+    if (!(error instanceof ScheduleExpressionError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
+});
 
 const timeZone = z.string().refine((tz) => {
   try {
@@ -205,7 +226,8 @@ const capacityProviderStrategy = z
   .max(20);
 
 const ScheduleSchema = z.strictObject({
-  name: z.string().regex(/^[0-9A-Za-z_.-]{1,64}$/, 'schedule names are 1-64 letters, digits, "_", "." or "-"'),
+  // Also the Scheduler schedule's name and part of the tasks' startedBy (`ecs-ops/<name>`), which allows no ".".
+  name: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'schedule names are 1-64 letters, digits, "_" or "-" (they become the tasks\' startedBy ecs-ops/<name>)'),
   schedule: scheduleExpression,
   timezone: timeZone.default('UTC'),
   cluster: clusterName,
@@ -243,21 +265,33 @@ const ScheduleSchema = z.strictObject({
   executionRoleArn: iamRoleArn.optional(),
   tags: z.record(z.string(), z.string()).default({}),
   concurrency: z.enum(['allow', 'forbid', 'replace']).default('forbid'),
-  startingDeadlineSeconds: z.number().int().min(1).optional(),
-  timeoutSeconds: z.number().int().min(1).optional(),
+  /** A tick delivered later than this after its scheduled time is not run but reported as missed (`90s`, `10m`, …). */
+  startingDeadlineSeconds: durationSeconds.pipe(z.number().int().min(1).max(86400)).optional(),
+  /** Runs longer than this are stopped by the reconcile pass (every minute) and reported. */
+  timeoutSeconds: durationSeconds.pipe(z.number().int().min(60, 'timeoutSeconds must be at least 60 (the reconcile pass runs every minute)').max(14 * 86400)).optional(),
   retries: z
     .strictObject({
       attempts: z.number().int().min(0).max(10).default(0),
-      backoffSeconds: z.number().int().min(1).default(60),
-      on: z.array(z.enum(['capacity', 'nonZeroExit'])).default(['capacity']),
-      exitCodes: z.array(z.number().int()).optional(),
+      /** Wait before the first retry; doubled for each further one, up to maxBackoffSeconds. */
+      backoffSeconds: durationSeconds.pipe(z.number().int().min(1).max(1800)).default(60),
+      /** Retried failed runs are found among ECS's stopped tasks, which ECS keeps for about an hour: at most 30m. */
+      maxBackoffSeconds: durationSeconds.pipe(z.number().int().min(1).max(1800)).default(600),
+      /**
+       * Which failures are retried: `capacity` (RunTask failures[] for lack of capacity, after the fallback strategy),
+       * `nonZeroExit` (an essential container exited non-zero; only `exitCodes` if given), `failedToStart`
+       * (TaskFailedToStart, e.g. an image pull error), `timeout` (stopped past timeoutSeconds).
+       */
+      on: z.array(z.enum(['capacity', 'nonZeroExit', 'failedToStart', 'timeout'])).default(['capacity']),
+      exitCodes: z.array(z.number().int().min(1).max(255)).min(1).optional(),
     })
-    .default({ attempts: 0, backoffSeconds: 60, on: ['capacity'] }),
+    .default({ attempts: 0, backoffSeconds: 60, maxBackoffSeconds: 600, on: ['capacity'] }),
   suspend: z.boolean().default(false),
   notify: z
     .strictObject({
       onFailure: z.boolean().default(true),
       onSuccess: z.boolean().default(false),
+      /** Only these channels (by name); default: every channel whose severities and clusters take the notification. */
+      channels: z.array(channelName).min(1).optional(),
     })
     .default({ onFailure: true, onSuccess: false }),
 });
@@ -337,6 +371,7 @@ export const ConfigSchema = ConfigObjectSchema.superRefine((config, ctx) => {
     if (schedule.launchType && schedule.capacityProviderStrategy) {
       ctx.addIssue({ code: 'custom', path: ['schedules', i, 'capacityProviderStrategy'], message: 'launchType and capacityProviderStrategy cannot both be set (RunTask refuses it)' });
     }
+    scheduleChecks(schedule, ['schedules', i], config.notifications.channels.map((c) => c.name), ctx);
   });
   config.placement.policies.forEach((policy, i) => {
     policy.select.clusters?.forEach((name, j) => { knownCluster(name, ['placement', 'policies', i, 'select', 'clusters', j]); });
@@ -349,7 +384,59 @@ export const ConfigSchema = ConfigObjectSchema.superRefine((config, ctx) => {
   });
 });
 
+/** Checks of one schedule beyond its fields' own schemas (lib/config/schema.ts `ConfigSchema`). */
+function scheduleChecks(schedule: z.output<typeof ScheduleSchema>, path: (string | number)[], channels: string[], ctx: z.RefinementCtx): void {
+  const issue = (where: (string | number)[], message: string): void => {
+    ctx.addIssue({ code: 'custom', path: [...path, ...where], message });
+  };
+  schedule.notify.channels?.forEach((name, j) => {
+    if (!channels.includes(name)) issue(['notify', 'channels', j], `channel "${name}" is not declared under notifications.channels`);
+  });
+  if (schedule.retries.exitCodes !== undefined && !schedule.retries.on.includes('nonZeroExit')) {
+    issue(['retries', 'exitCodes'], 'exitCodes only apply with nonZeroExit in retries.on');
+  }
+  if (schedule.retries.maxBackoffSeconds < schedule.retries.backoffSeconds) issue(['retries', 'maxBackoffSeconds'], 'maxBackoffSeconds is below backoffSeconds');
+  if (schedule.launchType === 'FARGATE' && schedule.networkConfiguration === undefined) {
+    issue(['networkConfiguration'], 'Fargate tasks use awsvpc networking: give networkConfiguration (subnets, securityGroups)');
+  }
+  const fargate = schedule.launchType === 'FARGATE' || [...(schedule.capacityProviderStrategy ?? [])].some((s) => s.capacityProvider.startsWith('FARGATE'));
+  const cpu = schedule.overrides?.cpu;
+  const memory = schedule.overrides?.memory;
+  if (fargate && cpu !== undefined && memory !== undefined) {
+    const why = fargateSizeProblem(cpu, memory);
+    if (why !== undefined) issue(['overrides', 'memory'], why);
+  }
+}
+
+/** Fargate's valid task sizes (CPU units → memory MiB), for task-level overrides. */
+const FARGATE_SIZES: Record<string, { min: number; max: number; step: number }> = {
+  '256': { min: 512, max: 2048, step: 512 },
+  '512': { min: 1024, max: 4096, step: 1024 },
+  '1024': { min: 2048, max: 8192, step: 1024 },
+  '2048': { min: 4096, max: 16384, step: 1024 },
+  '4096': { min: 8192, max: 30720, step: 1024 },
+  '8192': { min: 16384, max: 61440, step: 4096 },
+  '16384': { min: 32768, max: 122880, step: 8192 },
+};
+
+/** Why Fargate would refuse a task size, or undefined. cpu in units (`1024`) or vCPU (`1 vCPU`); memory MiB or `2 GB`. */
+export function fargateSizeProblem(cpuText: string, memoryText: string): string | undefined {
+  const vcpu = /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(cpuText);
+  const cpu = vcpu ? String(Math.round(Number(vcpu[1]) * 1024)) : cpuText.trim();
+  const gb = /^\s*(\d+(?:\.\d+)?)\s*gb\s*$/i.exec(memoryText);
+  const memory = gb ? Math.round(Number(gb[1]) * 1024) : Number(memoryText.trim());
+  const size = FARGATE_SIZES[cpu];
+  if (size === undefined) return `Fargate task CPU must be one of ${Object.keys(FARGATE_SIZES).join(', ')} units, not "${cpuText}"`;
+  // 256 units: 512 MiB, 1 GB or 2 GB; the others: min to max in steps.
+  const valid = cpu === '256' ? [512, 1024, 2048].includes(memory) : memory >= size.min && memory <= size.max && (memory - size.min) % size.step === 0;
+  if (!Number.isFinite(memory) || !valid) {
+    return `Fargate with ${cpu} CPU units takes ${size.min}-${size.max} MiB of memory in steps of ${size.step}, not "${memoryText}"`;
+  }
+  return undefined;
+}
+
 export type EcsOpsConfig = z.output<typeof ConfigSchema>;
+export type ScheduleConfig = z.output<typeof ScheduleSchema>;
 export type EcsOpsConfigInput = z.input<typeof ConfigSchema>;
 export type Channel = z.output<typeof ChannelSchema>;
 export type SlackChannel = Extract<Channel, { type: 'slack' }>;

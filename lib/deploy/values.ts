@@ -2,13 +2,14 @@ import { ALERT_KINDS, SERVICE_ACTION_ALERTS, type AlertKind, type EcsOpsConfig }
 import { CIRCUIT_BREAKER_ROLLBACK_PREFIX } from '../events/index.js';
 import { previousFireTime } from '../summary/digest/window.js';
 import { SERVICE_ACTION_KIND } from '../summary/kinds.js';
+import { scheduleRunnerWiring, type ScheduleRunnerWiring } from './schedule-wiring.js';
 
 /**
  * Everything `serverless.yml` derives from the config file, computed once by `lib/deploy/prepare.ts` and written to
  * `.ecs-ops/deploy.json`. Keeping it a pure function of the config lets tests assert the wiring without packaging.
  */
 
-type CfnValue = string | { Ref: string } | { 'Fn::GetAtt': [string, string] } | { 'Fn::Join': [string, CfnValue[]] };
+export type CfnValue = string | { Ref: string } | { 'Fn::GetAtt': [string, string] } | { 'Fn::Join': [string, CfnValue[]] };
 
 export interface IamStatement {
   Effect: 'Allow';
@@ -53,7 +54,7 @@ export interface DigestWiring {
 export interface DeploymentValues {
   /** The validated config as a JavaScript string literal, injected into every bundle by esbuild `define`. */
   configLiteral: string;
-  functions: { alerts: FunctionWiring; drain: DrainWiring; digest: DigestWiring };
+  functions: { alerts: FunctionWiring; drain: DrainWiring; digest: DigestWiring; scheduleRunner: ScheduleRunnerWiring };
 }
 
 /** Resources declared in serverless.yml that the derived IAM statements point at. */
@@ -64,7 +65,7 @@ const region = { Ref: 'AWS::Region' };
 const account = { Ref: 'AWS::AccountId' };
 const partition = { Ref: 'AWS::Partition' };
 
-function arn(...parts: CfnValue[]): CfnValue {
+export function arn(...parts: CfnValue[]): CfnValue {
   return { 'Fn::Join': ['', parts] };
 }
 
@@ -77,7 +78,7 @@ export function ssmParameterArn(name: string): CfnValue {
  * What a function that posts notifications needs (alerts, drain): the Slack webhook parameters and their keys, the
  * SNS topics and their keys, the idempotency table, and the dead-letter queue its failed events go to.
  */
-function deliveryStatements(config: EcsOpsConfig): IamStatement[] {
+export function deliveryStatements(config: EcsOpsConfig): IamStatement[] {
   const slack = config.notifications.channels.filter((c) => c.type === 'slack');
   const sns = config.notifications.channels.filter((c) => c.type === 'sns');
   const keysOf = (channels: { kmsKeyArn?: string | undefined }[]): string[] => [...new Set(channels.flatMap((c) => (c.kmsKeyArn ? [c.kmsKeyArn] : [])))];
@@ -318,6 +319,6 @@ function digestWiring(config: EcsOpsConfig): DigestWiring {
 export function deploymentValues(config: EcsOpsConfig): DeploymentValues {
   return {
     configLiteral: JSON.stringify(JSON.stringify(config)),
-    functions: { alerts: alertsWiring(config), drain: drainWiring(config), digest: digestWiring(config) },
+    functions: { alerts: alertsWiring(config), drain: drainWiring(config), digest: digestWiring(config), scheduleRunner: scheduleRunnerWiring(config) },
   };
 }

@@ -283,6 +283,17 @@ export class EventBus {
    * input (context attributes such as `<aws.scheduler.scheduled-time>` substituted) or, without input, the default
    * `Scheduled Event` envelope. Returns a function that stops them.
    */
+  /**
+   * The next firing of `schedule` (a Scheduler schedule or scheduled rule name; any schedule when undefined) reaches
+   * its target `delayMs` late, and twice (1 s apart, the same invocation) when `duplicate` — as Scheduler's
+   * at-least-once delivery and its retries can do.
+   */
+  faultNextTick(fault: { schedule?: string | undefined; delayMs?: number; duplicate?: boolean }): void {
+    this.tickFaults.push({ schedule: fault.schedule, delayMs: fault.delayMs ?? 0, duplicate: fault.duplicate ?? false });
+  }
+
+  private readonly tickFaults: { schedule: string | undefined; delayMs: number; duplicate: boolean }[] = [];
+
   startSchedules(clock: Scheduler = this.clock): () => void {
     let stopped = false;
     const cancels: (() => void)[] = [];
@@ -355,7 +366,11 @@ export class EventBus {
         detail: schedule.kind === 'scheduler' ? '{}' : {},
       };
     }
-    this.deliver(target, payload, { eventId: id, rule: schedule.name, function: target.logicalId }, now, 0, false);
+    const faultIndex = this.tickFaults.findIndex((f) => f.schedule === undefined || f.schedule === schedule.name);
+    const fault = faultIndex >= 0 ? this.tickFaults.splice(faultIndex, 1)[0] : undefined;
+    const base = { eventId: id, rule: schedule.name, function: target.logicalId };
+    this.deliver(target, payload, base, now, fault?.delayMs ?? 0, false);
+    if (fault?.duplicate === true) this.deliver(target, payload, base, now, fault.delayMs + 1000, true);
   }
 
   private deliver(target: BusTarget, payload: unknown, base: { eventId: string; rule: string; function: string }, putAtMs: number, delayMs: number, duplicate: boolean): void {

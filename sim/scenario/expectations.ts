@@ -3,7 +3,7 @@
  * one result per expectation out.
  */
 import type { Expectation } from './schema.js';
-import type { ExpectationResult, NotificationItem, SimulationReport } from './report.js';
+import type { ExpectationResult, NotificationItem, ScheduledTaskItem, SimulationReport } from './report.js';
 import { formatDuration } from './time.js';
 
 export type RunRecord = Omit<SimulationReport, 'expectations' | 'passed'>;
@@ -48,8 +48,69 @@ function functionStats(record: RunRecord, ref: string) {
   return Object.entries(record.invocations.byFunction).find(([short, s]) => short === ref || s.name === ref || s.logicalId === ref)?.[1];
 }
 
+/** Whether a scheduled task did not succeed: an essential exit code not 0 (or none), or stopped by something else. */
+function scheduledTaskFailed(t: ScheduledTaskItem): boolean {
+  if (t.lastStatus !== 'STOPPED') return false;
+  const codes = Object.values(t.exitCodes);
+  return t.stopCode !== 'EssentialContainerExited' || codes.length === 0 || codes.some((c) => c !== 0);
+}
+
+function scheduledRuns(p: Extract<Expectation, { type: 'scheduledRuns' }>['params'], record: RunRecord): Omit<ExpectationResult, 'line' | 'invariant'> {
+  const tasks = (record.scheduledTasks ?? []).filter((t) => t.schedule === p.schedule);
+  const id = (t: ScheduledTaskItem) => t.task.split('/').pop() ?? t.task;
+  const problems: string[] = [];
+  const parts: string[] = [];
+  if (p.count !== undefined || p.min !== undefined || p.max !== undefined) {
+    parts.push(`${boundsText(p, undefined)} tasks`);
+    if (!within(tasks.length, p, undefined)) problems.push(`${tasks.length} tasks started`);
+  }
+  if (p.noOverlap) {
+    parts.push('no overlap');
+    const end = Date.parse(record.virtual.end);
+    const spans = tasks
+      .filter((t) => t.startedAt !== undefined)
+      .map((t) => ({ t, from: Date.parse(t.startedAt ?? ''), to: Date.parse(t.stoppingAt ?? t.stoppedAt ?? '') || end }))
+      .sort((a, b) => a.from - b.from);
+    for (let i = 1; i < spans.length; i++) {
+      const a = spans[i - 1];
+      const b = spans[i];
+      if (a && b && b.from < a.to) problems.push(`${id(b.t)} started at ${shortTime(b.t.startedAt ?? '')} while ${id(a.t)} was running (until ${shortTime(new Date(a.to).toISOString())})`);
+    }
+  }
+  if (p.perTick !== undefined) {
+    parts.push(`at most ${p.perTick} per tick and attempt`);
+    const byGroup = new Map<string, number>();
+    for (const t of tasks) byGroup.set(t.group ?? '(no group)', (byGroup.get(t.group ?? '(no group)') ?? 0) + 1);
+    for (const [group, n] of byGroup) if (n > p.perTick) problems.push(`${n} tasks for ${group}`);
+  }
+  const failed = tasks.filter(scheduledTaskFailed);
+  if (p.failed) {
+    parts.push(`${boundsText(p.failed, undefined)} failed`);
+    if (!within(failed.length, p.failed, undefined)) problems.push(`${failed.length} failed`);
+  }
+  if (p.failuresReportedOnce) {
+    parts.push('every failure reported once');
+    const delivered = record.notifications.filter((n) => n.delivered);
+    for (const t of failed) {
+      const naming = delivered.filter((n) => n.title.includes(id(t)) || n.text.includes(id(t)));
+      const byChannel = new Map<string, number>();
+      for (const n of naming) byChannel.set(n.channel, (byChannel.get(n.channel) ?? 0) + 1);
+      if (naming.length === 0) problems.push(`${id(t)} (${t.stopCode ?? '?'}: ${t.stoppedReason ?? ''}) was never reported`);
+      for (const [channel, n] of byChannel) if (n > 1) problems.push(`${id(t)} reported ${n} times to ${channel}`);
+    }
+  }
+  return {
+    type: 'scheduledRuns',
+    description: `scheduled runs of ${p.schedule}: ${parts.join(', ') || 'any'}`,
+    passed: problems.length === 0,
+    detail: problems.length === 0 ? `${tasks.length} tasks, ${failed.length} failed` : problems.slice(0, 5).join('; ') + (problems.length > 5 ? `; … ${problems.length - 5} more` : ''),
+  };
+}
+
 export function evaluateExpectation(expectation: Expectation, record: RunRecord): Omit<ExpectationResult, 'line' | 'invariant'> {
   switch (expectation.type) {
+    case 'scheduledRuns':
+      return scheduledRuns(expectation.params, record);
     case 'notification': {
       const p = expectation.params;
       const filters = [

@@ -179,4 +179,23 @@ export interface SimulationReport {
   expectations: ExpectationResult[];
   /** The world's counters (tasks started, placement failures, instances launched, …). */
   counters: Record<string, number>;
+  /** Tasks started by the schedule runner (startedBy `ecs-ops/<schedule>`), as their last state change showed them. */
+  scheduledTasks?: ScheduledTaskItem[];
+}
+
+/** A task the schedule runner started, from the world's task state change events (delivered or not). */
+export interface ScheduledTaskItem {
+  task: string;
+  schedule: string;
+  /** `ecs-ops:<schedule>:<tick>:<attempt>`. */
+  group: string | undefined;
+  createdAt: string | undefined;
+  startedAt: string | undefined;
+  /** When a stop was asked for (desiredStatus STOPPED; the job's run ends here). */
+  stoppingAt: string | undefined;
+  stoppedAt: string | undefined;
+  lastStatus: string;
+  stopCode: string | undefined;
+  stoppedReason: string | undefined;
+  exitCodes: Record<string, number | null>;
 }

@@ -23,7 +23,7 @@ import { CHATTY_DETAIL_TYPES, describeEvent, slackText } from './describe.js';
 import { evaluateExpectation, type RunRecord } from './expectations.js';
 import type { Scenario, TimelineEntry } from './load.js';
 import { packageConfigFile, packageConfigText } from './package.js';
-import type { DrainItem, ExpectationResult, FunctionStats, NotificationItem, SimulationReport, TimelineItem } from './report.js';
+import type { DrainItem, ExpectationResult, FunctionStats, NotificationItem, ScheduledTaskItem, SimulationReport, TimelineItem } from './report.js';
 import { FIXTURE_EVENTS_DIR, type Action, type ApiFaults } from './schema.js';
 import { formatDuration, isoTime } from './time.js';
 
@@ -300,6 +300,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const outcomes = (result.outcomes as unknown[]).filter(isOutcome);
         const trigger = typeof result.trigger === 'string' ? result.trigger : (record.detailType ?? 'event');
         if (outcomes.length > 0) note(name, `${trigger}: ${outcomes.map(describeOutcome).join('; ')}${retry}`);
+      } else if (result.status === 'handled' && Array.isArray(result.actions)) {
+        // The schedule runner: what it did (nothing when a reconcile pass had nothing to do).
+        const actions = (result.actions as unknown[]).filter((a): a is string => typeof a === 'string');
+        const trigger = typeof result.trigger === 'string' ? result.trigger : (record.detailType ?? 'event');
+        const schedule = typeof result.schedule === 'string' ? ` ${result.schedule}` : '';
+        if (actions.length > 0) note(name, `${trigger}${schedule}: ${actions.join('; ')}${retry}`);
       } else if (result.status === 'alerted' && Array.isArray(result.channels)) {
         const outcomes = new Map<string, string[]>();
         for (const c of result.channels as { channel: string; outcome: string; error?: string }[]) {
@@ -414,7 +420,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         }
       }
     };
+    // Tasks of the schedule runner, as their latest task state change shows them.
+    const scheduledTasks = new Map<string, { version: number; detail: Record<string, unknown> }>();
+    const watchScheduledTasks = (event: WorldEvent) => {
+      if (event['detail-type'] !== 'ECS Task State Change' || !isRecord(event.detail)) return;
+      const detail = event.detail;
+      if (typeof detail.startedBy !== 'string' || !detail.startedBy.startsWith('ecs-ops/') || typeof detail.taskArn !== 'string') return;
+      const version = typeof detail.version === 'number' ? detail.version : 0;
+      const seen = scheduledTasks.get(detail.taskArn);
+      if (!seen || seen.version <= version) scheduledTasks.set(detail.taskArn, { version, detail });
+    };
     world.onEvent((event: WorldEvent) => {
+      watchScheduledTasks(event);
       watchDrains(event);
       emitted++;
       byDetailType[event['detail-type']] = (byDetailType[event['detail-type']] ?? 0) + 1;
@@ -457,6 +474,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             `the next ${action.detailType ?? 'event'}${action.detail === undefined ? '' : ` with ${JSON.stringify(action.detail)}`} a rule matches will be ${action.type === 'dropNextEvent' ? 'dropped' : 'delivered twice'}`,
           );
           return;
+        case 'delayNextTick':
+        case 'duplicateNextTick': {
+          const delayMs = action.type === 'delayNextTick' ? action.by : 0;
+          bus.faultNextTick({ schedule: action.schedule, delayMs, duplicate: action.type === 'duplicateNextTick' });
+          const which = action.schedule === undefined ? 'any schedule' : action.schedule;
+          note('fault', action.type === 'delayNextTick' ? `the next tick of ${which} arrives ${formatDuration(delayMs)} late` : `the next tick of ${which} is delivered twice`);
+          return;
+        }
         case 'slackRespond': {
           const reply: SlackReply = { status: action.status, ...(action.body === undefined ? {} : { body: action.body }), ...(action.headers === undefined ? {} : { headers: action.headers }) };
           for (let i = 0; i < action.times; i++) slackReplies.push(reply);
@@ -657,6 +682,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       timeline: timeline.map(({ at: when, t, kind, text }) => ({ at: when, t, kind, text })),
       samples: samples.map((s) => ({ ...at(s.at), zones: s.zones })),
       counters: facts.counters,
+      scheduledTasks: [...scheduledTasks.values()].map(({ detail }): ScheduledTaskItem => {
+        const text = (key: string) => (typeof detail[key] === 'string' ? detail[key] : undefined);
+        const containers = Array.isArray(detail.containers) ? detail.containers.filter(isRecord) : [];
+        return {
+          task: text('taskArn') ?? '',
+          schedule: (text('startedBy') ?? '').slice('ecs-ops/'.length),
+          group: text('group'),
+          createdAt: text('createdAt'),
+          startedAt: text('startedAt'),
+          stoppingAt: text('stoppingAt'),
+          stoppedAt: text('stoppedAt'),
+          lastStatus: text('lastStatus') ?? '',
+          stopCode: text('stopCode'),
+          stoppedReason: text('stoppedReason'),
+          exitCodes: Object.fromEntries(containers.map((c) => [String(c.name), typeof c.exitCode === 'number' ? c.exitCode : null])),
+        };
+      }),
     };
 
     const line = (index: number) => scenario.source?.locate(['expect', index])?.line;

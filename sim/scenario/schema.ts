@@ -248,6 +248,10 @@ export const ACTION_SCHEMAS = {
   dropNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
   /** The next world event that a rule matches (same filters as dropNextEvent) is delivered twice (1 s apart). */
   duplicateNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
+  /** The next tick of a schedule (Scheduler schedule or rule name; any when omitted) arrives `by` late. */
+  delayNextTick: z.strictObject({ schedule: z.string().min(1).optional(), by: duration }),
+  /** The next tick of a schedule (any when omitted) is delivered twice, 1 s apart (the same invocation). */
+  duplicateNextTick: z.strictObject({ schedule: z.string().min(1).optional() }),
   /** The Slack sink answers the next `times` posts with this reply (e.g. 429 with Retry-After, 500, 404 no_service). */
   slackRespond: z.strictObject({
     status: z.number().int().min(100).max(599),
@@ -332,6 +336,21 @@ export const EXPECTATION_SCHEMAS = {
   invocations: z.strictObject({ function: z.string().min(1), min: count.optional(), max: count.optional(), errors: count.optional() }),
   /** AWS API calls to `service:Operation` (e.g. `ecs:DescribeTasks`, `sns:Publish`), every attempt counted. */
   apiCalls: z.strictObject({ operation: z.string().regex(/^[A-Za-z]+:[A-Za-z]+$/, 'expected service:Operation, e.g. ecs:DescribeTasks'), min: count.optional(), max: count.optional() }),
+  /**
+   * The tasks the schedule runner started for a schedule (`count`/`min`/`max`), and its invariants: `noOverlap` (no
+   * two of its runs running at once, from RUNNING to the stop request), `perTick` (at most that many tasks for one
+   * tick and attempt: a repeated tick never starts a second run), `failuresReportedOnce` (every task that did not
+   * succeed is named by exactly one delivered notification per channel that names it, and by at least one),
+   * `failed` (how many did not succeed).
+   */
+  scheduledRuns: z.strictObject({
+    schedule: z.string().min(1),
+    ...counted,
+    noOverlap: z.literal(true).optional(),
+    perTick: z.number().int().min(1).optional(),
+    failuresReportedOnce: z.literal(true).optional(),
+    failed: z.strictObject(counted).optional(),
+  }),
 } as const;
 
 export type ExpectationName = keyof typeof EXPECTATION_SCHEMAS;
@@ -507,6 +526,9 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
     const names = EXPECTATION_NAMES.filter((name) => entry[name] !== undefined);
     if (names.length === 0) issue(path, `each expectation needs one of: ${EXPECTATION_NAMES.join(', ')}`);
     if (names.length > 1) issue(path, `one expectation per entry (this one has ${names.join(' and ')})`);
+    if (entry.scheduledRuns && entry.scheduledRuns.count !== undefined && (entry.scheduledRuns.min !== undefined || entry.scheduledRuns.max !== undefined)) {
+      issue([...path, 'scheduledRuns', 'count'], 'give count, or min and/or max');
+    }
     const bounded = entry.notification ?? entry.tasksKilled;
     if (bounded?.count !== undefined && (bounded.min !== undefined || bounded.max !== undefined)) {
       issue([...path, entry.notification ? 'notification' : 'tasksKilled', 'count'], 'give count, or min and/or max');
@@ -542,6 +564,8 @@ export type Action =
   | ({ type: 'runTask' } & Params<'runTask'>)
   | ({ type: 'dropNextEvent' } & Params<'dropNextEvent'>)
   | ({ type: 'duplicateNextEvent' } & Params<'duplicateNextEvent'>)
+  | ({ type: 'delayNextTick' } & Params<'delayNextTick'>)
+  | ({ type: 'duplicateNextTick' } & Params<'duplicateNextTick'>)
   | ({ type: 'slackRespond' } & Params<'slackRespond'>)
   | { type: 'setApiFaults'; faults: ApiFaults }
   | ({ type: 'emit' } & Params<'emit'>)

@@ -275,3 +275,61 @@ describe('packaged digest function', () => {
   });
 });
 
+describe('packaged schedule runner', () => {
+  const schedules = () =>
+    resourcesOfType('AWS::Scheduler::Schedule')
+      .map(([, r]) => r.Properties)
+      .filter((p) => JSON.stringify(p.Target).includes('"ScheduleRunnerLambdaFunction"'));
+
+  it('exists for the example config with its own role, the idempotency table, and failures to the dead-letter queue', () => {
+    const fn = template.Resources.ScheduleRunnerLambdaFunction;
+    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'functions/schedule-runner.handler' });
+    expect(JSON.stringify(fn?.Properties.Environment)).toContain('IdempotencyTable');
+    expect(invokeConfigOf('ScheduleRunnerLambdaFunction')?.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } } } });
+  });
+
+  it('has one EventBridge Scheduler schedule per config schedule, with time zone, state, input, retry policy and DLQ', () => {
+    const byName = new Map(schedules().map((p) => [p.Name, p]));
+    expect([...byName.keys()].sort()).toEqual(['nightly-report', 'staging-cleanup']);
+    expect(byName.get('nightly-report')).toMatchObject({
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': ['ScheduleRunnerLambdaFunction', 'Arn'] },
+        Input: '{"schedule":"nightly-report","scheduledTime":"<aws.scheduler.scheduled-time>"}',
+        RetryPolicy: { MaximumEventAgeInSeconds: 600, MaximumRetryAttempts: 10 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } },
+      },
+    });
+  });
+
+  it('listens to STOPPED events of its own tasks and runs the reconcile pass every minute', () => {
+    const rules = rulesOf('ScheduleRunnerLambdaFunction').map((r) => r.Properties);
+    expect(rules.map((r) => r.ScheduleExpression).filter(Boolean)).toEqual(['rate(1 minute)']);
+    expect(rules.map((r) => r.EventPattern).filter(Boolean)).toEqual([
+      {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: { lastStatus: ['STOPPED'], startedBy: [{ prefix: 'ecs-ops/' }], clusterArn: [{ suffix: ':cluster/prod' }, { suffix: ':cluster/staging' }] },
+      },
+    ]);
+  });
+
+  it('grants RunTask on the schedules\' task definitions in their clusters, PassRole only for their roles, never a "*" action', () => {
+    const statements = roleStatements('ScheduleRunnerLambdaFunction');
+    const all = statements.flatMap(actions);
+    expect(all.filter((a) => a.includes('*'))).toEqual([]);
+    const text = (value: unknown) => JSON.stringify(value);
+    const runTask = statements.filter((s) => actions(s).includes('ecs:RunTask'));
+    expect(text(runTask.map((s) => s.Resource))).toContain(':task-definition/nightly-report:*');
+    expect(text(runTask.map((s) => s.Resource))).toContain(':task-definition/cleanup:3');
+    expect(runTask.every((s) => text(s.Condition).includes('ecs:cluster'))).toBe(true);
+    const passRole = statements.find((s) => actions(s).includes('iam:PassRole'));
+    expect(passRole?.Resource).toEqual(['arn:aws:iam::123456789012:role/nightly-report-task', 'arn:aws:iam::123456789012:role/ecs-task-execution']);
+    expect(passRole?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    const role = template.Resources.EcsOpsSchedulerRole?.Properties as { Policies: { PolicyDocument: { Statement: Statement[] } }[] };
+    expect(role.Policies.flatMap((p) => p.PolicyDocument.Statement).flatMap(actions)).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+  });
+});

@@ -34,6 +34,7 @@ describe('the tour', () => {
       'ops asg-launch-failed',
       'ops drain-started',
       'ops drain-completed',
+      'ops schedule-failed',
       'ops scaling-digest',
     ]);
     // SERVICE_STEADY_STATE happens (web and api settle again) but no rule delivers it.
@@ -63,7 +64,8 @@ describe('the tour', () => {
     expect(report.apiCalls.byOperation['sns:Publish']).toBe(2);
     // The webhook URL is cached for 5 minutes of each function's (virtual) time: alerts reads it at 08:02 and again
     // at 08:10, drain at 08:25, the digest at 08:55.
-    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(4);
+    // (and the schedule runner at 08:48, for the failed nightly report).
+    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(5);
     // The drain: one container instance set to DRAINING, one lifecycle action completed.
     expect(report.apiCalls.byOperation['ecs:UpdateContainerInstancesState']).toBe(1);
     expect(report.apiCalls.byOperation['autoscaling:CompleteLifecycleAction']).toBe(1);
@@ -72,11 +74,13 @@ describe('the tour', () => {
 
   it('renders a text report: timeline lines, the messages, ✓ per expectation', () => {
     const text = renderTextReport(report);
-    expect(text).toContain('08:02:00  action  deploy web:2 to prod/web');
-    expect(text).toContain('08:10:01  alerts  posted to ops, pager: web: tasks cannot be placed (RESOURCE:MEMORY)');
-    expect(text).toContain('08:25:27  hook    lifecycle action ecs-ops-drain for ');
-    expect(text).toMatch(/08:25:00 {2}drain {3}spot-interruption: i-0[0-9a-f]+ set DRAINING; heartbeat i-0[0-9a-f]+; drain-started: ops posted/);
-    expect(text).toMatch(/08:11:\d\d {2}alerts {2}not posted again to ops, pager \(duplicate\): web: tasks cannot be placed \(RESOURCE:MEMORY\) {2}\(×\d+, last 08:1\d:\d\d\)/);
+    // The kind column is as wide as the longest kind in the report (schedule-runner).
+    expect(text).toMatch(/08:02:00 {2}action +deploy web:2 to prod\/web/);
+    expect(text).toMatch(/08:10:01 {2}alerts +posted to ops, pager: web: tasks cannot be placed \(RESOURCE:MEMORY\)/);
+    expect(text).toMatch(/08:25:27 {2}hook +lifecycle action ecs-ops-drain for /);
+    expect(text).toMatch(/08:25:00 {2}drain +spot-interruption: i-0[0-9a-f]+ set DRAINING; heartbeat i-0[0-9a-f]+; drain-started: ops posted/);
+    expect(text).toMatch(/08:11:\d\d {2}alerts +not posted again to ops, pager \(duplicate\): web: tasks cannot be placed \(RESOURCE:MEMORY\) {2}\(×\d+, last 08:1\d:\d\d\)/);
+    expect(text).toMatch(/08:48:15 {2}schedule-runner {2}stopped nightly-report: [0-9a-f]+ failed \(exit\): report exited 2; notified schedule-failed/);
     expect(text).toContain('          [CRITICAL] web: deployment failed');
     expect(text).toContain('✓ notifications to ops of kind asg-launch-failed: exactly 1');
     expect(text).not.toContain('✗');

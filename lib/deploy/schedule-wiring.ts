@@ -1,0 +1,162 @@
+/**
+ * The schedule runner's wiring, derived from the config's `schedules` (see lib/deploy/values.ts): its rules (the
+ * STOPPED events of its tasks, the reconcile pass every minute), its least-privilege IAM, and the CloudFormation
+ * resources serverless.yml cannot express (one EventBridge Scheduler schedule per config schedule, their group and
+ * execution role), which lib/deploy/schedule-resources.cjs merges into the packaged template.
+ */
+import { createHash } from 'node:crypto';
+import type { EcsOpsConfig, ScheduleConfig } from '../config/schema.js';
+import { STARTED_BY_PREFIX } from '../schedule/identity.js';
+import { arn, deliveryStatements, FAILURE_QUEUE_LOGICAL_ID, type CfnValue, type EventBridgeTrigger, type IamStatement, type ScheduleTrigger } from './values.js';
+
+/** serverless names the function `scheduleRunner` → this logical id. */
+export const SCHEDULE_RUNNER_LOGICAL_ID = 'ScheduleRunnerLambdaFunction';
+export const SCHEDULE_GROUP_LOGICAL_ID = 'EcsOpsScheduleGroup';
+export const SCHEDULER_ROLE_LOGICAL_ID = 'EcsOpsSchedulerRole';
+export const SCHEDULE_RECONCILE = 'rate(1 minute)';
+/** Scheduler retries an invocation it could not deliver (Lambda throttled or unavailable) this many times. */
+export const SCHEDULER_MAX_RETRIES = 10;
+
+export interface ScheduleRunnerWiring {
+  /** Whether the runner function is declared (serverless.yml): the config has at least one schedule. */
+  enabled: boolean;
+  events: (EventBridgeTrigger | ScheduleTrigger)[];
+  iam: IamStatement[];
+  /** CloudFormation resources merged into the template (lib/deploy/schedule-resources.cjs). */
+  resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+}
+
+const region = { Ref: 'AWS::Region' };
+const account = { Ref: 'AWS::AccountId' };
+const partition = { Ref: 'AWS::Partition' };
+const ecsArn = (resource: string): CfnValue => arn('arn:', partition, ':ecs:', region, ':', account, `:${resource}`);
+
+/** The task definitions RunTask may use: a family (any revision: RunTask picks the latest ACTIVE), a revision, an ARN. */
+function taskDefinitionResource(ref: string): CfnValue {
+  if (ref.startsWith('arn:')) return ref;
+  return ecsArn(`task-definition/${ref.includes(':') ? ref : `${ref}:*`}`);
+}
+
+/** `nightly-report` → `ScheduleNightlyReport1a2b3c` (a hash keeps `a-b` and `a_b` apart). */
+export function scheduleLogicalId(name: string): string {
+  const pascal = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p !== '')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+  return `EcsOpsSchedule${pascal}${createHash('sha256').update(name).digest('hex').slice(0, 6)}`;
+}
+
+/** The Scheduler's RetryPolicy: retry delivery while the tick can still start (its starting deadline, else 1 h). */
+export function schedulerRetryPolicy(schedule: ScheduleConfig): { MaximumEventAgeInSeconds: number; MaximumRetryAttempts: number } {
+  const age = Math.min(86_400, Math.max(60, schedule.startingDeadlineSeconds ?? 3600));
+  return { MaximumEventAgeInSeconds: age, MaximumRetryAttempts: SCHEDULER_MAX_RETRIES };
+}
+
+function schedulerResources(config: EcsOpsConfig): ScheduleRunnerWiring['resources'] {
+  const runnerArn = { 'Fn::GetAtt': [SCHEDULE_RUNNER_LOGICAL_ID, 'Arn'] };
+  const queueArn = { 'Fn::GetAtt': [FAILURE_QUEUE_LOGICAL_ID, 'Arn'] };
+  const resources: ScheduleRunnerWiring['resources'] = {
+    // One group per stack: schedule names are the config's, unique within the group.
+    [SCHEDULE_GROUP_LOGICAL_ID]: { Type: 'AWS::Scheduler::ScheduleGroup', Properties: { Name: { Ref: 'AWS::StackName' } } },
+    [SCHEDULER_ROLE_LOGICAL_ID]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              // Only this account's schedules may assume it (confused-deputy protection).
+              Condition: { StringEquals: { 'aws:SourceAccount': account } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'invoke-schedule-runner',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [runnerArn] },
+                // Scheduler sends a tick it could not deliver to the dead-letter queue with the execution role.
+                { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  };
+  for (const schedule of config.schedules) {
+    resources[scheduleLogicalId(schedule.name)] = {
+      Type: 'AWS::Scheduler::Schedule',
+      Properties: {
+        Name: schedule.name,
+        GroupName: { Ref: SCHEDULE_GROUP_LOGICAL_ID },
+        Description: `ecs-ops scheduled task ${schedule.name}: ${schedule.taskDefinition} on ${schedule.cluster}`,
+        ScheduleExpression: schedule.schedule,
+        ScheduleExpressionTimezone: schedule.timezone,
+        // suspend keeps the schedule (and its history) but stops its ticks.
+        State: schedule.suspend ? 'DISABLED' : 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: runnerArn,
+          RoleArn: { 'Fn::GetAtt': [SCHEDULER_ROLE_LOGICAL_ID, 'Arn'] },
+          Input: JSON.stringify({ schedule: schedule.name, scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          RetryPolicy: schedulerRetryPolicy(schedule),
+          DeadLetterConfig: { Arn: queueArn },
+        },
+      },
+    };
+  }
+  return resources;
+}
+
+export function scheduleRunnerWiring(config: EcsOpsConfig): ScheduleRunnerWiring {
+  const schedules = config.schedules;
+  if (schedules.length === 0) return { enabled: false, events: [], iam: [], resources: {} };
+  const clusters = [...new Set(schedules.map((s) => s.cluster))];
+  const events: ScheduleRunnerWiring['events'] = [
+    {
+      eventBridge: {
+        pattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Task State Change'],
+          detail: {
+            lastStatus: ['STOPPED'],
+            // Only tasks ecs-ops started (startedBy ecs-ops/<schedule>) in the schedules' clusters.
+            startedBy: [{ prefix: STARTED_BY_PREFIX }],
+            clusterArn: clusters.map((name) => ({ suffix: `:cluster/${name}` })),
+          },
+        },
+      },
+    },
+    { schedule: { rate: [SCHEDULE_RECONCILE], description: 'ecs-ops schedule reconcile pass: timeouts, lost STOPPED events, retries' } },
+  ];
+
+  const inCluster = (name: string): IamStatement['Condition'] => ({ ArnEquals: { 'ecs:cluster': [ecsArn(`cluster/${name}`)] } });
+  const iam: IamStatement[] = [];
+  for (const cluster of clusters) {
+    const taskDefinitions = [...new Set(schedules.filter((s) => s.cluster === cluster).map((s) => s.taskDefinition))];
+    // RunTask authorizes on the task definition; ecs:cluster limits it to the schedule's cluster.
+    iam.push({ Effect: 'Allow', Action: ['ecs:RunTask'], Resource: taskDefinitions.map(taskDefinitionResource), Condition: inCluster(cluster) });
+  }
+  const taskArns = clusters.map((name) => ecsArn(`task/${name}/*`));
+  const clusterCondition: IamStatement['Condition'] = { ArnEquals: { 'ecs:cluster': clusters.map((name) => ecsArn(`cluster/${name}`)) } };
+  // RunTask with tags also needs TagResource on the new tasks; the condition allows it only as part of RunTask.
+  iam.push({ Effect: 'Allow', Action: ['ecs:TagResource'], Resource: taskArns, Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } });
+  iam.push({ Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: taskArns, Condition: clusterCondition });
+  // ListTasks authorizes on the container instance resource type and takes the ecs:cluster key.
+  iam.push({ Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: clusters.map((name) => ecsArn(`container-instance/${name}/*`)), Condition: clusterCondition });
+  // DescribeTaskDefinition supports no resource-level permissions.
+  iam.push({ Effect: 'Allow', Action: ['ecs:DescribeTaskDefinition'], Resource: ['*'] });
+  const roles = [...new Set(schedules.flatMap((s) => [s.taskRoleArn, s.executionRoleArn].filter((r): r is string => r !== undefined)))];
+  if (roles.length > 0) {
+    iam.push({ Effect: 'Allow', Action: ['iam:PassRole'], Resource: roles, Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } });
+  }
+  iam.push(...deliveryStatements(config));
+  return { enabled: true, events, iam, resources: schedulerResources(config) };
+}

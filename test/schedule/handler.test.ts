@@ -1,0 +1,496 @@
+/**
+ * The schedule runner end to end: invocations through the middy handler, against a small in-memory ECS behind
+ * aws-sdk-client-mock (RunTask with clientToken idempotency and failures[], ListTasks by startedBy, DescribeTasks,
+ * StopTask, DescribeTaskDefinition), reports and capacity retries on a real DynamoDB implementation (dynalite).
+ */
+import type { Context } from 'aws-lambda';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ClientException,
+  ConflictException,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type RunTaskCommandInput,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import dynalite from 'dynalite';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createScheduleRunnerHandler } from '../../functions/schedule-runner.js';
+import type { Channel, EcsOpsConfig } from '../../lib/config/schema.js';
+import type { Notification } from '../../lib/notify/types.js';
+import { createLogger, createMetrics } from '../../lib/observability.js';
+import { dynamoRetryStore } from '../../lib/schedule/aws.js';
+import type { ScheduleOutcome } from '../../lib/schedule/index.js';
+import { fixtureEvent } from '../support/fixtures.js';
+import { ACCOUNT, configWith, REGION, T0 } from './support.js';
+
+const MIN = 60_000;
+const CLUSTER_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`;
+const TD_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/report:3`;
+
+/** An in-memory ECS with what the runner uses. */
+class FakeEcs {
+  readonly tasks = new Map<string, Task>();
+  readonly tokens = new Map<string, { input: string; arns: string[] }>();
+  /** The next RunTask calls (in order) find no capacity: their failures[] reason. */
+  readonly noCapacity: string[] = [];
+  refuse: string | undefined;
+  private seq = 0;
+
+  constructor(private readonly clock: () => number) {}
+
+  install(ecs: AwsClientStub<ECSClient>): void {
+    ecs.on(RunTaskCommand).callsFake((input: RunTaskCommandInput) => this.runTask(input));
+    ecs.on(ListTasksCommand).callsFake((input: { startedBy?: string; desiredStatus?: string }) => ({
+      taskArns: [...this.tasks.values()]
+        .filter((t) => t.startedBy === input.startedBy && ((input.desiredStatus ?? 'RUNNING') === 'STOPPED') === (t.desiredStatus === 'STOPPED'))
+        .map((t) => t.taskArn),
+    }));
+    ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: input.tasks.flatMap((arn) => (this.tasks.has(arn) ? [structuredClone(this.tasks.get(arn))] : [])), failures: [] }));
+    ecs.on(StopTaskCommand).callsFake((input: { task: string; reason?: string }) => {
+      const task = this.tasks.get(input.task);
+      if (task) Object.assign(task, { desiredStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: input.reason, stoppingAt: new Date(this.clock()) });
+      return { task };
+    });
+    ecs.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: {
+        taskDefinitionArn: TD_ARN,
+        family: 'report',
+        revision: 3,
+        containerDefinitions: [
+          { name: 'report', essential: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/report', 'awslogs-region': REGION, 'awslogs-stream-prefix': 'ecs' } } },
+          { name: 'sidecar', essential: false },
+        ],
+      },
+    });
+  }
+
+  private runTask(input: RunTaskCommandInput): { tasks: Task[]; failures: { reason: string }[] } {
+    if (this.refuse !== undefined) throw new ClientException({ message: this.refuse, $metadata: {} });
+    const token = input.clientToken ?? '';
+    const { clientToken: _ignored, ...rest } = input;
+    const fingerprint = JSON.stringify(rest);
+    const previous = this.tokens.get(token);
+    if (previous) {
+      if (previous.input !== fingerprint) throw new ConflictException({ message: 'clientToken in use', resourceIds: previous.arns, $metadata: {} });
+      return { tasks: previous.arns.map((arn) => structuredClone(this.tasks.get(arn) ?? {})), failures: [] };
+    }
+    const reason = this.noCapacity.shift();
+    if (reason !== undefined) return { tasks: [], failures: Array.from({ length: input.count ?? 1 }, () => ({ reason })) };
+    const tasks: Task[] = [];
+    for (let i = 0; i < (input.count ?? 1); i++) {
+      const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/prod/${(++this.seq).toString(16).padStart(32, '0')}`;
+      const task: Task = {
+        taskArn: arn,
+        clusterArn: CLUSTER_ARN,
+        taskDefinitionArn: TD_ARN,
+        group: input.group,
+        startedBy: input.startedBy,
+        lastStatus: 'PROVISIONING',
+        desiredStatus: 'RUNNING',
+        createdAt: new Date(this.clock()),
+        tags: input.tags,
+        containers: [{ name: 'report', lastStatus: 'PENDING' }, { name: 'sidecar', lastStatus: 'PENDING' }],
+      };
+      this.tasks.set(arn, task);
+      tasks.push(structuredClone(task));
+    }
+    this.tokens.set(token, { input: fingerprint, arns: tasks.map((t) => t.taskArn ?? '') });
+    return { tasks, failures: [] };
+  }
+
+  start(arn: string): void {
+    const task = this.tasks.get(arn);
+    if (task) Object.assign(task, { lastStatus: 'RUNNING', startedAt: new Date(this.clock()) });
+  }
+
+  /** The task stops: exit codes by container, and the STOPPED event ECS would send. */
+  stop(arn: string, exitCodes: Record<string, number | undefined>, fields: Partial<Task> = {}): unknown {
+    const task = this.tasks.get(arn);
+    if (!task) throw new Error(`no task ${arn}`);
+    Object.assign(task, {
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stoppedAt: new Date(this.clock()),
+      stopCode: task.stopCode ?? 'EssentialContainerExited',
+      stoppedReason: task.stoppedReason ?? 'Essential container in task exited',
+      containers: (task.containers ?? []).map((c) => ({ ...c, lastStatus: 'STOPPED', ...(exitCodes[c.name ?? ''] !== undefined ? { exitCode: exitCodes[c.name ?? ''] } : {}) })),
+      ...fields,
+    });
+    return this.stoppedEvent(task);
+  }
+
+  stoppedEvent(task: Task): unknown {
+    const event = fixtureEvent('ecs-task-state-change-stopped');
+    const iso = (d: Date | undefined) => (d === undefined ? undefined : d.toISOString());
+    event.detail = {
+      taskArn: task.taskArn,
+      clusterArn: CLUSTER_ARN,
+      taskDefinitionArn: task.taskDefinitionArn,
+      group: task.group,
+      startedBy: task.startedBy,
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      createdAt: iso(task.createdAt),
+      startedAt: iso(task.startedAt),
+      stoppedAt: iso(task.stoppedAt),
+      stopCode: task.stopCode,
+      stoppedReason: task.stoppedReason,
+      version: 5,
+      containers: (task.containers ?? []).map((c) => ({ containerArn: `${task.taskArn ?? ''}/${c.name ?? ''}`, name: c.name, lastStatus: 'STOPPED', ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}) })),
+    };
+    return event;
+  }
+}
+
+const ecs = mockClient(ECSClient);
+let fake: FakeEcs;
+let clock: number;
+let posted: { channel: string; notification: Notification }[];
+let db: ReturnType<typeof dynalite>;
+let dynamo: DynamoDBClient;
+let tableCounter = 0;
+let tableName: string;
+
+const context = { functionName: 'ecs-ops-schedule-runner', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 50_000 } as unknown as Context;
+
+beforeAll(async () => {
+  db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => db.listen(0, '127.0.0.1', () => { resolve(); }));
+  const { port } = db.address() as AddressInfo;
+  dynamo = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => db.close(() => { resolve(); }));
+});
+
+async function newHandler(config: EcsOpsConfig) {
+  tableName = `ecs-ops-schedule-${++tableCounter}`;
+  await dynamo.send(
+    new CreateTableCommand({ TableName: tableName, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
+  );
+  const handler = createScheduleRunnerHandler({
+    config,
+    ecs: new ECSClient({ region: REGION }),
+    retries: dynamoRetryStore(dynamo, tableName),
+    deliverer: {
+      deliver: (channel: Channel, notification: Notification) => {
+        posted.push({ channel: channel.name, notification });
+        return Promise.resolve({ delivered: true });
+      },
+    },
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamo }),
+    reportStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamo }),
+    logger: createLogger('ecs-ops-schedule-runner'),
+    metrics: createMetrics('ecs-ops-schedule-runner'),
+    now: () => clock,
+    region: REGION,
+  });
+  return (event: unknown): Promise<ScheduleOutcome> => handler(event, context);
+}
+
+const tick = (at = T0, schedule = 'report') => ({ schedule, scheduledTime: new Date(at).toISOString().replace('.000Z', 'Z') });
+const reconcileEvent = () => ({ ...fixtureEvent('scheduled-event'), time: new Date(clock).toISOString(), resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/ecs-ops-prod-reconcile`] });
+const ecsCalls = () => ecs.calls().length;
+const runInputs = (): RunTaskCommandInput[] => ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input);
+
+beforeEach(() => {
+  ecs.reset();
+  clock = T0 + 2000;
+  fake = new FakeEcs(() => clock);
+  fake.install(ecs);
+  posted = [];
+  for (const stream of [process.stdout, process.stderr]) vi.spyOn(stream, 'write').mockImplementation(() => true);
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('a tick', () => {
+  it('starts the run in 2 ECS calls (ListTasks, RunTask) with its identity, capacity, network and overrides', async () => {
+    const run = await newHandler(
+      configWith({
+        launchType: 'FARGATE',
+        networkConfiguration: { subnets: ['subnet-0a1b'], securityGroups: ['sg-0c2d'] },
+        overrides: { containers: [{ name: 'report', command: ['run', '--day'], environment: { MODE: 'full' } }] },
+        tags: { team: 'data' },
+      }),
+    );
+    const outcome = await run(tick());
+    expect(outcome).toMatchObject({ status: 'handled', trigger: 'tick', schedule: 'report' });
+    expect(ecsCalls()).toBe(2);
+    expect(ecs.commandCalls(ListTasksCommand)[0]?.args[0].input).toMatchObject({ cluster: 'prod', startedBy: 'ecs-ops/report', desiredStatus: 'RUNNING' });
+    const input = runInputs()[0];
+    expect(input).toMatchObject({
+      cluster: 'prod',
+      taskDefinition: 'report',
+      count: 1,
+      startedBy: 'ecs-ops/report',
+      group: 'ecs-ops:report:20260101T080000Z:1',
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b'], securityGroups: ['sg-0c2d'], assignPublicIp: 'DISABLED' } },
+      overrides: { containerOverrides: [{ name: 'report', command: ['run', '--day'], environment: [{ name: 'MODE', value: 'full' }] }] },
+    });
+    expect(input?.tags).toEqual([
+      { key: 'team', value: 'data' },
+      { key: 'ecs-ops:schedule', value: 'report' },
+      { key: 'ecs-ops:tick', value: '2026-01-01T08:00:00Z' },
+      { key: 'ecs-ops:attempt', value: '1' },
+    ]);
+    expect(input?.clientToken?.length).toBeLessThanOrEqual(64);
+    expect(posted).toEqual([]);
+  });
+
+  it('never starts a second run for a repeated tick (forbid: the running task of the tick; allow: the clientToken)', async () => {
+    const run = await newHandler(configWith({ concurrency: 'forbid' }));
+    await run(tick());
+    const again = await run(tick());
+    expect(again).toMatchObject({ status: 'handled', actions: [expect.stringMatching(/already running/) as string] });
+    expect(fake.tasks.size).toBe(1);
+    expect(posted).toEqual([]);
+
+    ecs.resetHistory();
+    const allow = await newHandler(configWith({ concurrency: 'allow' }));
+    await allow(tick(T0 + 60 * MIN));
+    expect(ecsCalls()).toBe(1);
+    await allow(tick(T0 + 60 * MIN));
+    expect(fake.tasks.size).toBe(2);
+    expect(new Set(runInputs().map((i) => i.clientToken)).size).toBe(1);
+  });
+
+  it('skips a tick under forbid while the previous run is going, and reports the skip once', async () => {
+    const run = await newHandler(configWith({ concurrency: 'forbid' }));
+    await run(tick(T0));
+    clock = T0 + 60 * MIN + 1000;
+    await run(tick(T0 + 60 * MIN));
+    await run(tick(T0 + 60 * MIN));
+    expect(fake.tasks.size).toBe(1);
+    expect(posted.map((p) => p.notification.kind)).toEqual(['schedule-skipped']);
+    expect(posted[0]?.notification.title).toBe('report: run of 2026-01-01T09:00:00Z skipped, the previous run is still going');
+  });
+
+  it('stops the previous run with a clear reason under replace, then starts the new one', async () => {
+    const run = await newHandler(configWith({ concurrency: 'replace' }));
+    await run(tick(T0));
+    const [old] = fake.tasks.keys();
+    clock = T0 + 60 * MIN;
+    await run(tick(T0 + 60 * MIN));
+    expect(ecs.commandCalls(StopTaskCommand).map((c) => c.args[0].input)).toEqual([
+      { cluster: 'prod', task: old, reason: 'ecs-ops: replaced by the run of 2026-01-01T09:00:00Z (schedule report, concurrency: replace)' },
+    ]);
+    expect(fake.tasks.size).toBe(2);
+    posted = [];
+    await run(fake.stop(old ?? '', { report: 143 }));
+    expect(posted.map((p) => p.notification.kind)).toEqual(['schedule-replaced']);
+  });
+
+  it('does nothing for a suspended schedule and reports a missed starting deadline without calling ECS', async () => {
+    const suspended = await newHandler(configWith({ suspend: true }));
+    expect(await suspended(tick())).toMatchObject({ actions: ['suspended: not run'] });
+    const late = await newHandler(configWith({ startingDeadlineSeconds: 60 }));
+    clock = T0 + 5 * MIN;
+    await late(tick());
+    await late(tick());
+    expect(ecsCalls()).toBe(0);
+    expect(posted.map((p) => p.notification.kind)).toEqual(['schedule-missed']);
+    expect(posted[0]?.notification.summary).toMatch(/5m 00s late/);
+  });
+
+  it('accepts the Scheduler default payload naming a schedule, and treats another scheduled event as the reconcile pass', async () => {
+    const run = await newHandler(configWith());
+    const event = { ...fixtureEvent('scheduler-default-invocation'), time: '2026-01-01T08:00:00Z', resources: [`arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/ecs-ops-prod/report`] };
+    expect(await run(event)).toMatchObject({ trigger: 'tick', schedule: 'report' });
+    expect(await run(reconcileEvent())).toMatchObject({ trigger: 'reconcile' });
+  });
+
+  it('drops an invocation for an unknown schedule with a clear error', async () => {
+    const run = await newHandler(configWith());
+    expect(await run(tick(T0, 'nope'))).toEqual({ status: 'malformed', error: 'schedule "nope" is not in the config (schedules: report)' });
+    expect(await run({ schedule: 'report', scheduledTime: '<aws.scheduler.scheduled-time>' })).toMatchObject({ status: 'malformed', error: expect.stringMatching(/scheduledTime/) as string });
+    expect(ecsCalls()).toBe(0);
+  });
+});
+
+describe('capacity', () => {
+  it('falls back to the fallback capacity provider strategy when the first finds no capacity', async () => {
+    const run = await newHandler(
+      configWith({ capacityProviderStrategy: [{ capacityProvider: 'spot' }], fallbackCapacityProviderStrategy: [{ capacityProvider: 'ondemand' }] }),
+    );
+    fake.noCapacity.push('RESOURCE:MEMORY');
+    const outcome = await run(tick());
+    expect(runInputs().map((i) => i.capacityProviderStrategy?.[0]?.capacityProvider)).toEqual(['spot', 'ondemand']);
+    expect(new Set(runInputs().map((i) => i.clientToken)).size).toBe(2);
+    expect(outcome).toMatchObject({ taskArns: [expect.any(String)] });
+    expect(posted).toEqual([]);
+  });
+
+  it('queues a capacity retry, reports the failed attempt once, and the reconcile pass starts attempt 2 when due', async () => {
+    const run = await newHandler(configWith({ retries: { attempts: 1, backoffSeconds: 120 } }));
+    fake.noCapacity.push('Capacity is unavailable at this time. Please try again later or in a different availability zone');
+    await run(tick());
+    expect(posted.map((p) => [p.notification.kind, p.notification.severity])).toEqual([['schedule-failed', 'warning']]);
+    expect(posted[0]?.notification.summary).toMatch(/retries it \(attempt 2 of 2\) in about 2m 00s/);
+    fake.noCapacity.push('RESOURCE:CPU');
+    await run(tick()); // a repeated delivery, still no capacity: not reported again
+    expect(posted).toHaveLength(1);
+    clock = T0 + MIN;
+    await run(reconcileEvent());
+    expect(fake.tasks.size).toBeLessThanOrEqual(1);
+    clock = T0 + 3 * MIN;
+    await run(reconcileEvent());
+    const groups = [...fake.tasks.values()].map((t) => t.group);
+    expect(groups).toContain('ecs-ops:report:20260101T080000Z:2');
+    await run(reconcileEvent());
+    expect([...fake.tasks.values()].filter((t) => t.group === 'ecs-ops:report:20260101T080000Z:2')).toHaveLength(1);
+  });
+
+  it('drops a queued capacity retry when a repeated delivery of the tick started the run meanwhile', async () => {
+    const run = await newHandler(configWith({ retries: { attempts: 2, backoffSeconds: 60 } }));
+    fake.noCapacity.push('RESOURCE:MEMORY');
+    await run(tick());
+    await run(tick()); // capacity is back: the repeated delivery starts attempt 1
+    clock = T0 + 10 * MIN;
+    await run(reconcileEvent());
+    await run(reconcileEvent());
+    expect([...fake.tasks.values()].map((t) => t.group)).toEqual(['ecs-ops:report:20260101T080000Z:1']);
+  });
+
+  it('reports the last capacity failure as critical and does not retry past the attempts', async () => {
+    const run = await newHandler(configWith({ retries: { attempts: 0 } }));
+    fake.noCapacity.push('RESOURCE:CPU');
+    await run(tick());
+    expect(posted.map((p) => [p.notification.kind, p.notification.severity, p.notification.title])).toEqual([['schedule-failed', 'critical', 'report: run of 2026-01-01T08:00:00Z could not start (no capacity)']]);
+    clock = T0 + 30 * MIN;
+    await run(reconcileEvent());
+    expect(fake.tasks.size).toBe(0);
+  });
+
+  it('reports a RunTask refusal (ClientException) without retrying', async () => {
+    const run = await newHandler(configWith({ retries: { attempts: 3 } }));
+    fake.refuse = 'TaskDefinition not found.';
+    await run(tick());
+    expect(posted.map((p) => p.notification.summary)).toEqual(['RunTask did not start the task: ClientException: TaskDefinition not found..']);
+  });
+});
+
+describe('completion', () => {
+  it('reports a non-zero exit once, with exit codes, reason, duration and a CloudWatch Logs link', async () => {
+    const run = await newHandler(configWith());
+    await run(tick());
+    const [arn = ''] = fake.tasks.keys();
+    fake.start(arn);
+    clock += 4 * MIN;
+    const event = fake.stop(arn, { report: 3, sidecar: 0 });
+    ecs.resetHistory();
+    await run(event);
+    await run(event);
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(1);
+    expect(posted).toHaveLength(1);
+    const n = posted[0]?.notification;
+    expect(n?.kind).toBe('schedule-failed');
+    expect(n?.title).toBe('report: run of 2026-01-01T08:00:00Z failed (exit code 3)');
+    expect(n?.fields).toEqual(expect.arrayContaining([{ label: 'Exit codes', value: 'report=3' }, { label: 'Duration', value: '4m 00s' }, { label: 'Attempt', value: '1 of 1' }]));
+    const id = arn.split('/').pop() ?? '';
+    expect(n?.links).toContainEqual({ text: 'Logs', url: `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fecs$252Freport/log-events/ecs$252Freport$252F${id}` });
+  });
+
+  it('judges by the essential containers only, and a success costs no AWS call', async () => {
+    const run = await newHandler(configWith());
+    await run(tick());
+    const [arn = ''] = fake.tasks.keys();
+    fake.start(arn);
+    ecs.resetHistory();
+    await run(fake.stop(arn, { report: 0, sidecar: 0 }));
+    expect(ecsCalls()).toBe(0);
+    expect(posted).toEqual([]);
+
+    const noisy = await newHandler(configWith({ notify: { onSuccess: true } }));
+    await noisy(tick(T0 + 60 * MIN));
+    const arn2 = [...fake.tasks.keys()][1] ?? '';
+    fake.start(arn2);
+    await noisy(fake.stop(arn2, { report: 0, sidecar: 1 }));
+    expect(posted.map((p) => p.notification.kind)).toEqual(['schedule-succeeded']);
+  });
+
+  it('reports a task that failed to start (a container that never ran)', async () => {
+    const run = await newHandler(configWith());
+    await run(tick());
+    const [arn = ''] = fake.tasks.keys();
+    await run(fake.stop(arn, {}, { stopCode: 'TaskFailedToStart', stoppedReason: 'CannotPullContainerError: pull access denied' }));
+    expect(posted.map((p) => p.notification.title)).toEqual(['report: run of 2026-01-01T08:00:00Z failed (failed to start)']);
+  });
+
+  it('ignores STOPPED tasks of no configured schedule and tasks not yet stopped', async () => {
+    const run = await newHandler(configWith());
+    const event = fixtureEvent('ecs-task-state-change-stopped');
+    expect(await run(event)).toMatchObject({ status: 'handled', actions: [expect.stringMatching(/no configured schedule/) as string] });
+    const running = fixtureEvent('ecs-task-state-change-running-fargate');
+    expect(await run(running)).toMatchObject({ status: 'ignored' });
+    expect(posted).toEqual([]);
+  });
+});
+
+describe('reconcile', () => {
+  it('stops a run past timeoutSeconds with a clear reason, and reports it as a timeout', async () => {
+    const run = await newHandler(configWith({ timeoutSeconds: 600 }));
+    await run(tick());
+    const [arn = ''] = fake.tasks.keys();
+    fake.start(arn);
+    clock += 9 * MIN;
+    await run(reconcileEvent());
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0);
+    clock += 2 * MIN;
+    await run(reconcileEvent());
+    const reason = ecs.commandCalls(StopTaskCommand)[0]?.args[0].input.reason ?? '';
+    expect(reason).toMatch(/^ecs-ops: timeout: ran 6\d\ds, longer than timeoutSeconds 600 of schedule report$/);
+    await run(fake.stop(arn, { report: 143 }));
+    expect(posted.map((p) => [p.notification.kind, p.notification.title])).toEqual([['schedule-timeout', 'report: run of 2026-01-01T08:00:00Z stopped after its timeout (600s)']]);
+  });
+
+  it('reports a failed run whose STOPPED event was lost, exactly once, and retries it after its backoff', async () => {
+    const run = await newHandler(configWith({ retries: { attempts: 1, backoffSeconds: 120, on: ['nonZeroExit'] } }));
+    await run(tick());
+    const [arn = ''] = fake.tasks.keys();
+    fake.start(arn);
+    clock += 5 * MIN;
+    fake.stop(arn, { report: 1 }); // the event never arrives
+    clock += 30_000;
+    await run(reconcileEvent());
+    expect(posted).toEqual([]);
+    clock += 60_000;
+    await run(reconcileEvent());
+    expect(posted.map((p) => p.notification.kind)).toEqual(['schedule-failed']);
+    clock += 60_000;
+    // Hours later for Powertools too (it reads Date): the report is remembered longer than an in-progress record lives.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 3 * 3600_000);
+    const again = await run(reconcileEvent());
+    vi.useRealTimers();
+    expect(posted).toHaveLength(1);
+    expect(again).toMatchObject({ status: 'handled' });
+    expect(JSON.stringify(again)).not.toContain('notified');
+    const retried = [...fake.tasks.values()].filter((t) => t.group === 'ecs-ops:report:20260101T080000Z:2');
+    expect(retried).toHaveLength(1);
+    expect(runInputs().at(-1)?.tags).toContainEqual({ key: 'ecs-ops:attempt', value: '2' });
+    // The retry fails too: reported, and no third attempt.
+    fake.start(retried[0]?.taskArn ?? '');
+    await run(fake.stop(retried[0]?.taskArn ?? '', { report: 1 }));
+    clock += 30 * MIN;
+    await run(reconcileEvent());
+    expect(posted.map((p) => [p.notification.kind, p.notification.severity])).toEqual([
+      ['schedule-failed', 'warning'],
+      ['schedule-failed', 'critical'],
+    ]);
+    expect(fake.tasks.size).toBe(2);
+  });
+});
