@@ -24,7 +24,8 @@
  *     DescribeContainerInstances already gave (clusterListingBudget): ⌈C/100⌉ ListTasks pages of the whole cluster
  *     (C tasks) + ⌈C/100⌉ DescribeTasks, mapped to instances by `containerInstanceArn`; or 1 ListTasks per instance
  *     (ListTasks takes one container instance) + ⌈ΣT/100⌉ DescribeTasks. A cluster larger than it was worth listing
- *     costs at most the budget's pages more, and the instances are listed one by one after all.
+ *     costs at most the budget's pages more, and the instances are listed one by one after all; a warm Lambda
+ *     remembers that for 10 minutes (ClusterSizeCache) and does not spend the budget again meanwhile.
  *   + ⌈S/10⌉ DescribeServices per cluster
  *   + the instance's own ListTasks of both desired statuses (1 more, desired STOPPED, when it was listed on its own
  *     already) only for the instances whose decision needs the tasks being stopped (needsOwnListing: no task left —
@@ -101,6 +102,8 @@ export interface GatherDeps {
   ecs: ECSClient;
   autoscaling: AutoScalingClient;
   hooks: HookSettingsCache;
+  /** How many tasks each cluster was last seen to hold (per warm Lambda); without it every pass estimates afresh. */
+  clusterSizes?: ClusterSizeCache | undefined;
   logger: DrainLogger;
   /** Epoch ms. */
   now: () => number;
@@ -174,6 +177,34 @@ export class HookSettingsCache {
       : undefined;
     this.entries.set(key, { at: this.now(), value });
     return value;
+  }
+}
+
+/** How long a cluster's task count seen by a pass is trusted by the next passes of a warm Lambda. */
+export const CLUSTER_SIZE_TTL_MS = 10 * 60_000;
+
+/**
+ * How many tasks (desired RUNNING) each cluster was last seen to hold, at least: exactly after a whole listing of it,
+ * a lower bound after one stopped at its page budget (clusterListingBudget). A pass then skips the cluster's listing
+ * when it already knows it needs more pages than the budget, instead of spending the budget again to find out (a few
+ * instances draining in a large cluster). Kept per warm Lambda for {@link CLUSTER_SIZE_TTL_MS}: a cold Lambda, or a
+ * cluster that may have shrunk since, is estimated afresh. It only ever chooses how to list, never what is found.
+ */
+export class ClusterSizeCache {
+  private readonly entries = new Map<string, { at: number; atLeast: number }>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs: number = CLUSTER_SIZE_TTL_MS,
+  ) {}
+
+  atLeast(cluster: string): number | undefined {
+    const entry = this.entries.get(cluster);
+    return entry && this.now() - entry.at < this.ttlMs ? entry.atLeast : undefined;
+  }
+
+  record(cluster: string, atLeast: number): void {
+    this.entries.set(cluster, { at: this.now(), atLeast });
   }
 }
 
@@ -598,7 +629,10 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
       // 1. Tasks with desired status RUNNING: the cluster's list, or each instance's.
       const countOf = (l: TaskListing): number => counts.get(l.container.containerInstanceArn) ?? 0;
       const budget = clusterListingBudget(inCluster.length, inCluster.reduce((sum, l) => sum + countOf(l), 0), inCluster.filter((l) => countOf(l) === 0).length);
-      const clusterWide = budget > 0 ? await listTasks(deps.ecs, cluster, 'RUNNING', undefined, budget) : undefined;
+      const known = deps.clusterSizes?.atLeast(cluster);
+      const worthListing = budget > 0 && (known === undefined || Math.ceil(known / 100) <= budget);
+      const clusterWide = worthListing ? await listTasks(deps.ecs, cluster, 'RUNNING', undefined, budget) : undefined;
+      if (clusterWide !== undefined) deps.clusterSizes?.record(cluster, clusterWide.complete ? clusterWide.arns.length : clusterWide.arns.length + 1);
       if (clusterWide?.complete === true) {
         const byArn = new Map(inCluster.map((l) => [l.container.containerInstanceArn, l]));
         await describeTasks(deps.ecs, cluster, clusterWide.arns, tasks);

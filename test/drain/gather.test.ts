@@ -25,7 +25,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EcsOpsConfig } from '../../lib/config/schema.js';
 import { decide } from '../../lib/drain/decide.js';
-import { clusterListingBudget, FILTER_MAX_CHARS, gatherInstance, gatherReconcile, HookSettingsCache, instanceIdFilters, type GatherDeps } from '../../lib/drain/gather.js';
+import { CLUSTER_SIZE_TTL_MS, ClusterSizeCache, clusterListingBudget, FILTER_MAX_CHARS, gatherInstance, gatherReconcile, HookSettingsCache, instanceIdFilters, type GatherDeps } from '../../lib/drain/gather.js';
 import type { DrainService, DrainSnapshot, DrainTask } from '../../lib/drain/model.js';
 import { configFrom } from '../support/fixtures.js';
 
@@ -464,6 +464,33 @@ describe('gatherReconcile: task listing within the batch limits', () => {
     expect(budget).toBe(5);
     expect(listTasks().filter((l) => l.containerInstance === undefined)).toHaveLength(budget);
     expect(listTasks().filter((l) => l.containerInstance !== undefined)).toHaveLength(10);
+  });
+
+  it('a warm Lambda remembers a cluster too large to list for 10 minutes, and lists it again when worth it', async () => {
+    let clock = NOW;
+    const clusterSizes = new ClusterSizeCache(() => clock);
+    Array.from({ length: 3 }, () => world.addInstance({ cluster: 'prod', asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 2, attributes: started(10) }));
+    for (let i = 0; i < 100; i++) world.addInstance({ cluster: 'prod', asg: 'prod-asg', tasks: 5 });
+    const clusterPages = (): number => listTasks().filter((l) => l.containerInstance === undefined).length;
+    await gatherReconcile(deps({ clusterSizes }));
+    expect(clusterPages()).toBe(1);
+    expect(clusterSizes.atLeast('prod')).toBe(101);
+    ecs.resetHistory();
+    clock += 60_000;
+    const snapshot = await gatherReconcile(deps({ clusterSizes }, config));
+    expect(clusterPages()).toBe(0);
+    expect(listTasks()).toHaveLength(3);
+    expect(snapshot.instances.map((i) => i.container?.tasks?.length)).toEqual([2, 2, 2]);
+    // Expired: estimated afresh.
+    ecs.resetHistory();
+    clock += CLUSTER_SIZE_TTL_MS;
+    await gatherReconcile(deps({ clusterSizes }));
+    expect(clusterPages()).toBe(1);
+    // A small cluster listed whole is remembered exactly.
+    const small = new ClusterSizeCache(() => clock);
+    for (const [arn, t] of world.tasks) if (!snapshot.instances.some((i) => i.container?.containerInstanceArn === t.ci)) world.tasks.delete(arn);
+    await gatherReconcile(deps({ clusterSizes: small }));
+    expect(small.atLeast('prod')).toBe(6);
   });
 
   it('decides emptiness only on the instance own listing of both desired statuses: a task being stopped holds it', async () => {
