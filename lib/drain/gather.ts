@@ -618,7 +618,8 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
     });
   };
 
-  await mapLimit([...byCluster], CONCURRENCY, async ([cluster, inCluster]) => {
+  // One cluster after the other: the calls within one already run CONCURRENCY at a time.
+  for (const [cluster, inCluster] of byCluster) {
     const tasks = new Map<string, Task>();
     if (counts === undefined) {
       await ownListing(cluster, inCluster, ['RUNNING', 'STOPPED']);
@@ -667,7 +668,7 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
       }
       container.tasks = remainingOf(listing, tasks, snapshot);
     }
-  });
+  }
 }
 
 const UNABLE_TO_PLACE = 'was unable to place a task';
