@@ -141,17 +141,25 @@ export async function measureDrainCalls(n: number): Promise<DrainCallCounts> {
 }
 
 /**
- * What the batch limits allow for a reconcile pass over n waiting instances of one ASG in one cluster, t tasks on
- * them (ListTasks is per container instance and per desired status: 2 per instance, unavoidable), s services. The
- * ListContainerInstances lookup is chunked by the 2,000-character filter (`ec2InstanceId in [...]`, ≈ 90 ids).
+ * What the batch limits allow for a reconcile pass over n waiting instances of one ASG in one cluster, `onInstances`
+ * tasks on them, `inCluster` tasks in the whole cluster, s services, when no instance is empty or due for a decision
+ * that needs its own listing (lib/drain/gather.ts needsOwnListing). ListTasks takes one container instance, so the
+ * tasks (desired RUNNING) of the n instances cost the cheaper of n ListTasks + ⌈onInstances/100⌉ DescribeTasks, and
+ * ⌈inCluster/100⌉ ListTasks pages of the whole cluster + ⌈inCluster/100⌉ DescribeTasks (to learn each task's
+ * instance). The ListContainerInstances lookup is chunked by the 2,000-character filter (`ec2InstanceId in [...]`,
+ * ≈ 90 ids).
  */
-export function passMinimum(n: number, t: number, s: number): Record<string, number> {
+export function passMinimum(n: number, onInstances: number, inCluster: number, s: number): Record<string, number> {
+  const pages = Math.ceil(inCluster / 100);
+  const perInstance = { list: n, describe: Math.ceil(onInstances / 100) };
+  const clusterWide = { list: pages, describe: pages };
+  const tasks = clusterWide.list + clusterWide.describe < perInstance.list + perInstance.describe ? clusterWide : perInstance;
   return {
     'autoscaling:DescribeAutoScalingGroups': 1,
     'ecs:ListContainerInstances': Math.ceil((n * 21) / 1980),
     'ecs:DescribeContainerInstances': Math.ceil(n / 100),
-    'ecs:ListTasks': 2 * n,
-    'ecs:DescribeTasks': Math.ceil(t / 100),
+    'ecs:ListTasks': tasks.list,
+    'ecs:DescribeTasks': tasks.describe,
     'ecs:DescribeServices': Math.ceil(s / 10),
   };
 }

@@ -2,7 +2,8 @@
  * Auto-drain API calls per invocation on the simulator (bench/drain-calls.ts): one terminate lifecycle event, the
  * reconcile pass that drains N instances whose events were lost, and a steady pass over N DRAINING instances, at
  * N = 10 and N = 1,000 (clusters of 20 and 2,000 instances, 2 tasks each). Targets: the lifecycle event costs the same
- * at both sizes; a pass's reads are what the batch limits require (passMinimum), its writes ⌈N/10⌉
+ * at both sizes; a pass's reads are what the batch limits require (passMinimum: the cheaper of one ListTasks per
+ * instance and the whole cluster's task list in pages of 100, not 2 ListTasks per instance), its writes ⌈N/10⌉
  * UpdateContainerInstancesState, ⌈2N/10⌉ PutAttributes and one heartbeat per instance.
  */
 import { performance } from 'node:perf_hooks';
@@ -30,8 +31,7 @@ export default async function drainBench(): Promise<BenchResult> {
     const start = performance.now();
     const r = await measureDrainCalls(n);
     results.push(r);
-    const tasks = r.draining * r.tasksPerInstance;
-    const minimum = passMinimum(r.draining, tasks, 1);
+    const minimum = passMinimum(r.draining, r.draining * r.tasksPerInstance, r.clusterInstances * r.tasksPerInstance, 1);
     metrics.push(
       { name: `lifecycle event, cluster of ${r.clusterInstances} instances: AWS calls`, value: total(r.lifecycleEvent), unit: 'calls' },
       { name: `first reconcile pass, ${n} waiting instances (${n - 1} to drain): AWS calls`, value: total(r.firstPass), unit: 'calls' },

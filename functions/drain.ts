@@ -20,7 +20,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { clientOptions } from '../lib/aws/clients.js';
 import { bundledConfig } from '../lib/config/bundled.js';
 import type { EcsOpsConfig } from '../lib/config/schema.js';
-import { handleDrainEvent, HookSettingsCache, type DrainOutcome, type DrainPipelineDeps } from '../lib/drain/index.js';
+import { ClusterSizeCache, handleDrainEvent, HookSettingsCache, type DrainOutcome, type DrainPipelineDeps } from '../lib/drain/index.js';
 import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
 import { createLogger, createMetrics } from '../lib/observability.js';
 import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
@@ -48,6 +48,8 @@ export function createDrainHandler(deps: DrainHandlerDeps) {
     autoscaling: deps.autoscaling,
     // Per warm Lambda: lifecycle hook settings are reused for 5 minutes.
     hooks: new HookSettingsCache(deps.now ?? Date.now),
+    // Per warm Lambda: how many tasks each cluster held when a reconcile pass last listed it, for 10 minutes.
+    clusterSizes: new ClusterSizeCache(deps.now ?? Date.now),
     deliverOnce,
     logger: deps.logger,
     metrics: { count: (name, value = 1) => { deps.metrics.addMetric(name, MetricUnit.Count, value); } },

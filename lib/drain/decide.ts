@@ -18,10 +18,11 @@
  *     REGISTRATION_FAILED → `complete` CONTINUE `not-in-ecs`, at once (never wait out the hook for an instance that
  *     runs nothing for ECS). Any other status but ACTIVE and DRAINING (REGISTERING, unknown) → nothing: the next look
  *     decides, and the hook's own timeout bounds the wait.
- *  3. Waiting, container ACTIVE → `set-draining` (tasks = how many tasks are on it; 0 when not known) + `heartbeat`
- *     (the heartbeat timer then starts with the drain), and `notify drain-started` when `notifyStart` or the trigger is
- *     a Spot interruption (rule 10). Tasks known and empty → also `complete` `empty` (after set-draining, so nothing
- *     lands meanwhile). The drain-started attributes are written by the I/O with the set-draining.
+ *  3. Waiting, container ACTIVE → `set-draining` (tasks = how many tasks are on it that ECS is not already stopping,
+ *     desiredStatus not STOPPED; 0 when not known) + `heartbeat` (the heartbeat timer then starts with the drain), and
+ *     `notify drain-started` when `notifyStart` or the trigger is a Spot interruption (rule 10). Tasks known and
+ *     empty → also `complete` `empty` (after set-draining, so nothing lands meanwhile). The drain-started attributes
+ *     are written by the I/O with the set-draining.
  *  4. Waiting, DRAINING without `drainStartedAt` (drained by someone else, or the attribute write was lost), not
  *     known empty → adopt: `set-draining` (idempotent; the I/O writes the attributes) + `heartbeat` (+ drain-started
  *     as in rule 3). Deadline, heartbeat schedule and blocked detection start from the adoption.
@@ -46,11 +47,14 @@
  *     they are not reported as blocking; when no service or standalone task is left and a DAEMON task still has
  *     desiredStatus RUNNING (ECS has not stopped it), `stop-task` it (reason {@link daemonStopReason}), whatever the
  *     `standaloneTasks` policy: it is what ECS does at that point, and the instance is then empty.
- *  9. Blocked: service tasks remain on a DRAINING instance at least 2·I after drainStartedAt, and their service
+ *  9. Blocked: service tasks ECS is not already stopping (desiredStatus not STOPPED: one being stopped is moving)
+ *     remain on a DRAINING instance at least 2·I after drainStartedAt, and their service
  *     (`snapshot.services['cluster/serviceName']`) has minimumHealthyPercent = maximumPercent = 100 (`min-max-100`:
  *     it can neither stop nor start a task) or `unableToPlace` (`no-capacity`) → `notify drain-blocked` naming those
  *     services (sorted; min-max-100 wins when both hold) and, with `standaloneTasks: wait`, how many standalone tasks
- *     wait as well (0 with `stop`). Sent on every look while true: the notifier deduplicates by fingerprint.
+ *     wait as well (not counting those being stopped; 0 with `stop`). Sent on every look while true: the notifier
+ *     deduplicates by fingerprint. Tasks being stopped decide nothing here, so the reconcile pass need not list them
+ *     for an instance held by other tasks (lib/drain/gather.ts).
  * 10. Spot interruption (trigger `spot-interruption`, when `config.spotInterruption`) or rebalance recommendation
  *     (`rebalance-recommendation`, when `rebalanceRecommendation: drain`) on an instance that is not waiting: container
  *     ACTIVE, or DRAINING without `drainStartedAt` (the ECS agent's Spot draining got there first, or the first attempt's
@@ -118,6 +122,14 @@ export function isServiceTask(task: DrainTask): boolean {
 /** A task started by RunTask (no `service:` group) that ECS leaves alone on a DRAINING instance. */
 export function isStandaloneTask(task: DrainTask): boolean {
   return task.daemon !== true && serviceOf(task) === undefined;
+}
+
+/**
+ * A task ECS has not been asked to stop (desiredStatus not STOPPED). A task being stopped is on its way out: it neither
+ * blocks a drain nor waits in it (rules 3 and 9), though it keeps the instance from being empty until it is STOPPED.
+ */
+export function isNotBeingStopped(task: DrainTask): boolean {
+  return task.desiredStatus !== 'STOPPED';
 }
 
 /** Whether the instance's ASG and hook are configured (rule 1). */
@@ -218,17 +230,19 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
   const spot = trigger === 'spot-interruption' && config.spotInterruption;
   const rebalance = trigger === 'rebalance-recommendation' && config.rebalanceRecommendation === 'drain';
   const tasks = container?.tasks === undefined ? undefined : remainingTasks(container.tasks).sort(byTaskArn);
+  // Rule 3: the tasks the drain moves (or waits for): not those ECS is already stopping.
+  const toMove = tasks?.filter(isNotBeingStopped).length ?? 0;
 
   const setDraining = (cluster: string, containerInstanceArn: string): DrainAction => ({
     type: 'set-draining',
     cluster,
     containerInstanceArn,
     ec2InstanceId,
-    tasks: tasks?.length ?? 0,
+    tasks: toMove,
   });
   const started = (cluster: string): DrainAction => ({
     type: 'notify',
-    notification: { kind: 'drain-started', ec2InstanceId, cluster, asg: instance.asg?.name, tasks: tasks?.length ?? 0, trigger },
+    notification: { kind: 'drain-started', ec2InstanceId, cluster, asg: instance.asg?.name, tasks: toMove, trigger },
   });
 
   // Rules 10 and 11: not waiting.
@@ -324,9 +338,10 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
   }
 
   // Rule 9.
-  if (serviceTasks.length > 0 && elapsed >= 2 * snapshot.reconcileIntervalMs) {
+  const holding = serviceTasks.filter(isNotBeingStopped);
+  if (holding.length > 0 && elapsed >= 2 * snapshot.reconcileIntervalMs) {
     const blocked = new Map<string, 'min-max-100' | 'no-capacity'>();
-    for (const task of serviceTasks) {
+    for (const task of holding) {
       const serviceName = serviceOf(task);
       if (serviceName === undefined) continue;
       const service = snapshot.services[`${cluster}/${serviceName}`];
@@ -341,7 +356,7 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
           cluster,
           asg: asg.name,
           services: [...blocked].sort(([a], [b]) => compareStrings(a, b)).map(([serviceName, why]) => ({ serviceName, why })),
-          standaloneTasks: config.standaloneTasks === 'wait' ? standalone.length : 0,
+          standaloneTasks: config.standaloneTasks === 'wait' ? standalone.filter(isNotBeingStopped).length : 0,
         }),
       );
     }

@@ -13,18 +13,32 @@
  *   + 2 ListTasks (desiredStatus RUNNING and STOPPED: tasks being stopped are still on the instance) + ⌈T/100⌉
  *     DescribeTasks
  *   + ⌈S/10⌉ DescribeServices.
- * - Reconcile pass: O(ASGs) + O(clusters × ⌈N/≈90⌉) + O(N/100) + per-draining-instance task listing:
+ * - Reconcile pass: O(ASGs) + O(clusters × ⌈N/≈90⌉) + O(N/100) + the task listing the batch limits require:
  *   ⌈ASGs/100⌉ DescribeAutoScalingGroups (names in one call, paginated), + 1 DescribeWarmPool (paginated) per drained
  *   ASG that has a warm pool (instances returning to it wait in `Warmed:Pending:Wait` there, those terminated from it in
  *   `Warmed:Terminating:Wait`, not in the group's list)
  *   + ≤1 DescribeLifecycleHooks per ASG with a waiting instance (cached 5 minutes)
  *   + per cluster ⌈N/≈90⌉ ListContainerInstances (`ec2InstanceId in [...]`, chunked under the 2,000-character limit of
  *     the expression) and ⌈N/100⌉ DescribeContainerInstances
- *   + per instance 2 ListTasks (unavoidable: ListTasks takes one container instance), ⌈ΣT/100⌉ DescribeTasks per
- *     cluster (task ARNs of all instances batched together)
- *   + ⌈S/10⌉ DescribeServices per cluster.
+ *   + per cluster, the tasks (desired RUNNING) of its N ACTIVE/DRAINING instances, whichever is cheaper by the counts
+ *     DescribeContainerInstances already gave (clusterListingBudget): ⌈C/100⌉ ListTasks pages of the whole cluster
+ *     (C tasks) + ⌈C/100⌉ DescribeTasks, mapped to instances by `containerInstanceArn`; or 1 ListTasks per instance
+ *     (ListTasks takes one container instance) + ⌈ΣT/100⌉ DescribeTasks. A cluster larger than it was worth listing
+ *     costs at most the budget's pages more, and the instances are listed one by one after all; a warm Lambda
+ *     remembers that for 10 minutes (ClusterSizeCache) and does not spend the budget again meanwhile.
+ *   + ⌈S/10⌉ DescribeServices per cluster
+ *   + the instance's own ListTasks of both desired statuses (1 more, desired STOPPED, when it was listed on its own
+ *     already) only for the instances whose decision needs the tasks being stopped (needsOwnListing: no task left —
+ *     completion candidates —, the deadline reached, or only DAEMON / to-be-stopped standalone tasks left): the last
+ *     passes of a drain, not every pass of it.
+ *   A steady pass over 1,000 DRAINING instances of a 4,000-task cluster: 40 + 40 ListTasks/DescribeTasks where one
+ *   ListTasks per instance and desired status took 2,000 (bench/results/drain.json).
  * Only DescribeTasks results decide which tasks are still on an instance (lastStatus not STOPPED), never
- * `runningTasksCount`, which omits PENDING tasks and lags behind.
+ * `runningTasksCount`, which omits PENDING tasks and lags behind: the counts only choose how to list (a positive count
+ * proves an instance is not empty; zero proves nothing), and "empty" is only ever concluded from the instance's own
+ * listing of both desired statuses, the evidence the event path uses. The tasks being stopped (desired STOPPED) of an
+ * instance held by other tasks are not listed: `decide` gives them no weight there (rules 3 and 9 in ./decide.ts),
+ * which test/drain/gather.test.ts checks as a property against the snapshot with every task of every instance known.
  */
 import {
   DescribeAutoScalingInstancesCommand,
@@ -38,14 +52,14 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   paginateListContainerInstances,
-  paginateListTasks,
+  ListTasksCommand,
   type ContainerInstance,
   type ECSClient,
   type Service,
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { EcsOpsConfig } from '../config/schema.js';
-import { managedHooks, serviceOf } from './decide.js';
+import { deadlineOf, isServiceTask, isStandaloneTask, managedHooks, serviceOf } from './decide.js';
 import {
   DRAIN_STARTED_ATTRIBUTE,
   DRAIN_TASKS_ATTRIBUTE,
@@ -88,6 +102,8 @@ export interface GatherDeps {
   ecs: ECSClient;
   autoscaling: AutoScalingClient;
   hooks: HookSettingsCache;
+  /** How many tasks each cluster was last seen to hold (per warm Lambda); without it every pass estimates afresh. */
+  clusterSizes?: ClusterSizeCache | undefined;
   logger: DrainLogger;
   /** Epoch ms. */
   now: () => number;
@@ -161,6 +177,34 @@ export class HookSettingsCache {
       : undefined;
     this.entries.set(key, { at: this.now(), value });
     return value;
+  }
+}
+
+/** How long a cluster's task count seen by a pass is trusted by the next passes of a warm Lambda. */
+export const CLUSTER_SIZE_TTL_MS = 10 * 60_000;
+
+/**
+ * How many tasks (desired RUNNING) each cluster was last seen to hold, at least: exactly after a whole listing of it,
+ * a lower bound after one stopped at its page budget (clusterListingBudget). A pass then skips the cluster's listing
+ * when it already knows it needs more pages than the budget, instead of spending the budget again to find out (a few
+ * instances draining in a large cluster). Kept per warm Lambda for {@link CLUSTER_SIZE_TTL_MS}: a cold Lambda, or a
+ * cluster that may have shrunk since, is estimated afresh. It only ever chooses how to list, never what is found.
+ */
+export class ClusterSizeCache {
+  private readonly entries = new Map<string, { at: number; atLeast: number }>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs: number = CLUSTER_SIZE_TTL_MS,
+  ) {}
+
+  atLeast(cluster: string): number | undefined {
+    const entry = this.entries.get(cluster);
+    return entry && this.now() - entry.at < this.ttlMs ? entry.atLeast : undefined;
+  }
+
+  record(cluster: string, atLeast: number): void {
+    this.entries.set(cluster, { at: this.now(), atLeast });
   }
 }
 
@@ -342,9 +386,12 @@ export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<Dr
     if (clusterNames.length === 1) break;
   }
 
+  const counts = new Map<string, number>();
   for (const w of waiting) {
     const hook = hooks.get(w.asg.asg);
     const found = containers.get(w.ec2InstanceId);
+    const ci = found?.containerInstance;
+    if (ci?.containerInstanceArn !== undefined) counts.set(ci.containerInstanceArn, (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0));
     snapshot.instances.push({
       ec2InstanceId: w.ec2InstanceId,
       asg: hook ? { name: w.asg.asg, lifecycleState: w.lifecycleState, hook } : undefined,
@@ -352,7 +399,7 @@ export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<Dr
       trigger: 'reconcile',
     });
   }
-  await addTasksAndServices(deps, snapshot, now);
+  await addTasksAndServices(deps, snapshot, now, counts);
   return snapshot;
 }
 
@@ -416,57 +463,43 @@ function containerOf(cluster: string, ci: ContainerInstance): NonNullable<Instan
   };
 }
 
-/** Every task ARN listed on a container instance, with desired status RUNNING or STOPPED (both paginated). */
-async function listInstanceTasks(ecs: ECSClient, cluster: string, containerInstance: string): Promise<string[]> {
-  const lists = await Promise.all(
-    (['RUNNING', 'STOPPED'] as const).map(async (desiredStatus) => {
-      const arns: string[] = [];
-      for await (const page of paginateListTasks({ client: ecs, pageSize: 100 }, { cluster, containerInstance, desiredStatus })) arns.push(...(page.taskArns ?? []));
-      return arns;
-    }),
-  );
-  return [...new Set(lists.flat())];
+type Container = NonNullable<InstanceSnapshot['container']>;
+type DesiredStatus = 'RUNNING' | 'STOPPED';
+
+/** `runningTasksCount` + `pendingTasksCount` of a container instance as DescribeContainerInstances returned them. */
+export type TaskCounts = ReadonlyMap<string, number>;
+
+/**
+ * Task ARNs with one desired status, every page: on one container instance, or in the whole cluster when
+ * `containerInstance` is undefined. Stops after `maxPages` pages (`complete: false`) when more remain.
+ */
+async function listTasks(ecs: ECSClient, cluster: string, desiredStatus: DesiredStatus, containerInstance?: string, maxPages = Number.POSITIVE_INFINITY): Promise<{ arns: string[]; complete: boolean; pages: number }> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    if (pages >= maxPages) return { arns, complete: false, pages };
+    const out = await ecs.send(new ListTasksCommand({ cluster, desiredStatus, maxResults: 100, nextToken, ...(containerInstance === undefined ? {} : { containerInstance }) }));
+    pages++;
+    arns.push(...(out.taskArns ?? []));
+    nextToken = out.nextToken === '' ? undefined : out.nextToken;
+  } while (nextToken !== undefined);
+  return { arns, complete: true, pages };
 }
 
-/** Fills `tasks` of every container instance in the snapshot, and `services` for the service tasks among them. */
-async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, now: number): Promise<void> {
-  const containers = snapshot.instances.flatMap((i) => (i.container && i.container.containerInstanceArn !== '' ? [i.container] : []));
-  if (containers.length === 0) return;
-  const listed = await mapLimit(containers, CONCURRENCY, async (c) => ({ container: c, arns: await listInstanceTasks(deps.ecs, c.cluster, c.containerInstanceArn) }));
-
-  // DescribeTasks per cluster, ARNs of all instances batched by 100.
-  const byCluster = new Map<string, string[]>();
-  for (const { container, arns } of listed) {
-    const all = byCluster.get(container.cluster) ?? [];
-    for (const arn of arns) all.push(arn);
-    byCluster.set(container.cluster, all);
-  }
-  const tasks = new Map<string, Task>();
-  const batches = [...byCluster].flatMap(([cluster, arns]) => chunk(arns, LIMITS.describeTasks).map((batch) => ({ cluster, batch })));
-  await mapLimit(batches, CONCURRENCY, async ({ cluster, batch }) => {
-    const out = await deps.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch }));
+/** Describes the ARNs of `arns` not yet in `tasks` (batches of 100) into `tasks`. */
+async function describeTasks(ecs: ECSClient, cluster: string, arns: Iterable<string>, tasks: Map<string, Task>): Promise<void> {
+  const wanted = [...new Set(arns)].filter((arn) => !tasks.has(arn));
+  await mapLimit(chunk(wanted, LIMITS.describeTasks), CONCURRENCY, async (batch) => {
+    const out = await ecs.send(new DescribeTasksCommand({ cluster, tasks: batch }));
     for (const task of out.tasks ?? []) if (task.taskArn !== undefined) tasks.set(task.taskArn, task);
   });
+}
 
-  const serviceNames = new Map<string, Set<string>>();
-  for (const { container, arns } of listed) {
-    const onInstance: DrainTask[] = [];
-    for (const arn of arns) {
-      const task = tasks.get(arn);
-      if (task?.lastStatus === 'STOPPED' && task.stoppedAt !== undefined) {
-        container.lastTaskStoppedAt = Math.max(container.lastTaskStoppedAt ?? Number.NEGATIVE_INFINITY, task.stoppedAt.getTime());
-      }
-      // Gone from DescribeTasks (expired) or stopped: no longer on the instance.
-      if (!task || task.lastStatus === 'STOPPED') continue;
-      onInstance.push({ taskArn: arn, group: task.group, lastStatus: task.lastStatus ?? 'UNKNOWN', desiredStatus: task.desiredStatus ?? 'UNKNOWN' });
-      const service = serviceOf(task);
-      if (service !== undefined) serviceNames.set(container.cluster, (serviceNames.get(container.cluster) ?? new Set()).add(service));
-    }
-    container.tasks = onInstance;
-  }
-
-  const serviceBatches = [...serviceNames].flatMap(([cluster, names]) => chunk([...names], LIMITS.describeServices).map((batch) => ({ cluster, batch })));
-  await mapLimit(serviceBatches, CONCURRENCY, async ({ cluster, batch }) => {
+/** Describes the services of `cluster` named in `names` and not yet in the snapshot (batches of 10). */
+async function describeServices(deps: GatherDeps, snapshot: DrainSnapshot, cluster: string, names: Iterable<string>, now: number): Promise<void> {
+  const wanted = [...new Set(names)].filter((name) => snapshot.services[`${cluster}/${name}`] === undefined);
+  await mapLimit(chunk(wanted, LIMITS.describeServices), CONCURRENCY, async (batch) => {
     const out = await deps.ecs.send(new DescribeServicesCommand({ cluster, services: batch }));
     for (const service of out.services ?? []) {
       const drainService = toDrainService(cluster, service, now);
@@ -474,11 +507,166 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
     }
     for (const failure of out.failures ?? []) deps.logger.warn('service not described', { cluster, arn: failure.arn, reason: failure.reason });
   });
+}
 
-  for (const container of containers) {
-    for (const task of container.tasks ?? []) {
-      const service = serviceOf(task);
-      if (service !== undefined && snapshot.services[`${container.cluster}/${service}`]?.schedulingStrategy === 'DAEMON') task.daemon = true;
+/** What is known of one container instance's tasks while a look gathers them. */
+interface TaskListing {
+  instance: InstanceSnapshot;
+  container: Container;
+  /** ARNs of tasks known to be on the instance (its own listings, or the cluster's described on it). */
+  arns: Set<string>;
+  /** Whether the instance's own listing of both desired statuses was made (the evidence completion needs). */
+  full: boolean;
+}
+
+function drainTaskOf(arn: string, task: Task, snapshot: DrainSnapshot, cluster: string): DrainTask {
+  const drainTask: DrainTask = { taskArn: arn, group: task.group, lastStatus: task.lastStatus ?? 'UNKNOWN', desiredStatus: task.desiredStatus ?? 'UNKNOWN' };
+  const service = serviceOf(drainTask);
+  if (service !== undefined && snapshot.services[`${cluster}/${service}`]?.schedulingStrategy === 'DAEMON') drainTask.daemon = true;
+  return drainTask;
+}
+
+/** The tasks of a listing whose lastStatus is not STOPPED (gone from DescribeTasks, expired: not on the instance). */
+function remainingOf(listing: TaskListing, tasks: ReadonlyMap<string, Task>, snapshot: DrainSnapshot): DrainTask[] {
+  const out: DrainTask[] = [];
+  for (const arn of listing.arns) {
+    const task = tasks.get(arn);
+    if (!task || task.lastStatus === 'STOPPED') continue;
+    out.push(drainTaskOf(arn, task, snapshot, listing.container.cluster));
+  }
+  return out;
+}
+
+function serviceNamesOf(listings: readonly TaskListing[], tasks: ReadonlyMap<string, Task>): string[] {
+  const names: string[] = [];
+  for (const listing of listings) {
+    for (const arn of listing.arns) {
+      const task = tasks.get(arn);
+      const service = task === undefined || task.lastStatus === 'STOPPED' ? undefined : serviceOf(task);
+      if (service !== undefined) names.push(service);
+    }
+  }
+  return names;
+}
+
+/**
+ * Whether a pass needs the instance's own listing of both desired statuses (ListTasks takes one container instance),
+ * given the tasks with desired status RUNNING known on it (`remaining`). Only the decisions that could turn on a task
+ * being stopped (desired STOPPED, lastStatus not yet STOPPED, listed only under STOPPED) need it:
+ *  - no task left: a completion candidate (decide rules 3 and 5): "empty" is only ever decided on the instance's own
+ *    listing of both desired statuses, exactly the evidence the event path uses;
+ *  - the deadline has come (rule 6): the forced-completion notice lists every task still there;
+ *  - no service task left and a DAEMON task, or a standalone task with `standaloneTasks: stop` (rule 8): a service task
+ *    still being stopped holds those stops back.
+ * Everything else (heartbeats; a drain held by service tasks, blocked or not; standalone tasks waited for) is decided
+ * the same with or without the tasks being stopped, so those instances cost no ListTasks of their own.
+ */
+function needsOwnListing(instance: InstanceSnapshot, remaining: readonly DrainTask[], config: EcsOpsConfig, snapshot: DrainSnapshot, now: number): boolean {
+  if (remaining.length === 0) return true;
+  if (now >= (deadlineOf(instance, config.drain, snapshot.reconcileIntervalMs) ?? Number.POSITIVE_INFINITY)) return true;
+  if (remaining.some(isServiceTask)) return false;
+  return remaining.every((t) => t.daemon === true) || (config.drain.standaloneTasks === 'stop' && remaining.some(isStandaloneTask));
+}
+
+/**
+ * The largest number of pages of the cluster-wide ListTasks (desired RUNNING) for which listing the cluster is cheaper
+ * than listing each instance, from what the pass already knows (0: list each instance):
+ *  - each instance: n ListTasks (desired RUNNING) + ⌈T/100⌉ DescribeTasks (T = Σ runningTasksCount +
+ *    pendingTasksCount of the n instances) + 1 ListTasks (desired STOPPED) per instance whose counts are 0 (c);
+ *  - the cluster: p ListTasks pages + p DescribeTasks (the cluster's tasks, 100 a page, to learn which instance each is
+ *    on) + 2 ListTasks for each of the c instances (their own listing, see needsOwnListing).
+ * The cluster is listed when 2p + 2c < n + ⌈T/100⌉ + c. The counts never decide emptiness: a positive count proves an
+ * instance is not empty, zero proves nothing (they lag, and leave out tasks being stopped).
+ */
+export function clusterListingBudget(n: number, tasksOnInstances: number, zeroCountInstances: number): number {
+  const perInstance = n + Math.ceil(tasksOnInstances / LIMITS.describeTasks) + zeroCountInstances;
+  return Math.max(0, Math.floor((perInstance - 2 * zeroCountInstances - 1) / 2));
+}
+
+/**
+ * Fills `tasks` of the container instances in the snapshot, and `services` for the service tasks among them.
+ *
+ * Event path (`counts` undefined): each instance's own listing of both desired statuses, then DescribeTasks and
+ * DescribeServices — a constant number of calls for the one instance.
+ *
+ * Reconcile pass (`counts` from DescribeContainerInstances), per cluster:
+ *  1. the tasks with desired status RUNNING of the ACTIVE and DRAINING instances: the whole cluster's list (pages of
+ *     100) + DescribeTasks of them all, mapped to instances by `containerInstanceArn`, when that is cheaper than one
+ *     ListTasks per instance (clusterListingBudget; if the cluster turns out larger than estimated, the instances are
+ *     listed one by one after all), else one ListTasks per instance + DescribeTasks of their tasks;
+ *  2. DescribeServices of their services (DAEMON or not);
+ *  3. the instance's own ListTasks of both desired statuses (one more, STOPPED, when step 1 listed it already) for the
+ *     instances whose decision needs it (needsOwnListing), + DescribeTasks and DescribeServices of what is new.
+ * Instances in other statuses (INACTIVE, REGISTERING, …) need no task: decide completes or skips them without.
+ */
+async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, now: number, counts?: TaskCounts): Promise<void> {
+  const listings: TaskListing[] = [];
+  for (const instance of snapshot.instances) {
+    const container = instance.container;
+    if (!container || container.containerInstanceArn === '') continue;
+    if (counts !== undefined && container.status !== 'ACTIVE' && container.status !== 'DRAINING') continue;
+    listings.push({ instance, container, arns: new Set(), full: false });
+  }
+  if (listings.length === 0) return;
+  const byCluster = new Map<string, TaskListing[]>();
+  for (const listing of listings) byCluster.set(listing.container.cluster, [...(byCluster.get(listing.container.cluster) ?? []), listing]);
+
+  const ownListing = async (cluster: string, targets: readonly TaskListing[], statuses: readonly DesiredStatus[]): Promise<void> => {
+    const jobs = targets.flatMap((listing) => statuses.map((status) => ({ listing, status })));
+    await mapLimit(jobs, CONCURRENCY, async ({ listing, status }) => {
+      for (const arn of (await listTasks(deps.ecs, cluster, status, listing.container.containerInstanceArn)).arns) listing.arns.add(arn);
+    });
+  };
+
+  // One cluster after the other: the calls within one already run CONCURRENCY at a time.
+  for (const [cluster, inCluster] of byCluster) {
+    const tasks = new Map<string, Task>();
+    if (counts === undefined) {
+      await ownListing(cluster, inCluster, ['RUNNING', 'STOPPED']);
+      for (const listing of inCluster) listing.full = true;
+      await describeTasks(deps.ecs, cluster, inCluster.flatMap((l) => [...l.arns]), tasks);
+      await describeServices(deps, snapshot, cluster, serviceNamesOf(inCluster, tasks), now);
+    } else {
+      // 1. Tasks with desired status RUNNING: the cluster's list, or each instance's.
+      const countOf = (l: TaskListing): number => counts.get(l.container.containerInstanceArn) ?? 0;
+      const budget = clusterListingBudget(inCluster.length, inCluster.reduce((sum, l) => sum + countOf(l), 0), inCluster.filter((l) => countOf(l) === 0).length);
+      const known = deps.clusterSizes?.atLeast(cluster);
+      const worthListing = budget > 0 && (known === undefined || Math.ceil(known / 100) <= budget);
+      const clusterWide = worthListing ? await listTasks(deps.ecs, cluster, 'RUNNING', undefined, budget) : undefined;
+      if (clusterWide !== undefined) deps.clusterSizes?.record(cluster, clusterWide.complete ? clusterWide.arns.length : clusterWide.arns.length + 1);
+      if (clusterWide?.complete === true) {
+        const byArn = new Map(inCluster.map((l) => [l.container.containerInstanceArn, l]));
+        await describeTasks(deps.ecs, cluster, clusterWide.arns, tasks);
+        for (const arn of clusterWide.arns) {
+          const on = tasks.get(arn)?.containerInstanceArn;
+          if (on !== undefined) byArn.get(on)?.arns.add(arn);
+        }
+      } else {
+        if (clusterWide !== undefined) deps.logger.info('cluster has more tasks than a listing per instance costs: listing per instance', { cluster, pages: clusterWide.pages, instances: inCluster.length });
+        await ownListing(cluster, inCluster, ['RUNNING']);
+        await describeTasks(deps.ecs, cluster, inCluster.flatMap((l) => [...l.arns]), tasks);
+      }
+      // 2. Their services.
+      await describeServices(deps, snapshot, cluster, serviceNamesOf(inCluster, tasks), now);
+      // 3. The instances' own listings, where a decision needs them.
+      const own = inCluster.filter((l) => needsOwnListing(l.instance, remainingOf(l, tasks, snapshot), deps.config, snapshot, now));
+      await ownListing(cluster, own, clusterWide?.complete === true ? ['RUNNING', 'STOPPED'] : ['STOPPED']);
+      for (const listing of own) listing.full = true;
+      await describeTasks(deps.ecs, cluster, own.flatMap((l) => [...l.arns]), tasks);
+      await describeServices(deps, snapshot, cluster, serviceNamesOf(own, tasks), now);
+    }
+
+    for (const listing of inCluster) {
+      const { container } = listing;
+      if (listing.full) {
+        for (const arn of listing.arns) {
+          const task = tasks.get(arn);
+          if (task?.lastStatus === 'STOPPED' && task.stoppedAt !== undefined) {
+            container.lastTaskStoppedAt = Math.max(container.lastTaskStoppedAt ?? Number.NEGATIVE_INFINITY, task.stoppedAt.getTime());
+          }
+        }
+      }
+      container.tasks = remainingOf(listing, tasks, snapshot);
     }
   }
 }

@@ -221,6 +221,14 @@ describe('rule 3: waiting and ACTIVE → set-draining + heartbeat', () => {
     });
   });
 
+  it('counts the tasks the drain moves: not those ECS is already stopping (they leave anyway)', () => {
+    const stopping = [...tasks, serviceTask('web', 3, { desiredStatus: 'STOPPED', lastStatus: 'DEACTIVATING' })];
+    const actions = run({ status: 'ACTIVE', tasks: stopping, trigger: 'lifecycle-action' }, START, { notifyStart: true });
+    expect(actions.flatMap((a) => (a.type === 'set-draining' ? [a.tasks] : a.type === 'notify' && a.notification.kind === 'drain-started' ? [a.notification.tasks] : []))).toEqual([3, 3]);
+    // A task being stopped still keeps the instance from being empty.
+    expect(types(run({ status: 'ACTIVE', tasks: [serviceTask('web', 3, { desiredStatus: 'STOPPED', lastStatus: 'RUNNING' })] }, START))).toEqual(['set-draining', 'heartbeat']);
+  });
+
   it('always notifies the start of a Spot interruption drain', () => {
     expect(types(run({ status: 'ACTIVE', tasks, trigger: 'spot-interruption' }, START))).toEqual(['set-draining', 'heartbeat', 'notify:drain-started']);
   });
@@ -523,6 +531,18 @@ describe('rule 9: blocked drains', () => {
       { serviceName: 'web', why: 'no-capacity' },
     ]);
     expect(blocked(run({ tasks }, START + 10 * MIN, { standaloneTasks: 'stop' }, { services: s }))[0]?.standaloneTasks).toBe(0);
+  });
+
+  it('a task being stopped (desired STOPPED) blocks nothing and is not counted as a standalone task waiting', () => {
+    const s = services({ web: { maximumPercent: 100 }, api: { maximumPercent: 100 } });
+    const stopping = [serviceTask('web', 1), serviceTask('api', 1, { desiredStatus: 'STOPPED', lastStatus: 'RUNNING' }), standaloneTask(1), standaloneTask(2, { desiredStatus: 'STOPPED', lastStatus: 'STOPPING' })];
+    expect(blocked(run({ tasks: stopping }, START + 10 * MIN, {}, { services: s }))).toEqual([
+      { kind: 'drain-blocked', ec2InstanceId: 'i-0aaa', cluster: CLUSTER, asg: ASG, services: [{ serviceName: 'web', why: 'min-max-100' }], standaloneTasks: 1 },
+    ]);
+    // Only tasks being stopped: nothing blocks, the drain waits for them to stop.
+    const onlyStopping = [serviceTask('api', 1, { desiredStatus: 'STOPPED', lastStatus: 'RUNNING' })];
+    expect(blocked(run({ tasks: onlyStopping }, START + 10 * MIN, {}, { services: s }))).toEqual([]);
+    expect(types(run({ tasks: onlyStopping }, START + 10 * MIN, {}, { services: s }))).not.toContain('complete:empty');
   });
 
   it('sent on every pass while true', () => {

@@ -21,9 +21,12 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EcsOpsConfig } from '../../lib/config/schema.js';
-import { FILTER_MAX_CHARS, gatherInstance, gatherReconcile, HookSettingsCache, instanceIdFilters, type GatherDeps } from '../../lib/drain/gather.js';
+import { decide } from '../../lib/drain/decide.js';
+import { CLUSTER_SIZE_TTL_MS, ClusterSizeCache, clusterListingBudget, FILTER_MAX_CHARS, gatherInstance, gatherReconcile, HookSettingsCache, instanceIdFilters, type GatherDeps } from '../../lib/drain/gather.js';
+import type { DrainService, DrainSnapshot, DrainTask } from '../../lib/drain/model.js';
 import { configFrom } from '../support/fixtures.js';
 
 const ACCOUNT = '123456789012';
@@ -126,8 +129,8 @@ class FakeAws {
         failures: [],
       };
     });
-    ecs.on(ListTasksCommand).callsFake((input: { cluster: string; containerInstance: string; desiredStatus: string; maxResults?: number; nextToken?: string }) => {
-      const arns = [...this.tasks.values()].filter((t) => t.ci === input.containerInstance && (t.desiredStatus === 'STOPPED') === (input.desiredStatus === 'STOPPED')).map((t) => t.arn);
+    ecs.on(ListTasksCommand).callsFake((input: { cluster: string; containerInstance?: string; desiredStatus: string; maxResults?: number; nextToken?: string }) => {
+      const arns = [...this.tasks.values()].filter((t) => (input.containerInstance === undefined ? t.cluster === input.cluster : t.ci === input.containerInstance) && (t.desiredStatus === 'STOPPED') === (input.desiredStatus === 'STOPPED')).map((t) => t.arn);
       const p = page(arns, input.nextToken, input.maxResults ?? 100);
       return { taskArns: p.items, ...(p.next !== undefined ? { nextToken: p.next } : {}) };
     });
@@ -376,8 +379,12 @@ describe('gatherReconcile', () => {
     expect(filters.filter((f) => f.cluster === 'prod')).toHaveLength(3);
     expect(filters.filter((f) => f.cluster === 'batch')).toHaveLength(2);
     expect(ecs.commandCalls(DescribeContainerInstancesCommand).map((c) => c.args[0].input.containerInstances?.length).sort((a, b) => (b ?? 0) - (a ?? 0))).toEqual([100, 100, 50, 30]);
-    expect(calls.ListTasks).toBe(2 * 280);
-    expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 100, 50]);
+    // prod: 250 waiting instances with a task each, 40 in service with 2: the cluster's 330 tasks in 4 pages (not 250
+    // ListTasks) and 4 DescribeTasks; batch: 30 instances with no task, each one a completion candidate listed on its
+    // own (desired RUNNING and STOPPED: 60), which is cheaper than listing the cluster and then them.
+    expect(ecs.commandCalls(ListTasksCommand).filter((c) => c.args[0].input.containerInstance === undefined).map((c) => c.args[0].input.cluster)).toEqual(['prod', 'prod', 'prod', 'prod']);
+    expect(calls.ListTasks).toBe(4 + 2 * 30);
+    expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 100, 100, 30]);
     expect(calls.DescribeServices).toBe(3);
   });
 
@@ -413,6 +420,165 @@ notifications:
 `)));
     expect(snapshot.instances).toEqual([]);
     expect(totalCalls()).toBe(0);
+  });
+});
+
+describe('gatherReconcile: task listing within the batch limits', () => {
+  const started = (minutesAgo: number): Record<string, string> => ({ 'ecs-ops.drain.started-at': String(NOW - minutesAgo * 60_000), 'ecs-ops.drain.tasks': '2' });
+  const listTasks = (): { cluster?: string; containerInstance?: string; desiredStatus?: string }[] => ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input);
+
+  it('a steady pass over 100 DRAINING instances lists the cluster (pages of 100), not each instance twice', async () => {
+    for (let i = 0; i < 100; i++) world.addInstance({ cluster: 'prod', asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 2, attributes: started(10) });
+    for (let i = 0; i < 100; i++) world.addInstance({ cluster: 'prod', asg: 'prod-asg', tasks: 2 });
+    world.services.set('prod/web', { cluster: 'prod', name: 'web', min: 100, max: 100, daemon: false, events: [] });
+    const snapshot = await gatherReconcile(deps());
+    expect(snapshot.instances).toHaveLength(100);
+    expect(snapshot.instances.every((i) => i.container?.tasks?.length === 2)).toBe(true);
+    // 400 tasks in the cluster: 4 ListTasks and 4 DescribeTasks, where one ListTasks per instance and status took 200.
+    expect(listTasks().map((l) => [l.cluster, l.containerInstance, l.desiredStatus])).toEqual(Array.from({ length: 4 }, () => ['prod', undefined, 'RUNNING']));
+    expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(4);
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(1);
+    // Blocked, and the decision names the service as it did with every instance listed on its own.
+    const blocked = decide(snapshot, config.drain).filter((a) => a.type === 'notify' && a.notification.kind === 'drain-blocked');
+    expect(blocked).toHaveLength(100);
+  });
+
+  it('a few draining instances in a large cluster are listed one by one (desired RUNNING only while tasks hold them)', async () => {
+    const draining = Array.from({ length: 3 }, () => world.addInstance({ cluster: 'prod', asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 2, attributes: started(10) }));
+    for (let i = 0; i < 100; i++) world.addInstance({ cluster: 'prod', asg: 'prod-asg', tasks: 5 });
+    const snapshot = await gatherReconcile(deps());
+    expect(snapshot.instances.map((i) => i.container?.tasks?.length)).toEqual([2, 2, 2]);
+    // Listing them costs 3 + 1: the cluster is worth a look only if it fits in 1 page; it does not (506 tasks).
+    expect(clusterListingBudget(3, 6, 0)).toBe(1);
+    expect(listTasks().filter((l) => l.containerInstance === undefined)).toHaveLength(1);
+    expect(listTasks().flatMap((l) => (l.containerInstance === undefined ? [] : [[l.containerInstance, l.desiredStatus]])).sort()).toEqual(draining.map((d) => [d.arn, 'RUNNING']).sort());
+  });
+
+  it('lists each instance after all when the cluster holds more tasks than the counts made worth listing', async () => {
+    // 10 instances with a task each: listing them costs 10 + 1; the cluster's 810 tasks would cost 9 + 9.
+    const draining = Array.from({ length: 10 }, () => world.addInstance({ cluster: 'prod', asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 1, attributes: started(10) }));
+    for (let i = 0; i < 40; i++) world.addInstance({ cluster: 'prod', asg: 'prod-asg', tasks: 20 });
+    const snapshot = await gatherReconcile(deps());
+    expect(snapshot.instances.map((i) => i.container?.tasks?.length)).toEqual(draining.map(() => 1));
+    const budget = clusterListingBudget(10, 10, 0);
+    expect(budget).toBe(5);
+    expect(listTasks().filter((l) => l.containerInstance === undefined)).toHaveLength(budget);
+    expect(listTasks().filter((l) => l.containerInstance !== undefined)).toHaveLength(10);
+  });
+
+  it('a warm Lambda remembers a cluster too large to list for 10 minutes, and lists it again when worth it', async () => {
+    let clock = NOW;
+    const clusterSizes = new ClusterSizeCache(() => clock);
+    Array.from({ length: 3 }, () => world.addInstance({ cluster: 'prod', asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 2, attributes: started(10) }));
+    for (let i = 0; i < 100; i++) world.addInstance({ cluster: 'prod', asg: 'prod-asg', tasks: 5 });
+    const clusterPages = (): number => listTasks().filter((l) => l.containerInstance === undefined).length;
+    await gatherReconcile(deps({ clusterSizes }));
+    expect(clusterPages()).toBe(1);
+    expect(clusterSizes.atLeast('prod')).toBe(101);
+    ecs.resetHistory();
+    clock += 60_000;
+    const snapshot = await gatherReconcile(deps({ clusterSizes }, config));
+    expect(clusterPages()).toBe(0);
+    expect(listTasks()).toHaveLength(3);
+    expect(snapshot.instances.map((i) => i.container?.tasks?.length)).toEqual([2, 2, 2]);
+    // Expired: estimated afresh.
+    ecs.resetHistory();
+    clock += CLUSTER_SIZE_TTL_MS;
+    await gatherReconcile(deps({ clusterSizes }));
+    expect(clusterPages()).toBe(1);
+    // A small cluster listed whole is remembered exactly.
+    const small = new ClusterSizeCache(() => clock);
+    for (const [arn, t] of world.tasks) if (!snapshot.instances.some((i) => i.container?.containerInstanceArn === t.ci)) world.tasks.delete(arn);
+    await gatherReconcile(deps({ clusterSizes: small }));
+    expect(small.atLeast('prod')).toBe(6);
+  });
+
+  it('decides emptiness only on the instance own listing of both desired statuses: a task being stopped holds it', async () => {
+    const attributes = started(10);
+    const emptyOne = world.addInstance({ cluster: 'prod', asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', attributes });
+    const stoppedAt = world.addTask('prod', emptyOne.arn, 'service:web', 'STOPPED', 'STOPPED');
+    const stopping = world.addInstance({ cluster: 'prod', asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', attributes });
+    const beingStopped = world.addTask('prod', stopping.arn, 'service:web', 'DEACTIVATING', 'STOPPED');
+    for (let i = 0; i < 8; i++) world.addInstance({ cluster: 'prod', asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 2, attributes });
+    const snapshot = await gatherReconcile(deps());
+    const of = (id: string): DrainTask[] | undefined => snapshot.instances.find((i) => i.ec2InstanceId === id)?.container?.tasks;
+    expect(of(emptyOne.id)).toEqual([]);
+    expect(of(stopping.id)).toEqual([expect.objectContaining({ taskArn: beingStopped, lastStatus: 'DEACTIVATING' })]);
+    expect(stoppedAt).toBeDefined();
+    // The cluster listed once (16 tasks), then both candidates on their own, desired RUNNING and STOPPED.
+    const own = listTasks().filter((l) => l.containerInstance !== undefined);
+    expect(own.map((l) => `${l.containerInstance ?? ''} ${l.desiredStatus ?? ''}`).sort()).toEqual([`${emptyOne.arn} RUNNING`, `${emptyOne.arn} STOPPED`, `${stopping.arn} RUNNING`, `${stopping.arn} STOPPED`].sort());
+    expect(listTasks().filter((l) => l.containerInstance === undefined)).toHaveLength(1);
+    const actions = decide(snapshot, config.drain).map((a) => (a.type === 'notify' ? `notify ${a.notification.kind} ${a.notification.ec2InstanceId}` : `${a.type} ${a.ec2InstanceId}`));
+    expect(actions.filter((a) => a.startsWith('complete'))).toEqual([`complete ${emptyOne.id}`]);
+  });
+
+  const taskKinds = ['service:web', 'service:blocked', 'service:agent', 'family:batch'] as const;
+  const taskSpec = fc.record({
+    kind: fc.constantFrom(...taskKinds),
+    lastStatus: fc.constantFrom('PENDING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'STOPPED'),
+    desiredStatus: fc.constantFrom('RUNNING', 'STOPPED'),
+  });
+  const instanceSpec = fc.record({
+    status: fc.constantFrom('ACTIVE', 'DRAINING', 'DRAINING', 'DRAINING', 'INACTIVE'),
+    startedMinutesAgo: fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined }),
+    tasks: fc.array(taskSpec, { maxLength: 4 }),
+  });
+
+  it('property: the pass decides exactly what it would with every task of every instance known', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(instanceSpec, { minLength: 1, maxLength: 14 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom('wait', 'stop'),
+        async (specs, others, tasksPerOther, standaloneTasks) => {
+          ecs.reset();
+          autoscaling.reset();
+          world = new FakeAws();
+          world.hooks.push({ asg: 'prod-asg', name: 'ecs-ops-drain', transition: 'autoscaling:EC2_INSTANCE_TERMINATING', heartbeat: 900 });
+          world.install(ecs, autoscaling);
+          const cfg = configFrom(`
+version: 1
+clusters: [{ name: prod, asgs: [{ name: prod-asg }] }]
+notifications:
+  channels: [{ name: ops, type: slack, webhookParameter: /ecs-ops/slack/ops }]
+drain: { deadline: 1h, standaloneTasks: ${standaloneTasks} }
+`);
+          const settings: Record<string, { min: number; max: number; daemon: boolean }> = { web: { min: 50, max: 200, daemon: false }, blocked: { min: 100, max: 100, daemon: false }, agent: { min: 0, max: 100, daemon: true } };
+          for (const [name, s] of Object.entries(settings)) world.services.set(`prod/${name}`, { cluster: 'prod', name, ...s, events: [] });
+          for (const spec of specs) {
+            const attributes = spec.startedMinutesAgo === undefined ? {} : started(spec.startedMinutesAgo);
+            const { arn } = world.addInstance({ cluster: 'prod', asg: 'prod-asg', state: 'Terminating:Wait', status: spec.status, attributes });
+            // ECS never has a task it wants running whose last status is STOPPED.
+            for (const t of spec.tasks) world.addTask('prod', arn, t.kind, t.lastStatus, t.lastStatus === 'STOPPED' ? 'STOPPED' : t.desiredStatus);
+          }
+          for (let i = 0; i < others; i++) world.addInstance({ cluster: 'prod', asg: 'prod-asg', tasks: tasksPerOther });
+
+          const snapshot = await gatherReconcile(deps({}, cfg));
+          const services: Record<string, DrainService> = {};
+          for (const [name, s] of Object.entries(settings)) {
+            services[`prod/${name}`] = { cluster: 'prod', serviceName: name, minimumHealthyPercent: s.min, maximumPercent: s.max, desiredCount: 2, runningCount: 2, schedulingStrategy: s.daemon ? 'DAEMON' : 'REPLICA', unableToPlace: false };
+          }
+          const truth: DrainSnapshot = {
+            ...snapshot,
+            services,
+            instances: snapshot.instances.map((instance) => {
+              const container = instance.container;
+              if (!container) return instance;
+              const tasks = [...world.tasks.values()]
+                .filter((t) => t.ci === container.containerInstanceArn && t.lastStatus !== 'STOPPED')
+                .map((t): DrainTask => ({ taskArn: t.arn, group: t.group, lastStatus: t.lastStatus, desiredStatus: t.desiredStatus, ...(t.group === 'service:agent' ? { daemon: true } : {}) }));
+              return { ...instance, container: { ...container, tasks } };
+            }),
+          };
+          expect(decide(snapshot, cfg.drain)).toEqual(decide(truth, cfg.drain));
+          // Never more ListTasks than one per instance and desired status.
+          expect(ecs.commandCalls(ListTasksCommand).length).toBeLessThanOrEqual(2 * specs.length);
+        },
+      ),
+      { numRuns: 150, seed: 20261126 },
+    );
   });
 });
 

@@ -147,7 +147,7 @@ class FakeAws {
         containerInstances: input.containerInstances.flatMap((arn): ContainerInstance[] => {
           const ci = this.instances.get(arn);
           return ci
-            ? [{ containerInstanceArn: arn, ec2InstanceId: ci.ec2InstanceId, status: ci.status, agentConnected: true, version: ci.version, attributes: Object.entries(ci.attributes).map(([name, value]) => ({ name, value })) }]
+            ? [{ containerInstanceArn: arn, ec2InstanceId: ci.ec2InstanceId, status: ci.status, agentConnected: true, version: ci.version, runningTasksCount: [...this.tasks.values()].filter((t) => t.ci === arn && t.lastStatus === 'RUNNING').length, attributes: Object.entries(ci.attributes).map(([name, value]) => ({ name, value })) }]
             : [];
         }),
         failures: [],
@@ -170,8 +170,8 @@ class FakeAws {
       }
       return { attributes: input.attributes };
     });
-    ecs.on(ListTasksCommand).callsFake((input: { containerInstance: string; desiredStatus: string; maxResults?: number; nextToken?: string }) => {
-      const arns = [...this.tasks.values()].filter((t) => t.ci === input.containerInstance && (t.desiredStatus === 'STOPPED') === (input.desiredStatus === 'STOPPED')).map((t) => t.arn);
+    ecs.on(ListTasksCommand).callsFake((input: { cluster: string; containerInstance?: string; desiredStatus: string; maxResults?: number; nextToken?: string }) => {
+      const arns = [...this.tasks.values()].filter((t) => (input.containerInstance === undefined ? t.cluster === input.cluster : t.ci === input.containerInstance) && (t.desiredStatus === 'STOPPED') === (input.desiredStatus === 'STOPPED')).map((t) => t.arn);
       const p = page(arns, input.nextToken, input.maxResults ?? 100);
       return { taskArns: p.items, ...(p.next !== undefined ? { nextToken: p.next } : {}) };
     });

@@ -47,7 +47,9 @@ describe('drain API calls on the simulator', () => {
     'a reconcile pass over %i waiting instances: the reads the batch limits require, writes batched by 10',
     async (n) => {
       const r = await measured(n);
-      const minimum = passMinimum(n, n * r.tasksPerInstance, 1);
+      // The cluster's 4N tasks in pages of 100 (listing each instance would take N), described to map them to instances.
+      const minimum = passMinimum(n, n * r.tasksPerInstance, r.clusterInstances * r.tasksPerInstance, 1);
+      expect(minimum['ecs:ListTasks']).toBe(Math.ceil((4 * n) / 100));
       expect(reads(r.firstPass, minimum)).toEqual(minimum);
       expect(reads(r.steadyPass, minimum)).toEqual(minimum);
       // The first pass drains the N − 1 instances whose lifecycle event was lost; the steady one has nothing to do.
