@@ -315,6 +315,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           ...(asg.registrationDelay === undefined ? {} : { registrationSeconds: asg.registrationDelay / 1000 }),
           ...(asg.terminationDelay === undefined ? {} : { terminationSeconds: asg.terminationDelay / 1000 }),
           ...(asg.spotInstanceDraining === undefined ? {} : { spotInstanceDraining: asg.spotInstanceDraining }),
+          ...(asg.attributes === undefined ? {} : { attributes: asg.attributes }),
           lifecycleHooks: asg.lifecycleHooks.map(
             (hook): LifecycleHookInput => ({
               name: hook.name,

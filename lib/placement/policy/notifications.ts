@@ -70,14 +70,14 @@ export function placementNotifications(plan: Plan, outcomes: readonly StopOutcom
       title = `${service}: ${outcome.status === 'stopped' ? 'task stopped' : outcome.status === 'planned' ? 'task stop planned (dryRun)' : 'task stop failed'} for ${stop.rule}`;
       summary =
         `ecs-ops ${verb} task ${shortId(stop.taskArn)} on ${from} to fix ${stop.rule} (policy ${stop.policy}); the engine predicts its replacement on ${to}. ` +
-        `${violations.map((v) => v.message).join(' ')} ` +
+        `${violations.map((v) => `${v.message}.`).join(' ')} ` +
         (stop.needed > 1 ? `${stop.needed} stops are needed in all, one per pass.` : 'This stop should fix it.') +
         (outcome.error !== undefined ? ` Error: ${outcome.error}` : '');
       fields.push({ label: 'Task', value: shortId(stop.taskArn) }, { label: 'Stop reason', value: stop.reason });
     } else {
       const worst = violations.reduce((a, b) => (b.amount > a.amount ? b : a));
       title = `${service}: placement policy violated (${violations.map((v) => v.rule).join(', ')})`;
-      summary = violations.map((v) => v.message).join(' ') + (skipped.length > 0 ? ` Not acted on: ${[...new Set(skipped.map((s) => SKIP_TEXT[s.reason]))].join('; ')}.` : '');
+      summary = violations.map((v) => `${v.message}.`).join(' ') + (skipped.length > 0 ? ` Not acted on: ${[...new Set(skipped.map((s) => SKIP_TEXT[s.reason]))].join('; ')}.` : '');
       fields.push({ label: 'Off by', value: `${worst.amount} task${worst.amount === 1 ? '' : 's'}` });
     }
     const details = skipped.map((s) => `${s.violation.rule}: ${s.detail}`);
