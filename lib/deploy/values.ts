@@ -261,8 +261,11 @@ export function auditSchedule(seconds: number): string {
   return unit(Math.max(1, Math.round(seconds / 60)), 'minute');
 }
 
-/** ECS Service Action events that make the placement function audit the service they name. */
-export const PLACEMENT_SERVICE_ACTIONS = ['SERVICE_STEADY_STATE', 'SERVICE_TASK_PLACEMENT_FAILURE'];
+/**
+ * ECS Service Action events that make the placement function audit the service they name: a service that reached its
+ * steady state (after a deployment, a scaling or ECS's own rebalancing) is worth a look; the task events cover the rest.
+ */
+export const PLACEMENT_SERVICE_ACTIONS = ['SERVICE_STEADY_STATE'];
 
 /**
  * The placement policy function: `ECS Task State Change` of service tasks that became RUNNING and `ECS Service Action`

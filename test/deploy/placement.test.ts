@@ -42,6 +42,7 @@ describe('placement function wiring', () => {
     expect(matches(stopped)).toBe(0);
     expect(matches(fixtureEvent('ecs-service-action-steady-state'))).toBe(1);
     expect(matches(fixtureEvent('ecs-service-action-task-start-impaired'))).toBe(0);
+    expect(matches(fixtureEvent('ecs-service-action-placement-failure-ec2-cpu'))).toBe(0);
     expect(wiring.events.flatMap((e) => ('schedule' in e ? e.schedule.rate : []))).toEqual(['rate(30 minutes)']);
   });
 

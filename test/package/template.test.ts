@@ -249,7 +249,7 @@ describe('packaged placement function', () => {
     const rules = rulesOf('PlacementLambdaFunction');
     expect(rules.map((r) => r.Properties.EventPattern).filter((p) => p !== undefined)).toEqual([
       { source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'], detail: { lastStatus: ['RUNNING'], group: [{ prefix: 'service:' }], clusterArn: [{ suffix: ':cluster/prod' }] } },
-      { source: ['aws.ecs'], 'detail-type': ['ECS Service Action'], detail: { eventName: ['SERVICE_STEADY_STATE', 'SERVICE_TASK_PLACEMENT_FAILURE'], clusterArn: [{ suffix: ':cluster/prod' }] } },
+      { source: ['aws.ecs'], 'detail-type': ['ECS Service Action'], detail: { eventName: ['SERVICE_STEADY_STATE'], clusterArn: [{ suffix: ':cluster/prod' }] } },
     ]);
     expect(rules.filter((r) => r.Properties.ScheduleExpression !== undefined).map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)']);
   });

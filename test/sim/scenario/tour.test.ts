@@ -34,11 +34,13 @@ describe('the tour', () => {
       'ops asg-launch-failed',
       'ops drain-started',
       'ops drain-completed',
+      'ops placement-stop',
     ]);
     // SERVICE_STEADY_STATE happens (web and api settle again) but no rule delivers it.
     const steady = report.timeline.filter((t) => t.kind === 'event' && t.text.includes('SERVICE_STEADY_STATE'));
     expect(steady.length).toBeGreaterThan(0);
-    expect(steady.filter((t) => t.text.includes('→'))).toEqual([]);
+    // The placement function audits the service on it; the alerts function never gets it.
+    expect(steady.filter((t) => /→.*alerts/.test(t.text))).toEqual([]);
     // The duplicated launch failure reached the function twice and was posted once.
     const launch = report.timeline.filter((t) => t.text.includes('instance launch failed'));
     expect(launch.map((t) => t.text)).toEqual(['posted to ops: prod-ecs-ondemand: instance launch failed', 'not posted again to ops (duplicate): prod-ecs-ondemand: instance launch failed']);
@@ -61,8 +63,8 @@ describe('the tour', () => {
   it('counts the API calls the functions made, from the server call log', () => {
     expect(report.apiCalls.byOperation['sns:Publish']).toBe(2);
     // The webhook URL is cached for 5 minutes of each function's (virtual) time: alerts reads it at 08:02 and again
-    // at 08:10, drain at 08:25.
-    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(3);
+    // at 08:10, drain at 08:25, placement at 08:45.
+    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(4);
     // The drain: one container instance set to DRAINING, one lifecycle action completed.
     expect(report.apiCalls.byOperation['ecs:UpdateContainerInstancesState']).toBe(1);
     expect(report.apiCalls.byOperation['autoscaling:CompleteLifecycleAction']).toBe(1);
@@ -71,13 +73,14 @@ describe('the tour', () => {
 
   it('renders a text report: timeline lines, the messages, ✓ per expectation', () => {
     const text = renderTextReport(report);
-    expect(text).toContain('08:02:00  action  deploy web:2 to prod/web');
-    expect(text).toContain('08:10:01  alerts  posted to ops, pager: web: tasks cannot be placed (RESOURCE:MEMORY)');
-    expect(text).toContain('08:25:27  hook    lifecycle action ecs-ops-drain for ');
-    expect(text).toMatch(/08:25:00 {2}drain {3}spot-interruption: i-0[0-9a-f]+ set DRAINING; heartbeat i-0[0-9a-f]+; drain-started: ops posted/);
-    expect(text).toMatch(/08:11:\d\d {2}alerts {2}not posted again to ops, pager \(duplicate\): web: tasks cannot be placed \(RESOURCE:MEMORY\) {2}\(×\d+, last 08:1\d:\d\d\)/);
+    expect(text).toContain('08:02:00  action     deploy web:2 to prod/web');
+    expect(text).toContain('08:10:01  alerts     posted to ops, pager: web: tasks cannot be placed (RESOURCE:MEMORY)');
+    expect(text).toContain('08:25:27  hook       lifecycle action ecs-ops-drain for ');
+    expect(text).toMatch(/08:25:00 {2}drain {6}spot-interruption: i-0[0-9a-f]+ set DRAINING; heartbeat i-0[0-9a-f]+; drain-started: ops posted/);
+    expect(text).toMatch(/08:11:\d\d {2}alerts {5}not posted again to ops, pager \(duplicate\): web: tasks cannot be placed \(RESOURCE:MEMORY\) {2}\(×\d+, last 08:1\d:\d\d\)/);
     expect(text).toContain('          [CRITICAL] web: deployment failed');
     expect(text).toContain('✓ notifications to ops of kind asg-launch-failed: exactly 1');
+    expect(text).toContain('08:45:00  placement  sent ops: cache: task stopped for maxPerInstance');
     expect(text).not.toContain('✗');
     expect(text.trimEnd().split('\n').at(-1)).toBe(`PASSED: ${report.expectations.length} checks`);
   });
