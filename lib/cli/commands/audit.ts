@@ -40,10 +40,26 @@ const OPTIONS = {
 /** The ECS client of a run (tests inject one; the default follows the environment given to the command). */
 export type EcsClientFactory = (env: Readonly<Record<string, string | undefined>>) => ECSClient;
 
+/**
+ * The region, endpoint and static keys from the command's environment (the process environment when run from a
+ * shell); without keys there, the SDK's default provider chain (profiles, SSO, instance roles) finds the credentials.
+ */
 export const defaultEcsClient: EcsClientFactory = (env) => {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const endpoint = env.AWS_ENDPOINT_URL_ECS ?? env.AWS_ENDPOINT_URL;
-  return new ECSClient({ ...(region !== undefined ? { region } : {}), ...(endpoint !== undefined && endpoint !== '' ? { endpoint } : {}), maxAttempts: 8, retryMode: 'adaptive' });
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  const credentials =
+    accessKeyId !== undefined && accessKeyId !== '' && secretAccessKey !== undefined && secretAccessKey !== ''
+      ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN !== undefined && env.AWS_SESSION_TOKEN !== '' ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
+      : undefined;
+  return new ECSClient({
+    ...(region !== undefined ? { region } : {}),
+    ...(endpoint !== undefined && endpoint !== '' ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+    maxAttempts: 8,
+    retryMode: 'adaptive',
+  });
 };
 
 export function createAuditCommand(ecsClient: EcsClientFactory = defaultEcsClient): Command {
