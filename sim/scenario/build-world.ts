@@ -342,6 +342,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           ...(service.placementStrategy === undefined ? {} : { placementStrategy: service.placementStrategy }),
           ...(service.placementConstraints === undefined ? {} : { placementConstraints: service.placementConstraints }),
           ...(service.deploymentConfiguration === undefined ? {} : { deploymentConfiguration: service.deploymentConfiguration }),
+          ...(service.availabilityZoneRebalancing === undefined ? {} : { availabilityZoneRebalancing: service.availabilityZoneRebalancing }),
           ...(service.networkConfiguration === undefined
             ? {}
             : {

@@ -163,6 +163,8 @@ const ServiceSchema = z.strictObject({
     .optional(),
   /** An Application Auto Scaling scalable target: `setDesiredCount` is clamped to it. */
   scalableTarget: z.strictObject({ minCapacity: count, maxCapacity: count }).optional(),
+  /** ECS's own Availability Zone rebalancing setting, as DescribeServices reports it (the world does not rebalance). */
+  availabilityZoneRebalancing: z.enum(['ENABLED', 'DISABLED']).optional(),
 });
 
 const ClusterSchema = z.strictObject({

@@ -37,6 +37,7 @@ describe('the placement scenarios', () => {
       expect.arrayContaining([
         'placement-az-audit.yml',
         'placement-az-enforce.yml',
+        'placement-az-rebalancing.yml',
         'placement-deployment.yml',
         'placement-instance-type.yml',
         'placement-max-per-instance.yml',
