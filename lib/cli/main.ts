@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ExitCode, UsageError, type CliIo, type Command } from './command.js';
+import { auditCommand } from './commands/audit.js';
 import { configCommand } from './commands/config.js';
 import { cqlCommand } from './commands/cql.js';
 import { digestCommand } from './commands/digest.js';
@@ -16,7 +17,7 @@ import { runCommand } from './commands/run.js';
 import { simulateCommand } from './commands/simulate.js';
 
 /** Every subcommand, in the order `ecs-ops --help` lists them. */
-export const COMMANDS: readonly Command[] = [configCommand, placeCommand, cqlCommand, simulateCommand, digestCommand, runCommand];
+export const COMMANDS: readonly Command[] = [configCommand, placeCommand, cqlCommand, simulateCommand, digestCommand, runCommand, auditCommand];
 
 export function usage(commands: readonly Command[] = COMMANDS): string {
   const rows: (readonly [string, string])[] = [...commands.flatMap((c) => c.overview), ['help [COMMAND]', 'Show help for a command']];

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { SEVERITIES } from '../notify/types.js';
 import { parseSchedule, ScheduleExpressionError } from '../schedule/expression.js';
+import { compileQuery, QuerySyntaxError } from '../placement/query/index.js';
 
 /**
  * The ecs-ops config file (`ecs-ops.config.yml`). Every capability reads its own section; sections for capabilities
@@ -126,9 +127,14 @@ export const ALERT_KINDS = [
   'schedule-skipped',
   'schedule-replaced',
   'schedule-succeeded',
+  // Placement policy notifications (lib/placement/policy): one per service per dedupe window.
+  'placement-violation',
+  'placement-stop',
 ] as const;
 /** The kinds raised by real-time alerts (lib/summary/alerts.ts). */
-export type AlertKind = Exclude<(typeof ALERT_KINDS)[number], DrainAlertKind | ScheduleAlertKind>;
+export type AlertKind = Exclude<(typeof ALERT_KINDS)[number], DrainAlertKind | ScheduleAlertKind | PlacementAlertKind>;
+/** The kinds of placement policy notifications (lib/placement/policy/notifications.ts). */
+export type PlacementAlertKind = Extract<(typeof ALERT_KINDS)[number], `placement-${string}`>;
 /** The kinds of auto-drain notifications (lib/drain/notifications.ts). */
 export type DrainAlertKind = Extract<(typeof ALERT_KINDS)[number], `drain-${string}`>;
 /** The kinds of scheduled-task notifications (lib/schedule/notifications.ts). */
@@ -172,7 +178,12 @@ const PlacementRulesSchema = z.strictObject({
     .strictObject({
       maxShare: z.number().min(0).max(1).optional(),
       minOnDemandTasks: z.number().int().min(0).optional(),
+      /** Capacity providers whose tasks count as Spot (FARGATE_SPOT always does). */
+      capacityProviders: z.array(z.string().min(1)).default([]),
+      /** Container instance attribute whose value `spot` marks a Spot instance (e.g. ECS_INSTANCE_ATTRIBUTES={"lifecycle":"spot"}). */
+      attribute: z.string().min(1).default('lifecycle'),
     })
+    .refine((spot) => spot.maxShare !== undefined || spot.minOnDemandTasks !== undefined, 'set maxShare, minOnDemandTasks or both')
     .optional(),
   maxPerInstance: z.number().int().min(1).optional(),
 });
@@ -189,6 +200,12 @@ const PlacementSchema = z.strictObject({
   dryRun: z.boolean().default(true),
   auditEvery: durationSeconds.pipe(z.number().int().min(60)).default(900),
   policies: z.array(PlacementPolicySchema).default([]),
+  /** Tasks younger than this (since they started) are never stopped. */
+  minTaskAge: durationSeconds.pipe(z.number().int().min(0)).default(600),
+  /** At most this many stops per cluster in one pass (and at most one per service). */
+  maxStopsPerCluster: z.number().int().min(1).max(100).default(2),
+  /** After ecs-ops stopped a task of a service, no other stop for that service for this long. */
+  cooldown: durationSeconds.pipe(z.number().int().min(0)).default(600),
 });
 
 /** A recurring EventBridge Scheduler expression, parsed (lib/schedule/expression.ts) so mistakes name the field. */
@@ -325,10 +342,32 @@ const ConfigObjectSchema = z.strictObject({
     rebalanceRecommendation: 'ignore',
     notifyStart: false,
   }),
-  placement: PlacementSchema.default({ dryRun: true, auditEvery: 900, policies: [] }),
+  placement: PlacementSchema.default({ dryRun: true, auditEvery: 900, policies: [], minTaskAge: 600, maxStopsPerCluster: 2, cooldown: 600 }),
   schedules: z.array(ScheduleSchema).default([]),
   summary: SummarySchema.default({}),
 });
+
+/** Why a `select.services` item is invalid: a `/regex/` that does not compile (undefined when valid). */
+export function serviceSelectorProblem(selector: string): string | undefined {
+  if (!(selector.length >= 2 && selector.startsWith('/') && selector.endsWith('/'))) return undefined;
+  try {
+    new RegExp(selector.slice(1, -1), 'u');
+    return undefined;
+  } catch (error) {
+    return `invalid regular expression ${selector}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** Why an `instanceMatch` expression is invalid, with the position in the expression (undefined when valid). */
+export function instanceMatchProblem(expression: string): string | undefined {
+  try {
+    compileQuery(expression);
+    return undefined;
+  } catch (error) {
+    if (error instanceof QuerySyntaxError) return `invalid cluster query expression, ${error.message}\n${error.excerpt()}`;
+    return `invalid cluster query expression: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
 
 function duplicates(values: string[]): Set<string> {
   const seen = new Set<string>();
@@ -375,6 +414,15 @@ export const ConfigSchema = ConfigObjectSchema.superRefine((config, ctx) => {
   });
   config.placement.policies.forEach((policy, i) => {
     policy.select.clusters?.forEach((name, j) => { knownCluster(name, ['placement', 'policies', i, 'select', 'clusters', j]); });
+    policy.select.services?.forEach((selector, j) => {
+      const problem = serviceSelectorProblem(selector);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['placement', 'policies', i, 'select', 'services', j], message: problem });
+    });
+    const expression = policy.rules.instanceMatch;
+    if (expression !== undefined) {
+      const problem = instanceMatchProblem(expression);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['placement', 'policies', i, 'rules', 'instanceMatch'], message: problem });
+    }
   });
   const digest = config.summary.digest;
   digest?.clusters?.forEach((name, i) => { knownCluster(name, ['summary', 'digest', 'clusters', i]); });

@@ -51,10 +51,17 @@ export interface DigestWiring {
   iam: IamStatement[];
 }
 
+/** The placement policy function: declared only when the config has placement policies. */
+export interface PlacementWiring {
+  enabled: boolean;
+  events: (EventBridgeTrigger | ScheduleTrigger)[];
+  iam: IamStatement[];
+}
+
 export interface DeploymentValues {
   /** The validated config as a JavaScript string literal, injected into every bundle by esbuild `define`. */
   configLiteral: string;
-  functions: { alerts: FunctionWiring; drain: DrainWiring; digest: DigestWiring; scheduleRunner: ScheduleRunnerWiring };
+  functions: { alerts: FunctionWiring; drain: DrainWiring; digest: DigestWiring; scheduleRunner: ScheduleRunnerWiring; placement: PlacementWiring };
 }
 
 /** Resources declared in serverless.yml that the derived IAM statements point at. */
@@ -316,9 +323,73 @@ function digestWiring(config: EcsOpsConfig): DigestWiring {
   };
 }
 
+/** `rate(N minutes)` (or hours/days when whole) for `placement.auditEvery` seconds (at least 60). */
+export function auditSchedule(seconds: number): string {
+  const unit = (n: number, name: string): string => `rate(${n} ${name}${n === 1 ? '' : 's'})`;
+  if (seconds % 86400 === 0) return unit(seconds / 86400, 'day');
+  if (seconds % 3600 === 0) return unit(seconds / 3600, 'hour');
+  return unit(Math.max(1, Math.round(seconds / 60)), 'minute');
+}
+
+/**
+ * ECS Service Action events that make the placement function audit the service they name: a service that reached its
+ * steady state (after a deployment, a scaling or ECS's own rebalancing) is worth a look; the task events cover the rest.
+ */
+export const PLACEMENT_SERVICE_ACTIONS = ['SERVICE_STEADY_STATE'];
+
+/**
+ * The placement policy function: `ECS Task State Change` of service tasks that became RUNNING and `ECS Service Action`
+ * events of the clusters a policy applies to, and the `placement.auditEvery` schedule. IAM: reads scoped to those
+ * clusters (ecs:cluster condition key where the action has no cluster-scoped resource), StopTask only when some policy
+ * enforces, on the clusters' tasks.
+ */
+function placementWiring(config: EcsOpsConfig): PlacementWiring {
+  const policies = config.placement.policies;
+  if (policies.length === 0) return { enabled: false, events: [], iam: [] };
+  const names = new Set(config.clusters.map((c) => c.name));
+  const clusters = [...names].filter((name) => policies.some((p) => p.select.clusters === undefined || p.select.clusters.includes(name)));
+  const clusterArns = clusters.map((name) => ecsArn(`cluster/${name}`));
+  const clusterSuffixes = clusters.map((name) => ({ suffix: `:cluster/${name}` }));
+  const inClusters: IamStatement['Condition'] = { ArnEquals: { 'ecs:cluster': clusterArns } };
+  const events: PlacementWiring['events'] = [
+    {
+      eventBridge: {
+        pattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Task State Change'],
+          detail: { lastStatus: ['RUNNING'], group: [{ prefix: 'service:' }], clusterArn: clusterSuffixes },
+        },
+      },
+    },
+    {
+      eventBridge: {
+        pattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Service Action'],
+          detail: { eventName: PLACEMENT_SERVICE_ACTIONS, clusterArn: clusterSuffixes },
+        },
+      },
+    },
+    { schedule: { rate: [auditSchedule(config.placement.auditEvery)], description: 'ecs-ops placement policy audit of whole clusters' } },
+  ];
+  const enforces = policies.some((p) => p.mode === 'enforce') && !config.placement.dryRun;
+  const iam: IamStatement[] = [
+    // ListServices has no resource type, only the ecs:cluster condition key; DescribeTaskDefinition supports no
+    // resource-level permission at all (Service Authorization Reference, Amazon ECS).
+    { Effect: 'Allow', Action: ['ecs:ListServices'], Resource: ['*'], Condition: inClusters },
+    { Effect: 'Allow', Action: ['ecs:DescribeTaskDefinition'], Resource: ['*'] },
+    { Effect: 'Allow', Action: ['ecs:ListContainerInstances'], Resource: clusterArns },
+    { Effect: 'Allow', Action: ['ecs:DescribeContainerInstances', 'ecs:ListTasks'], Resource: clusters.map((name) => ecsArn(`container-instance/${name}/*`)), Condition: inClusters },
+    { Effect: 'Allow', Action: ['ecs:DescribeTasks', ...(enforces ? ['ecs:StopTask'] : [])], Resource: clusters.map((name) => ecsArn(`task/${name}/*`)), Condition: inClusters },
+    { Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: clusters.map((name) => ecsArn(`service/${name}/*`)), Condition: inClusters },
+    ...deliveryStatements(config),
+  ];
+  return { enabled: true, events, iam };
+}
+
 export function deploymentValues(config: EcsOpsConfig): DeploymentValues {
   return {
     configLiteral: JSON.stringify(JSON.stringify(config)),
-    functions: { alerts: alertsWiring(config), drain: drainWiring(config), digest: digestWiring(config), scheduleRunner: scheduleRunnerWiring(config) },
+    functions: { alerts: alertsWiring(config), drain: drainWiring(config), digest: digestWiring(config), scheduleRunner: scheduleRunnerWiring(config), placement: placementWiring(config) },
   };
 }

@@ -213,6 +213,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           ...(asg.registrationDelay === undefined ? {} : { registrationSeconds: asg.registrationDelay / 1000 }),
           ...(asg.terminationDelay === undefined ? {} : { terminationSeconds: asg.terminationDelay / 1000 }),
           ...(asg.spotInstanceDraining === undefined ? {} : { spotInstanceDraining: asg.spotInstanceDraining }),
+          ...(asg.attributes === undefined ? {} : { attributes: asg.attributes }),
           lifecycleHooks: asg.lifecycleHooks.map(
             (hook): LifecycleHookInput => ({
               name: hook.name,
@@ -239,6 +240,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           ...(service.placementStrategy === undefined ? {} : { placementStrategy: service.placementStrategy }),
           ...(service.placementConstraints === undefined ? {} : { placementConstraints: service.placementConstraints }),
           ...(service.deploymentConfiguration === undefined ? {} : { deploymentConfiguration: service.deploymentConfiguration }),
+          ...(service.availabilityZoneRebalancing === undefined ? {} : { availabilityZoneRebalancing: service.availabilityZoneRebalancing }),
           ...(service.networkConfiguration === undefined
             ? {}
             : {

@@ -5,6 +5,7 @@
 import type { Expectation } from './schema.js';
 import type { ExpectationResult, NotificationItem, ScheduledTaskItem, SimulationReport } from './report.js';
 import { formatDuration } from './time.js';
+import { evaluatePlacementExpectation } from './placement-expectations.js';
 
 export type RunRecord = Omit<SimulationReport, 'expectations' | 'passed'>;
 
@@ -303,5 +304,11 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
         detail: `${n} calls`,
       };
     }
+    case 'placementStops':
+    case 'placementCompliant':
+    case 'placementViolated':
+    case 'placementStopsSafe':
+    case 'placementViolationsNeverIncrease':
+      return evaluatePlacementExpectation(expectation, record);
   }
 }

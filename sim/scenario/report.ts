@@ -139,6 +139,12 @@ export interface ExpectationResult {
   line: number | undefined;
 }
 
+/** Placement policy facts (sim/scenario/placement.ts): violations every simulated minute, ecs-ops's placement stops. */
+export interface PlacementReport {
+  samples: { at: string; amounts: Record<string, number>; messages: string[] }[];
+  stops: { at: string; cluster: string; service: string | undefined; task: string; reason: string; deploymentInProgress: boolean; daemon: boolean; running: number; minimumHealthy: number }[];
+}
+
 export interface SimulationReport {
   scenario: { name: string; description: string | undefined; file: string | undefined };
   seed: number;
@@ -170,6 +176,8 @@ export interface SimulationReport {
   /** Instances to drain (terminate lifecycle actions, Spot interruption warnings) and when they went DRAINING. */
   drains: DrainItem[];
   tasksKilled: { count: number; byService: Record<string, number>; tasks: KilledTaskItem[] };
+  /** Present when the config has placement policies. */
+  placement?: PlacementReport | undefined;
   services: ServiceItem[];
   notifications: NotificationItem[];
   deadLetters: DeadLetterItem[];

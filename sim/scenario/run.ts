@@ -19,6 +19,7 @@ import { readPackage, type Package } from '../runtime/template.js';
 import { failed, startAwsServer, type SlackReply } from '../server/index.js';
 import { SeededRandom } from '../world/random.js';
 import { buildWorld, type FleetSample, type SimWorld, type WorldEvent } from './build-world.js';
+import { PlacementRecorder } from './placement.js';
 import { CHATTY_DETAIL_TYPES, describeEvent, slackText } from './describe.js';
 import { evaluateExpectation, type RunRecord } from './expectations.js';
 import type { Scenario, TimelineEntry } from './load.js';
@@ -165,6 +166,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const log = options.onLog ?? (() => undefined);
   // The world first: a fleet the world refuses fails before anything is packaged.
   const world: SimWorld = buildWorld(scenario.fleet, { seed, startMs, region: scenario.region, account: scenario.account });
+  const placement = new PlacementRecorder(world.apis, scenario.config, () => world.now());
   const packageDir =
     options.packageDir ??
     (scenario.configFile !== undefined ? await packageConfigFile(scenario.configFile, { onLog: log }) : await packageConfigText(scenario.configText, { onLog: log }));
@@ -195,7 +197,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const titles = new Map<string, string>();
 
   const server = await startAwsServer({
-    apis: world.apis,
+    apis: placement.instrument(world.apis),
     random: new SeededRandom((seed ^ 0x5eed5eed) >>> 0),
     slack: true,
     dynamodb: true,
@@ -537,6 +539,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         await bus.drain();
       }
       if ((stop - startMs) % SAMPLE_EVERY_MS === 0 || stop === untilMs) samples.push(world.sample());
+      if ((stop - startMs) % SAMPLE_EVERY_MS === 0 || stop === untilMs) placement.sample();
       options.onProgress?.({ atMs: stop, startMs, untilMs, invocations: functions.invocations.length, wallMs: performance.now() - wallStart });
     }
     stopSchedules();
@@ -658,6 +661,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         byService,
         tasks: facts.tasksKilled.map((k) => ({ at: isoTime(k.at), cluster: k.cluster, service: k.service, task: k.taskArn, instance: k.ec2InstanceId, lastStatus: k.lastStatus })),
       },
+      ...(placement.enabled
+        ? {
+            placement: {
+              samples: placement.facts.samples.map((p) => ({ at: isoTime(p.ms), amounts: p.amounts, messages: p.messages })),
+              stops: placement.facts.stops.map(({ ms, ...stop }) => ({ at: isoTime(ms), ...stop })),
+            },
+          }
+        : {}),
       services: facts.services.map((s) => ({
         cluster: s.cluster,
         service: s.service,

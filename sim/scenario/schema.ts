@@ -134,6 +134,8 @@ const AsgSchema = z.strictObject({
   lifecycleHooks: z.array(LifecycleHookSchema).default([]),
   /** ECS_ENABLE_SPOT_INSTANCE_DRAINING on the instances (the ECS agent drains on a Spot interruption warning). */
   spotInstanceDraining: z.boolean().optional(),
+  /** Custom ECS attributes of the container instances (ECS_INSTANCE_ATTRIBUTES), e.g. { lifecycle: spot }. */
+  attributes: z.record(z.string(), z.string()).optional(),
 });
 
 const ServiceSchema = z.strictObject({
@@ -161,6 +163,8 @@ const ServiceSchema = z.strictObject({
     .optional(),
   /** An Application Auto Scaling scalable target: `setDesiredCount` is clamped to it. */
   scalableTarget: z.strictObject({ minCapacity: count, maxCapacity: count }).optional(),
+  /** ECS's own Availability Zone rebalancing setting, as DescribeServices reports it (the world does not rebalance). */
+  availabilityZoneRebalancing: z.enum(['ENABLED', 'DISABLED']).optional(),
 });
 
 const ClusterSchema = z.strictObject({
@@ -351,6 +355,16 @@ export const EXPECTATION_SCHEMAS = {
     failuresReportedOnce: z.literal(true).optional(),
     failed: z.strictObject(counted).optional(),
   }),
+  /** Tasks ecs-ops stopped for a placement rule (StopTask reason with the marker), of that service / rule. */
+  placementStops: z.strictObject({ service: serviceName.optional(), rule: z.enum(['azBalance', 'instanceMatch', 'spot', 'maxPerInstance']).optional(), ...counted }),
+  /** No placement policy violation (of that service) from `by` (a duration from the start) to the end; default: at the end. */
+  placementCompliant: z.strictObject({ by: duration.optional(), service: serviceName.optional() }),
+  /** The placement policies are still violated at the end (of that service / rule): reported, not fixed. */
+  placementViolated: z.strictObject({ service: serviceName.optional(), rule: z.enum(['azBalance', 'instanceMatch', 'spot', 'maxPerInstance']).optional() }),
+  /** Every placement stop of ecs-ops: no deployment in progress, not a DAEMON service, RUNNING − 1 ≥ the minimum healthy count. */
+  placementStopsSafe: z.literal(true),
+  /** From `after` on, no violation's amount (sampled every simulated minute) ever grows. */
+  placementViolationsNeverIncrease: z.strictObject({ after: duration.optional() }),
 } as const;
 
 export type ExpectationName = keyof typeof EXPECTATION_SCHEMAS;

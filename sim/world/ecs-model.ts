@@ -213,6 +213,8 @@ export interface ServiceState {
   schedulingStrategy: 'REPLICA' | 'DAEMON';
   networkConfiguration: ECS.NetworkConfiguration | undefined;
   tags: ECS.Tag[];
+  /** ECS's own AZ rebalancing as CreateService set it (reported by DescribeServices; not simulated). */
+  availabilityZoneRebalancing?: 'ENABLED' | 'DISABLED' | undefined;
   createdAt: number;
   /** The PRIMARY deployment first, then the older ones still running tasks. */
   deployments: DeploymentState[];

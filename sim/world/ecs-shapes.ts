@@ -203,6 +203,7 @@ export function serviceShape(service: ServiceState, includeTags: boolean): ECS.S
     placementStrategy: service.placementStrategy.map((s) => ({ ...s })),
     ...(service.networkConfiguration === undefined ? {} : { networkConfiguration: structuredClone(service.networkConfiguration) }),
     schedulingStrategy: service.schedulingStrategy,
+    ...(service.availabilityZoneRebalancing === undefined ? {} : { availabilityZoneRebalancing: service.availabilityZoneRebalancing }),
     deploymentController: { type: 'ECS' },
     createdBy: `arn:aws:iam::${service.arn.split(':')[4] ?? ''}:root`,
     enableECSManagedTags: false,

@@ -56,6 +56,8 @@ export interface CreateServiceInput {
   schedulingStrategy?: 'REPLICA' | 'DAEMON';
   networkConfiguration?: ECS.NetworkConfiguration;
   tags?: ECS.Tag[];
+  /** Reported by DescribeServices; the world does not rebalance by itself. */
+  availabilityZoneRebalancing?: 'ENABLED' | 'DISABLED';
 }
 
 export interface ServiceUpdate {
@@ -139,6 +141,7 @@ export class ServiceScheduler {
       schedulingStrategy: daemon ? 'DAEMON' : 'REPLICA',
       networkConfiguration: input.networkConfiguration,
       tags: input.tags ?? [],
+      ...(input.availabilityZoneRebalancing === undefined ? {} : { availabilityZoneRebalancing: input.availabilityZoneRebalancing }),
       createdAt: now,
       deployments: [deployment],
       tasks: new Set(),

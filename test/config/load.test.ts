@@ -74,7 +74,7 @@ describe('defaults', () => {
     expect(config.notifications.channels[0]!.severities).toEqual(['critical', 'warning', 'info']);
     expect(config.alerts).toEqual({ dedupeWindow: 900, ignore: [], severity: {} });
     expect(config.drain).toEqual({ deadline: 3600, standaloneTasks: 'wait', spotInterruption: true, rebalanceRecommendation: 'ignore', notifyStart: false });
-    expect(config.placement).toEqual({ dryRun: true, auditEvery: 900, policies: [] });
+    expect(config.placement).toEqual({ dryRun: true, auditEvery: 900, policies: [], minTaskAge: 600, maxStopsPerCluster: 2, cooldown: 600 });
     expect(config.schedules).toEqual([]);
     expect(config.summary).toEqual({});
   });

@@ -333,3 +333,29 @@ describe('packaged schedule runner', () => {
     expect(role.Policies.flatMap((p) => p.PolicyDocument.Statement).flatMap(actions)).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
   });
 });
+
+describe('packaged placement function', () => {
+  it('exists for the example config (it has placement policies): its own role, bundle, rules and schedule', () => {
+    const fn = template.Resources.PlacementLambdaFunction;
+    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'functions/placement.handler', Timeout: 120, ReservedConcurrentExecutions: 1 });
+    expect((fn?.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]).toBe('PlacementIamRoleLambdaExecution');
+    const zip = zipEntryMap(join(dir, 'placement.zip'));
+    expect([...zip.keys()]).toEqual(expect.arrayContaining(['functions/placement.mjs']));
+    const rules = rulesOf('PlacementLambdaFunction');
+    expect(rules.map((r) => r.Properties.EventPattern).filter((p) => p !== undefined)).toEqual([
+      { source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'], detail: { lastStatus: ['RUNNING'], group: [{ prefix: 'service:' }], clusterArn: [{ suffix: ':cluster/prod' }] } },
+      { source: ['aws.ecs'], 'detail-type': ['ECS Service Action'], detail: { eventName: ['SERVICE_STEADY_STATE'], clusterArn: [{ suffix: ':cluster/prod' }] } },
+    ]);
+    expect(rules.filter((r) => r.Properties.ScheduleExpression !== undefined).map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)']);
+  });
+
+  it('the example is dryRun: reads scoped to the prod cluster, no StopTask', () => {
+    const statements = roleStatements('PlacementLambdaFunction');
+    const all = statements.flatMap(actions);
+    expect(all).not.toContain('ecs:StopTask');
+    expect(all).toEqual(expect.arrayContaining(['ecs:ListServices', 'ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks', 'ecs:ListContainerInstances', 'ecs:DescribeContainerInstances', 'ecs:DescribeTaskDefinition']));
+    const describeTasks = statements.find((s) => actions(s).includes('ecs:DescribeTasks'));
+    expect(JSON.stringify(describeTasks?.Resource)).toContain(':task/prod/*"');
+    expect(JSON.stringify(describeTasks?.Resource)).not.toContain('staging');
+  });
+});

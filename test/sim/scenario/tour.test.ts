@@ -36,11 +36,13 @@ describe('the tour', () => {
       'ops drain-completed',
       'ops schedule-failed',
       'ops scaling-digest',
+      'ops placement-stop',
     ]);
     // SERVICE_STEADY_STATE happens (web and api settle again) but no rule delivers it.
     const steady = report.timeline.filter((t) => t.kind === 'event' && t.text.includes('SERVICE_STEADY_STATE'));
     expect(steady.length).toBeGreaterThan(0);
-    expect(steady.filter((t) => t.text.includes('→'))).toEqual([]);
+    // The placement function audits the service on it; the alerts function never gets it.
+    expect(steady.filter((t) => /→.*alerts/.test(t.text))).toEqual([]);
     // The duplicated launch failure reached the function twice and was posted once.
     const launch = report.timeline.filter((t) => t.text.includes('instance launch failed'));
     expect(launch.map((t) => t.text)).toEqual(['posted to ops: prod-ecs-ondemand: instance launch failed', 'not posted again to ops (duplicate): prod-ecs-ondemand: instance launch failed']);
@@ -63,9 +65,8 @@ describe('the tour', () => {
   it('counts the API calls the functions made, from the server call log', () => {
     expect(report.apiCalls.byOperation['sns:Publish']).toBe(2);
     // The webhook URL is cached for 5 minutes of each function's (virtual) time: alerts reads it at 08:02 and again
-    // at 08:10, drain at 08:25, the digest at 08:55.
-    // (and the schedule runner at 08:48, for the failed nightly report).
-    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(5);
+    // at 08:10, drain at 08:25, placement at 08:45, the schedule runner at 08:48, the digest at 08:55.
+    expect(report.apiCalls.byOperation['ssm:GetParameter']).toBe(6);
     // The drain: one container instance set to DRAINING, one lifecycle action completed.
     expect(report.apiCalls.byOperation['ecs:UpdateContainerInstancesState']).toBe(1);
     expect(report.apiCalls.byOperation['autoscaling:CompleteLifecycleAction']).toBe(1);
@@ -83,6 +84,7 @@ describe('the tour', () => {
     expect(text).toMatch(/08:48:15 {2}schedule-runner {2}stopped nightly-report: [0-9a-f]+ failed \(exit\): report exited 2; notified schedule-failed/);
     expect(text).toContain('          [CRITICAL] web: deployment failed');
     expect(text).toContain('✓ notifications to ops of kind asg-launch-failed: exactly 1');
+    expect(text).toContain('08:45:00  placement  sent ops: cache: task stopped for maxPerInstance');
     expect(text).not.toContain('✗');
     expect(text.trimEnd().split('\n').at(-1)).toBe(`PASSED: ${report.expectations.length} checks`);
   });

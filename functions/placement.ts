@@ -1,0 +1,85 @@
+/**
+ * Placement policy: audits where tasks run against the declared policies on every service task that becomes RUNNING
+ * (just that service), on ECS Service Action events (that service) and on the `placement.auditEvery` schedule (whole
+ * clusters); reports violations (notifications, logs, metrics) and, for enforce-mode policies without dryRun, stops one
+ * misplaced task per service per pass when the engine predicts its replacement lands compliantly. See
+ * lib/placement/policy.
+ */
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { clientOptions } from '../lib/aws/clients.js';
+import { bundledConfig } from '../lib/config/bundled.js';
+import type { EcsOpsConfig } from '../lib/config/schema.js';
+import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
+import { createLogger, createMetrics } from '../lib/observability.js';
+import { handlePlacementEvent, type PlacementOutcome, type PolicyPipelineDeps } from '../lib/placement/policy/index.js';
+import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
+
+const SERVICE_NAME = 'ecs-ops-placement';
+
+export interface PlacementHandlerDeps {
+  config: EcsOpsConfig;
+  ecs: ECSClient;
+  deliverer: ChannelDeliverer;
+  persistenceStore: BasePersistenceLayer;
+  logger: Logger;
+  metrics: Metrics;
+  /** Epoch ms (tests). */
+  now?: () => number;
+  region?: string | undefined;
+}
+
+export function createPlacementHandler(deps: PlacementHandlerDeps) {
+  const now = deps.now;
+  const { deliverOnce, idempotencyConfig } = idempotentDelivery(deps.config, deps.deliverer, deps.persistenceStore, now ? () => new Date(now()) : undefined);
+  const pipeline: PolicyPipelineDeps = {
+    config: deps.config,
+    ecs: deps.ecs,
+    deliverOnce,
+    logger: deps.logger,
+    metrics: { count: (name, value = 1) => { deps.metrics.addMetric(name, MetricUnit.Count, value); } },
+    ...(now ? { now } : {}),
+    region: deps.region,
+  };
+  return middy(async (event: unknown, context: Context): Promise<PlacementOutcome> => {
+    idempotencyConfig.registerLambdaContext(context);
+    return handlePlacementEvent(event, pipeline, deadlineFromRemaining(context.getRemainingTimeInMillis()));
+  })
+    .use(injectLambdaContext(deps.logger, { correlationIdPath: 'id', resetKeys: true }))
+    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+}
+
+function productionDeps(): PlacementHandlerDeps {
+  const config = bundledConfig();
+  const logger = createLogger(SERVICE_NAME);
+  const tableName = process.env.IDEMPOTENCY_TABLE;
+  if (!tableName) throw new Error('ecs-ops placement: IDEMPOTENCY_TABLE is not set');
+  // A whole-cluster audit is a burst of calls: adaptive retries slow down under throttling instead of failing.
+  const options = clientOptions('reconcile');
+  return {
+    config,
+    logger,
+    metrics: createMetrics(SERVICE_NAME),
+    ecs: new ECSClient(options),
+    deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: new DynamoDBClient(options) }),
+    region: options.region,
+  };
+}
+
+let production: ReturnType<typeof createPlacementHandler> | undefined;
+
+export const handler = async (event: unknown, context: Context): Promise<PlacementOutcome> => {
+  production ??= createPlacementHandler(productionDeps());
+  return production(event, context);
+};

@@ -1,0 +1,44 @@
+/**
+ * `ecs-ops audit` against the simulator, as a user would point it there: AWS_ENDPOINT_URL to the simulated AWS
+ * (protocol server + world), real SDK clients, no mocks.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildWorld } from '../../sim/scenario/build-world.js';
+import { loadScenarioFile } from '../../sim/scenario/load.js';
+import { startAwsServer, type AwsServer } from '../../sim/server/server.js';
+import { runCli } from '../support/cli.js';
+import { repoRoot } from '../support/fixtures.js';
+
+let server: AwsServer;
+const dir = mkdtempSync(join(tmpdir(), 'ecs-ops-audit-sim-'));
+
+beforeAll(async () => {
+  const scenario = loadScenarioFile(join(repoRoot, 'sim/scenarios/placement-max-per-instance.yml'), 'placement-max-per-instance.yml');
+  const world = buildWorld(scenario.fleet, { seed: 1, startMs: scenario.startMs, region: scenario.region, account: scenario.account });
+  world.clock.advanceTo(scenario.startMs + 60_000);
+  server = await startAwsServer({ apis: world.apis, slack: false });
+  writeFileSync(join(dir, 'ecs-ops.config.yml'), stringify(scenario.config));
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ecs-ops audit on the simulator', () => {
+  it('finds the two replicas per instance, stops nothing, and uses only List/Describe calls', async () => {
+    const env = { AWS_ENDPOINT_URL: server.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'sim', AWS_SECRET_ACCESS_KEY: 'sim' };
+    const result = await runCli(['audit', '--cluster', 'prod', '--json'], { cwd: dir, env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const out = JSON.parse(result.stdout) as { services: number; instances: number; tasks: number; violations: { rule: string; amount: number; message: string }[] };
+    expect(out).toMatchObject({ services: 1, instances: 3, tasks: 6 });
+    expect(out.violations.map((v) => [v.rule, v.amount])).toEqual([['maxPerInstance', 3]]);
+    expect(out.violations[0]?.message).toMatch(/^web: 2 tasks on i-[0-9a-f]+ \(us-east-1[abc]\), 2 on i-[0-9a-f]+ \(us-east-1[abc]\), 2 on i-[0-9a-f]+ \(us-east-1[abc]\); allowed 1 per instance$/);
+    const operations = Object.keys(server.calls.counts());
+    expect(operations.every((op) => /^ecs:(List|Describe)/.test(op)), operations.join(', ')).toBe(true);
+  });
+});
