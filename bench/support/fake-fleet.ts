@@ -215,7 +215,7 @@ export class FakeFleet {
     ecs.on(PutAttributesCommand).callsFake((input: { attributes: Attribute[] }) => {
       rec('ecs:PutAttributes');
       if (input.attributes.length > 10) throw limitError('PutAttributes', 10);
-      for (const a of input.attributes) this.instances.get(a.targetId ?? "")?.attributes.set(a.name ?? "", a.value ?? "");
+      for (const a of input.attributes) this.instances.get(a.targetId ?? '')?.attributes.set(a.name ?? '', a.value ?? '');
       return { attributes: input.attributes };
     });
     ecs.on(ListTasksCommand).callsFake((input: { containerInstance?: string; serviceName?: string; desiredStatus?: string; maxResults?: number; nextToken?: string }) => {
