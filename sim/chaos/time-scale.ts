@@ -15,7 +15,7 @@
  *
  * CHAOS_DEBUG_TIMERS=<file> appends each compressed timer (delay, caller) to that file.
  *
- * This is a stand-in until handlers timers run on the virtual clock; with `factor` 1 it does nothing.
+ * This is a stand-in until handlers' timers run on the virtual clock; with `factor` 1 it does nothing.
  */
 import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
