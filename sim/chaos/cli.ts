@@ -1,6 +1,7 @@
 /**
- * `npm run chaos [-- --runs N] [--seed S] [--workers W] [--time-scale F]`: N seeded chaos runs (default 200, seeds S…
- * S+N-1, default S = 1) in W worker processes (default: 2 per core). Prints one line per run, then each failing
+ * `npm run chaos [-- --runs N] [--seed S] [--workers W] [--time-scale F] [--run-timeout SECONDS]`: N seeded chaos runs
+ * (default 200, seeds S…S+N-1, default S = 1) in W worker processes (default: 2 per core); a run still going after
+ * --run-timeout (default 600 s) is killed and fails. Prints one line per run, then each failing
  * seed with what failed, its scenario file and the command that replays it. Exit code 1 when a run failed.
  * With `--runs 1` the run happens in this process and its full text report is printed.
  */
@@ -26,6 +27,7 @@ const runs = option('runs', 200);
 const seed = option('seed', 1);
 const workers = option('workers', 2 * availableParallelism());
 const timeScale = option('time-scale', DEFAULT_TIME_SCALE);
+const runTimeoutMs = option('run-timeout', 600) * 1000;
 
 if (runs === 1) {
   const result = await runChaosSeed(seed, { timeScale, keepReport: true });
@@ -41,8 +43,10 @@ const summary = await runChaos({
   seed,
   workers,
   timeScale,
+  runTimeoutMs,
   onResult: (r, done) => {
     process.stdout.write(`[${done}/${runs}] seed ${r.seed} ${r.passed ? 'ok' : 'FAILED'} ${(r.wallMs / 1000).toFixed(1)}s  ${r.ingredients.join(', ')}  (${r.invocations} invocations, ${r.apiCalls} AWS calls, ${r.faultsInjected} API faults, ${r.eventsDropped} events dropped, ${r.eventsDuplicated} duplicated)\n`);
+    if (!r.passed) process.stdout.write(`${r.failures.map((x) => `    - ${x}`).join('\n')}\n    replay: ${replayCommand(r.seed)}\n`);
   },
 });
 const minutes = (summary.wallMs / 60_000).toFixed(1);

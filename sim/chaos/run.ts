@@ -15,6 +15,8 @@ export interface ChaosOptions {
   workers: number;
   /** How much faster handlers' real-time waits pass (./time-scale.ts). */
   timeScale: number;
+  /** A run still going after this long (real time) is killed and counted as failed. */
+  runTimeoutMs: number;
   onResult?: (result: ChaosRunResult, done: number) => void;
 }
 
@@ -25,6 +27,11 @@ export interface ChaosSummary {
 }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+function failedRun(seed: number, why: string, wallMs: number): ChaosRunResult {
+  const generated = chaosScenario(seed);
+  return { seed, ingredients: generated.ingredients, passed: false, failures: [why], wallMs, scenarioFile: `${CHAOS_DIR}/chaos-${seed}.yml`, invocations: 0, apiCalls: 0, faultsInjected: 0, eventsDropped: 0, eventsDuplicated: 0 };
+}
 
 /** The command that replays one seed. */
 export const replayCommand = (seed: number): string => `npm run chaos -- --seed ${seed} --runs 1`;
@@ -41,38 +48,60 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 
   const results: ChaosRunResult[] = [];
   const queue = [...seeds];
-  const workers: ChildProcess[] = [];
-  await new Promise<void>((resolve, reject) => {
-    let running = 0;
+  const live = new Set<ChildProcess>();
+  await new Promise<void>((resolve) => {
+    /** Records a result; `child` (when still usable) takes the next seed. */
+    const finish = (result: ChaosRunResult, child?: ChildProcess) => {
+      results.push(result);
+      options.onResult?.(result, results.length);
+      if (results.length === seeds.length) resolve();
+      else if (child) next(child);
+    };
     const next = (child: ChildProcess) => {
       const seed = queue.shift();
       if (seed === undefined) {
+        child.removeAllListeners('message');
+        child.removeAllListeners('exit');
         child.kill();
-        if (--running === 0) resolve();
+        live.delete(child);
         return;
       }
+      const started = Date.now();
+      // A run that never ends (a handler waiting forever) is a failure of that seed, not a stuck suite.
+      const timer = setTimeout(() => {
+        child.removeAllListeners('message');
+        child.removeAllListeners('exit');
+        child.kill('SIGKILL');
+        live.delete(child);
+        if (queue.length > 0) spawnWorker();
+        finish(failedRun(seed, `the run did not finish within ${options.runTimeoutMs / 1000} s (killed)`, Date.now() - started));
+      }, options.runTimeoutMs);
+      child.removeAllListeners('message');
+      child.removeAllListeners('exit');
+      child.on('message', (message: ChaosRunResult) => {
+        clearTimeout(timer);
+        finish(message, child);
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        live.delete(child);
+        if (queue.length > 0) spawnWorker();
+        finish(failedRun(seed, `the worker running it exited (${signal ?? `code ${String(code)}`})`, Date.now() - started));
+      });
       child.send({ seed, timeScale: options.timeScale });
     };
-    const count = Math.max(1, Math.min(options.workers, seeds.length));
-    for (let i = 0; i < count; i++) {
+    // A fresh worker; it takes its first seed once it says it is ready.
+    const spawnWorker = (): ChildProcess => {
       const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-      workers.push(child);
-      running++;
-      child.on('message', (message: ChaosRunResult | { ready: true }) => {
-        if ('ready' in message) {
-          next(child);
-          return;
-        }
-        results.push(message);
-        options.onResult?.(message, results.length);
-        next(child);
-      });
-      child.on('exit', (code) => {
-        if (code !== 0 && code !== null && queue.length > 0) reject(new Error(`chaos worker exited with code ${code}`));
-      });
-    }
+      live.add(child);
+      child.once('message', () => { next(child); });
+      return child;
+    };
+    const count = Math.max(1, Math.min(options.workers, seeds.length));
+    if (seeds.length === 0) resolve();
+    for (let i = 0; i < count; i++) spawnWorker();
   }).finally(() => {
-    for (const w of workers) if (w.exitCode === null) w.kill();
+    for (const w of live) if (w.exitCode === null) w.kill();
   });
   results.sort((a, b) => a.seed - b.seed);
   return { results, failed: results.filter((r) => !r.passed), wallMs: Date.now() - start };

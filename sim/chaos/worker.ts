@@ -10,7 +10,9 @@ interface Job {
 
 process.on('message', (job: Job) => {
   void runChaosSeed(job.seed, { timeScale: job.timeScale }).then((result) => {
-    process.send?.(result);
+    if (process.connected) process.send?.(result);
   });
 });
+// The parent went away (it finished, or was stopped): nothing left to do.
+process.on('disconnect', () => process.exit(0));
 process.send?.({ ready: true });
