@@ -34,6 +34,8 @@ export interface ChaosState {
   deployments: Record<string, number>;
   /** Standalone jobs started. */
   jobs: number;
+  /** Whether an on-demand instance has been scaled in or terminated (a draining instance takes no new task). */
+  shrunk: boolean;
 }
 
 export interface Ingredient {
@@ -61,6 +63,7 @@ export const INGREDIENTS: Ingredient[] = [
       if (s.onDemandDesired <= ON_DEMAND_MIN) return undefined;
       const desired = Math.max(ON_DEMAND_MIN, s.onDemandDesired - 1 - s.rng.int(3));
       s.onDemandDesired = desired;
+      s.shrunk = true;
       return [`scaleAsg: { asg: ${ON_DEMAND_ASG}, desired: ${desired} }`];
     },
     // Every instance scaled in is set DRAINING within two reconcile intervals, even when its lifecycle event was lost.
@@ -82,6 +85,7 @@ export const INGREDIENTS: Ingredient[] = [
     entries: (s) => {
       if (s.onDemandDesired <= ON_DEMAND_MIN) return undefined;
       s.onDemandDesired--;
+      s.shrunk = true;
       return [`terminateInstance: { asg: ${ON_DEMAND_ASG}, instance: 0, decrement: true }`];
     },
     // Every instance scaled in is set DRAINING within two reconcile intervals, even when its lifecycle event was lost.
@@ -120,7 +124,8 @@ export const INGREDIENTS: Ingredient[] = [
     name: 'standalone-job',
     weight: 1,
     entries: (s) => {
-      if (s.jobs >= 2) return undefined;
+      // Pinned to the oldest instance, which must not be draining yet.
+      if (s.jobs >= 2 || s.shrunk) return undefined;
       s.jobs++;
       // On the drained on-demand ASG: a Spot instance is reclaimed 2 minutes after its warning, whatever runs there, so a
       // standalone job can only be waited for where the lifecycle hook holds the instance.
@@ -213,7 +218,7 @@ export interface ChaosScenario {
 /** The chaos scenario of `seed`: same seed, same scenario. */
 export function chaosScenario(seed: number, ingredients: readonly Ingredient[] = INGREDIENTS): ChaosScenario {
   const rng = new SeededRandom(seed * 7919 + 17);
-  const state: ChaosState = { rng, onDemandDesired: 6, spotInterruptions: 0, deployments: {}, jobs: 0 };
+  const state: ChaosState = { rng, onDemandDesired: 6, spotInterruptions: 0, deployments: {}, jobs: 0, shrunk: false };
   const slots = 3 + rng.int(4);
   const times = Array.from({ length: slots }, () => 1 + rng.int(24)).sort((a, b) => a - b);
   const total = ingredients.reduce((sum, i) => sum + i.weight, 0);
