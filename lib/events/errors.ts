@@ -25,19 +25,36 @@ export class EventParseError extends Error {
    * @param options.message the whole message, when the issues alone do not explain the failure.
    */
   constructor(input: unknown, issues: readonly EventIssue[], options: { subject?: string; message?: string } = {}) {
-    const eventId = stringField(input, 'id');
-    const detailType = stringField(input, 'detail-type');
+    // Cut: both end up in log lines and messages, and a bad event may carry a huge value there.
+    const eventId = cutString(stringField(input, 'id'));
+    const detailType = cutString(stringField(input, 'detail-type'));
     const subject = options.subject ?? (detailType === undefined ? 'event' : `"${detailType}" event`);
     const id = eventId === undefined ? '' : ` ${eventId}`;
-    super(options.message ?? `invalid ${subject}${id}: ${issues.map(formatIssue).join('; ')}`);
+    super(options.message ?? `invalid ${subject}${id}: ${summarizeIssues(issues)}`);
     this.eventId = eventId;
     this.detailType = detailType;
     this.issues = issues;
   }
 }
 
+/** Most issues listed in a message (an oversized array can fail on every element); `issues` keeps them all. */
+export const MAX_LISTED_ISSUES = 10;
+
+function summarizeIssues(issues: readonly EventIssue[]): string {
+  const listed = issues.slice(0, MAX_LISTED_ISSUES).map(formatIssue).join('; ');
+  return issues.length > MAX_LISTED_ISSUES ? `${listed}; and ${issues.length - MAX_LISTED_ISSUES} more` : listed;
+}
+
 function formatIssue(issue: EventIssue): string {
   return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
+}
+
+/** Longest envelope value (id, source, detail-type) quoted in errors: real ones are far shorter. */
+export const MAX_ENVELOPE_VALUE = 256;
+
+/** `value` cut to {@link MAX_ENVELOPE_VALUE} characters (with `…`), for messages and logs. */
+export function cutString<T extends string | undefined>(value: T): T {
+  return (value !== undefined && value.length > MAX_ENVELOPE_VALUE ? `${value.slice(0, MAX_ENVELOPE_VALUE)}…` : value) as T;
 }
 
 /** `input[key]` if `input` is an object and that field is a string. */

@@ -9,7 +9,7 @@ import {
   ecsServiceActionEventSchema,
   ecsTaskStateChangeEventSchema,
 } from './ecs.js';
-import { EventParseError, eventParseError, stringField } from './errors.js';
+import { cutString, EventParseError, eventParseError, stringField } from './errors.js';
 import { SCHEDULED_RULE_SOURCE, SCHEDULER_SOURCE, scheduledRuleEventSchema, schedulerEventSchema } from './scheduled.js';
 
 export type ParseResult<T> = { ok: true; event: T } | { ok: false; error: EventParseError };
@@ -88,9 +88,10 @@ export function parseKnownEvent(input: unknown): KnownEventResult {
   }
   const kind = knownEventKind(source, detailType);
   if (kind === undefined) {
-    const id = stringField(input, 'id');
-    const message = `unknown event type: detail-type "${detailType}" from source "${source}" is not an event ecs-ops consumes${id === undefined ? '' : ` (event ${id})`}`;
-    const issue = { path: 'detail-type', message: `unknown for source "${source}": received "${detailType}"` };
+    const id = cutString(stringField(input, 'id'));
+    const [shownType, shownSource] = [cutString(detailType), cutString(source)];
+    const message = `unknown event type: detail-type "${shownType}" from source "${shownSource}" is not an event ecs-ops consumes${id === undefined ? '' : ` (event ${id})`}`;
+    const issue = { path: 'detail-type', message: `unknown for source "${shownSource}": received "${shownType}"` };
     return { ok: false, error: new EventParseError(input, [issue], { message }) };
   }
   const result = parseEvent<z.ZodType>(KNOWN[kind].schema, input);

@@ -1,0 +1,263 @@
+/**
+ * Random chaos scenarios, one per seed: a fixed fleet (an on-demand ASG drained through the `ecs-ops-drain` hook, a
+ * Spot ASG, three services, standalone jobs) and ecs-ops config, a timeline mixing INGREDIENTS at random times, every
+ * fault the simulator has — 20% of AWS calls throttled, 5% answered with a 5xx, added latency, 10% of event
+ * deliveries duplicated, 10% dropped, deliveries reordered within 5 s — and the invariants that must hold whatever
+ * happened. The output is scenario YAML (sim/scenarios/README.md), validated by the same loader as any scenario, so a
+ * failing seed can be written out and replayed with `ecs-ops simulate`.
+ *
+ * A capability adds an ingredient to INGREDIENTS: the timeline entries it contributes (given the state so far), the
+ * config sections it needs and the invariants it promises under these faults.
+ */
+import { SeededRandom } from '../world/random.js';
+
+export const CHAOS_FAULTS = {
+  throttleRate: 0.2,
+  serverErrorRate: 0.05,
+  latencyMs: [0, 20] as const,
+  duplicateRate: 0.1,
+  dropRate: 0.1,
+  reorderWindow: '5s',
+};
+
+/** The drain deadline of the chaos config; lifecycle actions must all end within it plus one reconcile interval. */
+export const DRAIN_DEADLINE_MINUTES = 20;
+
+/** What the timeline has done so far, for ingredients to stay within what the fleet allows. */
+export interface ChaosState {
+  rng: SeededRandom;
+  /** Desired capacity of the on-demand ASG (min 2, max 8). */
+  onDemandDesired: number;
+  /** Spot interruptions so far (the Spot ASG keeps 2 instances; one interruption at a time is applied). */
+  spotInterruptions: number;
+  /** Deployments so far, by service. */
+  deployments: Record<string, number>;
+  /** Standalone jobs started. */
+  jobs: number;
+  /** Whether an on-demand instance has been scaled in or terminated (a draining instance takes no new task). */
+  shrunk: boolean;
+}
+
+export interface Ingredient {
+  name: string;
+  /** Relative chance of being picked for each timeline slot. */
+  weight: number;
+  /** Timeline entries (YAML list items without `at`, indented by 2), or nothing when the state does not allow it. */
+  entries(state: ChaosState): string[] | undefined;
+  /** Top-level config sections it needs (YAML, indented for `config:`), added once when it is used. */
+  config?: string;
+  /** Invariants it promises under the chaos faults (expect entries), added once when it is used. */
+  expect?: string[];
+}
+
+export const ON_DEMAND_ASG = 'prod-ecs';
+export const SPOT_ASG = 'prod-spot';
+const ON_DEMAND_MIN = 2;
+const ON_DEMAND_MAX = 8;
+
+export const INGREDIENTS: Ingredient[] = [
+  {
+    name: 'scale-in',
+    weight: 3,
+    entries: (s) => {
+      if (s.onDemandDesired <= ON_DEMAND_MIN) return undefined;
+      const desired = Math.max(ON_DEMAND_MIN, s.onDemandDesired - 1 - s.rng.int(3));
+      s.onDemandDesired = desired;
+      s.shrunk = true;
+      return [`scaleAsg: { asg: ${ON_DEMAND_ASG}, desired: ${desired} }`];
+    },
+    // Every instance scaled in is set DRAINING within two reconcile intervals, even when its lifecycle event was lost.
+    expect: ['drainStarted: { within: 2m, trigger: lifecycle-action }'],
+  },
+  {
+    name: 'scale-out',
+    weight: 1,
+    entries: (s) => {
+      if (s.onDemandDesired >= ON_DEMAND_MAX) return undefined;
+      const desired = Math.min(ON_DEMAND_MAX, s.onDemandDesired + 1 + s.rng.int(2));
+      s.onDemandDesired = desired;
+      return [`scaleAsg: { asg: ${ON_DEMAND_ASG}, desired: ${desired} }`];
+    },
+  },
+  {
+    name: 'terminate-instance',
+    weight: 1,
+    entries: (s) => {
+      if (s.onDemandDesired <= ON_DEMAND_MIN) return undefined;
+      s.onDemandDesired--;
+      s.shrunk = true;
+      return [`terminateInstance: { asg: ${ON_DEMAND_ASG}, instance: 0, decrement: true }`];
+    },
+    // Every instance scaled in is set DRAINING within two reconcile intervals, even when its lifecycle event was lost.
+    expect: ['drainStarted: { within: 2m, trigger: lifecycle-action }'],
+  },
+  {
+    name: 'spot-interruption',
+    weight: 2,
+    entries: (s) => {
+      if (s.spotInterruptions >= 2) return undefined;
+      s.spotInterruptions++;
+      return [`interruptSpot: { asg: ${SPOT_ASG}, count: 1 }`];
+    },
+  },
+  {
+    name: 'deployment',
+    weight: 2,
+    entries: (s) => {
+      const service = s.rng.chance(0.5) ? 'web' : 'api';
+      const n = (s.deployments[service] = (s.deployments[service] ?? 0) + 1);
+      // Alternate between the two good revisions.
+      return [`deploy: { cluster: prod, service: ${service}, taskDefinition: '${service}:${n % 2 === 1 ? 2 : 1}' }`];
+    },
+  },
+  {
+    name: 'failed-deployment',
+    weight: 1,
+    entries: () => [`deploy: { cluster: prod, service: worker, taskDefinition: 'worker:2' }`],
+  },
+  {
+    name: 'service-scaling',
+    weight: 1,
+    entries: (s) => [`setDesiredCount: { cluster: prod, service: web, desired: ${4 + s.rng.int(6)}, cause: 'monitor alarm chaos in state ALARM' }`],
+  },
+  {
+    name: 'standalone-job',
+    weight: 1,
+    entries: (s) => {
+      // Pinned to the oldest instance, which must not be draining yet.
+      if (s.jobs >= 2 || s.shrunk) return undefined;
+      s.jobs++;
+      // On the drained on-demand ASG: a Spot instance is reclaimed 2 minutes after its warning, whatever runs there, so a
+      // standalone job can only be waited for where the lifecycle hook holds the instance.
+      return [`runTask: { cluster: prod, taskDefinition: report-job, count: 1, startedBy: chaos, group: reports, instance: { asg: ${ON_DEMAND_ASG}, index: 0 } }`];
+    },
+  },
+];
+
+/** Invariants of every chaos run, whatever the ingredients (the scenario format adds its own three). */
+export const BASE_EXPECT = [
+  // Every terminate lifecycle action on the drained ASG is completed by ecs-ops (CONTINUE) — none left to time out —
+  // and within two reconcile intervals of its instance being empty, even when the event saying so was lost.
+  `lifecycleActionsCompleted: { all: true, hook: ecs-ops-drain, maxHoldAfterEmpty: 2m }`,
+  // No lifecycle action waits past the drain deadline plus one reconcile interval.
+  `noLifecycleActionPastDeadline: { deadline: ${DRAIN_DEADLINE_MINUTES + 1}m }`,
+  // No task dies with its instance unless the deadline forced it (and the drain-forced message lists it).
+  'tasksKilledOnlyWhenForced: true',
+  // Nothing ends in the dead-letter queue: throttling and 5xx are retried until they succeed.
+  'noDeadLetters: true',
+];
+
+const FLEET = `fleet:
+  taskDefinitions:
+    - { family: web, cpu: 256, memory: 512, simulation: { startDelay: 20s, stopDelay: 10s } }
+    - { family: web, cpu: 256, memory: 512, simulation: { startDelay: 25s, stopDelay: 10s } }
+    - { family: api, cpu: 512, memory: 1024, simulation: { startDelay: 15s } }
+    - { family: api, cpu: 512, memory: 1024, simulation: { startDelay: 20s } }
+    - { family: worker, cpu: 256, memory: 512 }
+    - family: worker
+      cpu: 256
+      memory: 512
+      simulation: { startDelay: 20s, failToStart: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found' }
+    - { family: report-job, cpu: 256, memory: 256, simulation: { startDelay: 10s, runFor: 8m } }
+  clusters:
+    - name: prod
+      asgs:
+        - name: ${ON_DEMAND_ASG}
+          instanceType: m5.large
+          availabilityZones: [us-east-1a, us-east-1b, us-east-1c]
+          minSize: ${ON_DEMAND_MIN}
+          maxSize: ${ON_DEMAND_MAX}
+          desiredCapacity: 6
+          lifecycleHooks:
+            - { name: ecs-ops-drain, transition: terminating, heartbeatTimeout: 10m, defaultResult: CONTINUE }
+        - name: ${SPOT_ASG}
+          instanceType: m5.large
+          spot: true
+          spotInstanceDraining: true
+          availabilityZones: [us-east-1a, us-east-1b, us-east-1c]
+          maxSize: 4
+          desiredCapacity: 2
+      services:
+        - { name: web, taskDefinition: 'web:1', desiredCount: 6, scalableTarget: { minCapacity: 4, maxCapacity: 12 } }
+        - name: api
+          taskDefinition: 'api:1'
+          desiredCount: 4
+          deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 }
+        - name: worker
+          taskDefinition: 'worker:1'
+          desiredCount: 3
+          deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } }
+`;
+
+function configText(extra: string[]): string {
+  return `config:
+  version: 1
+  clusters:
+    - name: prod
+      asgs:
+        - { name: ${ON_DEMAND_ASG}, lifecycleHook: ecs-ops-drain }
+        - { name: ${SPOT_ASG}, lifecycleHook: ecs-ops-drain }
+  notifications:
+    channels:
+      - { name: ops, type: slack, webhookParameter: /ecs-ops/slack/ops }
+      - { name: pager, type: sns, topicArn: 'arn:aws:sns:us-east-1:123456789012:ecs-ops-critical', severities: [critical] }
+  drain:
+    deadline: ${DRAIN_DEADLINE_MINUTES}m
+    standaloneTasks: wait
+    spotInterruption: true
+${extra.join('')}`;
+}
+
+export interface ChaosScenario {
+  seed: number;
+  /** Ingredient names in timeline order. */
+  ingredients: string[];
+  yaml: string;
+}
+
+/** The chaos scenario of `seed`: same seed, same scenario. */
+export function chaosScenario(seed: number, ingredients: readonly Ingredient[] = INGREDIENTS): ChaosScenario {
+  const rng = new SeededRandom(seed * 7919 + 17);
+  const state: ChaosState = { rng, onDemandDesired: 6, spotInterruptions: 0, deployments: {}, jobs: 0, shrunk: false };
+  const slots = 3 + rng.int(4);
+  const times = Array.from({ length: slots }, () => 1 + rng.int(24)).sort((a, b) => a - b);
+  const total = ingredients.reduce((sum, i) => sum + i.weight, 0);
+  const used: Ingredient[] = [];
+  const timeline: string[] = [];
+  for (const minute of times) {
+    let pick = rng.next() * total;
+    const ingredient = ingredients.find((i) => (pick -= i.weight) < 0) ?? ingredients[0];
+    const entries = ingredient?.entries(state);
+    if (!ingredient || !entries) continue;
+    if (!used.includes(ingredient)) used.push(ingredient);
+    timeline.push(`  - at: ${minute}m\n    note: 'chaos: ${ingredient.name}'`);
+    for (const e of entries) timeline.push(`  - ${e}`);
+  }
+  if (timeline.length === 0) timeline.push('  - at: 1m\n    note: nothing happens');
+  const lastMinute = times.at(-1) ?? 1;
+  const expect = [...new Set([...BASE_EXPECT, ...used.flatMap((i) => i.expect ?? [])])];
+  const yaml = `# Generated by sim/chaos (seed ${seed}): ${used.map((i) => i.name).join(', ') || 'nothing'}.
+name: chaos-${seed}
+description: Chaos run ${seed} - ${used.map((i) => i.name).join(', ') || 'nothing'} under throttling, 5xx, latency and duplicated, dropped and reordered events.
+seed: ${seed}
+
+${configText(used.flatMap((i) => (i.config === undefined ? [] : [i.config])))}
+${FLEET}
+faults:
+  api:
+    '*': { throttleRate: ${CHAOS_FAULTS.throttleRate}, serverErrorRate: ${CHAOS_FAULTS.serverErrorRate}, latencyMs: [${CHAOS_FAULTS.latencyMs.join(', ')}] }
+  events:
+    duplicateRate: ${CHAOS_FAULTS.duplicateRate}
+    dropRate: ${CHAOS_FAULTS.dropRate}
+    reorderWindow: ${CHAOS_FAULTS.reorderWindow}
+
+timeline:
+${timeline.join('\n')}
+
+until: ${lastMinute + DRAIN_DEADLINE_MINUTES + 5}m
+
+expect:
+${expect.map((e) => `  - ${e}`).join('\n')}
+`;
+  return { seed, ingredients: used.map((i) => i.name), yaml };
+}
