@@ -1,5 +1,5 @@
 /**
- * `npm run chaos [-- --runs N] [--seed S] [--workers W] [--time-scale F] [--run-timeout SECONDS]`: N seeded chaos runs
+ * `npm run chaos [-- --runs N] [--seed S] [--workers W] [--run-timeout SECONDS]`: N seeded chaos runs
  * (default 200, seeds S…S+N-1, default S = 1) in W worker processes (default: 2 per core); a run still going after
  * --run-timeout (default 600 s) is killed and fails. Prints one line per run, then each failing
  * seed with what failed, its scenario file and the command that replays it. Exit code 1 when a run failed.
@@ -9,8 +9,6 @@ import { availableParallelism } from 'node:os';
 import { renderTextReport } from '../scenario/index.js';
 import { runChaosSeed } from './one.js';
 import { replayCommand, runChaos } from './run.js';
-
-const DEFAULT_TIME_SCALE = 20;
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,23 +24,21 @@ function option(name: string, fallback: number): number {
 const runs = option('runs', 200);
 const seed = option('seed', 1);
 const workers = option('workers', 2 * availableParallelism());
-const timeScale = option('time-scale', DEFAULT_TIME_SCALE);
 const runTimeoutMs = option('run-timeout', 600) * 1000;
 
 if (runs === 1) {
-  const result = await runChaosSeed(seed, { timeScale, keepReport: true });
+  const result = await runChaosSeed(seed, { keepReport: true });
   if (result.report) process.stdout.write(`${renderTextReport(result.report)}\n`);
   process.stdout.write(`\nscenario: ${result.scenarioFile} (also: ecs-ops simulate ${result.scenarioFile})\n`);
   for (const f of result.failures) process.stdout.write(`FAILED ${f}\n`);
   process.exit(result.passed ? 0 : 1);
 }
 
-process.stdout.write(`chaos: ${runs} runs from seed ${seed}, ${workers} workers, real-time waits ${timeScale}x faster\n`);
+process.stdout.write(`chaos: ${runs} runs from seed ${seed}, ${workers} workers\n`);
 const summary = await runChaos({
   runs,
   seed,
   workers,
-  timeScale,
   runTimeoutMs,
   onResult: (r, done) => {
     process.stdout.write(`[${done}/${runs}] seed ${r.seed} ${r.passed ? 'ok' : 'FAILED'} ${(r.wallMs / 1000).toFixed(1)}s  ${r.ingredients.join(', ')}  (${r.invocations} invocations, ${r.apiCalls} AWS calls, ${r.faultsInjected} API faults, ${r.eventsDropped} events dropped, ${r.eventsDuplicated} duplicated)\n`);

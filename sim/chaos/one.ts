@@ -1,13 +1,12 @@
 /**
- * One chaos run in this process: generate the scenario of a seed, validate it, run it with compressed real-time waits
- * (./time-scale.ts), and summarise what failed.
+ * One chaos run in this process: generate the scenario of a seed, validate it, run it (handlers' waits run on the
+ * simulator's virtual clock, so throttling costs no real time), and summarise what failed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatScenarioErrors, parseScenario, runScenario, type SimulationReport } from '../scenario/index.js';
 import { chaosScenario } from './generate.js';
-import { compressRealTimeWaits } from './time-scale.js';
 
 export const CHAOS_DIR = join(tmpdir(), 'ecs-ops-chaos');
 
@@ -27,11 +26,7 @@ export interface ChaosRunResult {
   eventsDuplicated: number;
 }
 
-/** Installed once per process: every run in it shares the compression. */
-let compression: ReturnType<typeof compressRealTimeWaits> | undefined;
-
-export async function runChaosSeed(seed: number, options: { timeScale: number; keepReport?: boolean }): Promise<ChaosRunResult & { report?: SimulationReport }> {
-  compression ??= compressRealTimeWaits(options.timeScale);
+export async function runChaosSeed(seed: number, options: { keepReport?: boolean } = {}): Promise<ChaosRunResult & { report?: SimulationReport }> {
   const generated = chaosScenario(seed);
   mkdirSync(CHAOS_DIR, { recursive: true });
   const scenarioFile = join(CHAOS_DIR, `chaos-${seed}.yml`);

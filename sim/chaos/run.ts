@@ -1,7 +1,7 @@
 /**
- * Many chaos runs in parallel worker processes (the handlers mostly wait on the network and on compressed backoff, so
- * more workers than cores pays off): seeds `seed`, `seed + 1`, … `seed + runs - 1`, each a generated scenario
- * (./generate.ts) checked against every invariant. Packages every distinct config first, so workers never package.
+ * Many chaos runs in parallel worker processes (one or two per core): seeds `seed`, `seed + 1`, … `seed + runs - 1`,
+ * each a generated scenario (./generate.ts) checked against every invariant. Packages every distinct config first, so
+ * workers never package.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,6 @@ export interface ChaosOptions {
   runs: number;
   seed: number;
   workers: number;
-  /** How much faster handlers' real-time waits pass (./time-scale.ts). */
-  timeScale: number;
   /** A run still going after this long (real time) is killed and counted as failed. */
   runTimeoutMs: number;
   onResult?: (result: ChaosRunResult, done: number) => void;
@@ -88,7 +86,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         if (queue.length > 0) spawnWorker();
         finish(failedRun(seed, `the worker running it exited (${signal ?? `code ${String(code)}`})`, Date.now() - started));
       });
-      child.send({ seed, timeScale: options.timeScale });
+      child.send({ seed });
     };
     // A fresh worker; it takes its first seed once it says it is ready.
     const spawnWorker = (): ChildProcess => {

@@ -5,11 +5,10 @@ import { runChaosSeed } from './one.js';
 
 interface Job {
   seed: number;
-  timeScale: number;
 }
 
 process.on('message', (job: Job) => {
-  void runChaosSeed(job.seed, { timeScale: job.timeScale }).then((result) => {
+  void runChaosSeed(job.seed).then((result) => {
     if (process.connected) process.send?.(result);
   });
 });
