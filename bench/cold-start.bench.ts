@@ -65,10 +65,10 @@ function coldStart(bundle: string, eventFile: string, env: Record<string, string
 
 interface TemplateFunction {
   Type: string;
-  Properties: { Handler?: string; Environment?: { Variables?: Record<string, unknown> } };
+  Properties: { Handler?: string; Environment?: { Variables?: Record<string, unknown> }; Code?: { S3Key?: unknown } };
 }
 
-function functionsOf(packageDir: string): { name: string; handlerFile: string; env: Record<string, string> }[] {
+function functionsOf(packageDir: string): { name: string; zip: string; handlerFile: string; env: Record<string, string> }[] {
   const template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, TemplateFunction> };
   return Object.values(template.Resources)
     .filter((r) => r.Type === 'AWS::Lambda::Function')
@@ -78,7 +78,10 @@ function functionsOf(packageDir: string): { name: string; handlerFile: string; e
       const env = Object.fromEntries(
         Object.entries(r.Properties.Environment?.Variables ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : `ecs-ops-bench-${JSON.stringify(v).replace(/\W+/g, '')}`]),
       );
-      return [{ name: m[1].split('/').at(-1) ?? m[1], handlerFile: `${m[1]}.mjs`, env }];
+      const name = m[1].split('/').at(-1) ?? m[1];
+      // osls names the archive after the function's key in serverless.yml (e.g. scheduleRunner.zip), not its file.
+      const key = typeof r.Properties.Code?.S3Key === 'string' ? r.Properties.Code.S3Key : `${name}.zip`;
+      return [{ name, zip: join(packageDir, key.split('/').at(-1) ?? key), handlerFile: `${m[1]}.mjs`, env }];
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -128,7 +131,7 @@ export default async function coldStartBench(): Promise<BenchResult> {
     for (const fn of functionsOf(packageDir)) {
       const dir = join(work, fn.name);
       mkdirSync(dir);
-      extractZip(join(packageDir, `${fn.name}.zip`), dir);
+      extractZip(fn.zip, dir);
       const bundle = join(dir, fn.handlerFile);
       const event = EVENT_FOR[fn.name] ?? DEFAULT_EVENT;
       const runs = measure(bundle, event, fn.env);
@@ -136,7 +139,7 @@ export default async function coldStartBench(): Promise<BenchResult> {
       // The same without --enable-source-maps: how much of the start is parsing the source map.
       const noMaps = measure(bundle, event, { ...fn.env, NODE_OPTIONS: '' });
       const mapBytes = statSync(`${bundle}.map`, { throwIfNoEntry: false })?.size ?? 0;
-      rows.push({ name: fn.name, zipBytes: statSync(join(packageDir, `${fn.name}.zip`)).size, bundleBytes: statSync(bundle).size, mapBytes, runs, noMaps });
+      rows.push({ name: fn.name, zipBytes: statSync(fn.zip).size, bundleBytes: statSync(bundle).size, mapBytes, runs, noMaps });
       const errors = runs.map((r) => r.error).filter((e) => e !== undefined);
       if (errors.length > 0) notes.push(`${fn.name}: the event failed (${errors[0] ?? ''})`);
     }
