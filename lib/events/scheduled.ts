@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { eventEnvelope } from './envelope.js';
-import { EventParseError, eventParseError, stringField } from './errors.js';
+import { cutString, EventParseError, eventParseError, stringField } from './errors.js';
 
 /**
  * What a schedule delivers to an ecs-ops function. Three shapes reach the same handlers:
@@ -91,7 +91,7 @@ export function parseSchedulerInvocation(input: unknown): SchedulerInvocation {
     return { kind: 'scheduled-rule', ...scheduleFromArn(result.data.resources[0]), scheduledTime: result.data.time };
   }
   if (source !== undefined) {
-    throw new EventParseError(input, [{ path: 'source', message: `expected "${SCHEDULER_SOURCE}" or "${SCHEDULED_RULE_SOURCE}", received "${source}"` }], {
+    throw new EventParseError(input, [{ path: 'source', message: `expected "${SCHEDULER_SOURCE}" or "${SCHEDULED_RULE_SOURCE}", received "${cutString(source)}"` }], {
       subject: 'schedule invocation',
     });
   }
