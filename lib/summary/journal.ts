@@ -76,7 +76,8 @@ export function placementStopEntry(stop: PlannedStop, at: number): JournalEntry 
     subject: taskId(stop.taskArn),
     outcome: 'acted',
     service: stop.service,
-    detail: `stopped task ${taskId(stop.taskArn)} of ${stop.service} (${stop.rule}, policy ${stop.policy}: ${stop.before} → ${stop.after})${where}`,
+    // before/after: how far from compliance the violation is, in tasks, now and once the replacement runs.
+    detail: `stopped task ${taskId(stop.taskArn)} of ${stop.service} for ${stop.rule} (policy ${stop.policy}; ${stop.before} → ${stop.after} task(s) off)${where}`,
   };
 }
 

@@ -73,7 +73,7 @@ describe('journal entries', () => {
   it('a placement stop names the task, service, rule, policy and where it ran', () => {
     const e = placementStopEntry(stop, T0);
     expect(e).toMatchObject({ id: 'stop|abc123', kind: 'placement-stop', cluster: 'prod', at: T0, subject: 'abc123', service: 'cache', outcome: 'acted' });
-    expect(e.detail).toBe('stopped task abc123 of cache (maxPerInstance, policy cache-spread: 1 → 0) on i-0aaa, replacement expected on i-0bbb');
+    expect(e.detail).toBe('stopped task abc123 of cache for maxPerInstance (policy cache-spread; 1 → 0 task(s) off) on i-0aaa, replacement expected on i-0bbb');
   });
 
   const schedule = { name: 'report', cluster: 'prod' };
