@@ -1,7 +1,8 @@
 /**
  * Scaling digest: on the `summary.digest.schedule` schedule, what scaled in each cluster since the previous digest,
  * when and why (Application Auto Scaling and EC2 Auto Scaling activities, ECS service events and deployments, ecs-ops's
- * drains), posted to Slack and SNS. See lib/summary/digest.
+ * drains, and its placement stops and scheduled runs from the ops journal, lib/summary/journal.ts), posted to Slack and
+ * SNS. See lib/summary/digest.
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
