@@ -1,7 +1,8 @@
 /**
  * Scaling digest: on the `summary.digest.schedule` schedule, what scaled in each cluster since the previous digest,
  * when and why (Application Auto Scaling and EC2 Auto Scaling activities, ECS service events and deployments, ecs-ops's
- * drains), posted to Slack and SNS. See lib/summary/digest.
+ * drains, and its placement stops and scheduled runs from the ops journal, lib/summary/journal.ts), posted to Slack and
+ * SNS. See lib/summary/digest.
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -25,6 +26,8 @@ import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
 import { createLogger, createMetrics } from '../lib/observability.js';
 import { DIGEST_IDEMPOTENCY_SECONDS, runScheduledDigest, type DigestRunOutcome } from '../lib/summary/digest/index.js';
 import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
+import type { OpsSource } from '../lib/summary/digest/model.js';
+import { journalOpsSource } from '../lib/summary/journal.js';
 
 const SERVICE_NAME = 'ecs-ops-digest';
 
@@ -35,6 +38,8 @@ export interface DigestHandlerDeps {
   aas: ApplicationAutoScalingClient;
   deliverer: ChannelDeliverer;
   persistenceStore: BasePersistenceLayer;
+  /** What ecs-ops recorded of its own actions (the ops journal): placement stops, scheduled runs. */
+  opsSources?: readonly OpsSource[] | undefined;
   logger: Logger;
   metrics: Metrics;
   /** Epoch ms (tests). */
@@ -54,7 +59,7 @@ export function createDigestHandler(deps: DigestHandlerDeps) {
         config: deps.config,
         deliverOnce,
         logger: deps.logger,
-        gather: { ecs: deps.ecs, autoscaling: deps.autoscaling, aas: deps.aas, ...(deps.now ? { now: deps.now } : {}), logger: deps.logger, region: deps.region },
+        gather: { ecs: deps.ecs, autoscaling: deps.autoscaling, aas: deps.aas, ...(deps.now ? { now: deps.now } : {}), ...(deps.opsSources ? { opsSources: deps.opsSources } : {}), logger: deps.logger, region: deps.region },
       },
       deadlineFromRemaining(context.getRemainingTimeInMillis()),
     );
@@ -76,6 +81,7 @@ function productionDeps(): DigestHandlerDeps {
   if (!tableName) throw new Error('ecs-ops digest: IDEMPOTENCY_TABLE is not set');
   // Many Describe calls in a row: adaptive retries slow down under throttling instead of failing.
   const options = clientOptions('reconcile');
+  const dynamodb = new DynamoDBClient(options);
   return {
     config,
     logger,
@@ -84,7 +90,8 @@ function productionDeps(): DigestHandlerDeps {
     autoscaling: new AutoScalingClient(options),
     aas: new ApplicationAutoScalingClient(options),
     deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: new DynamoDBClient(options) }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
+    opsSources: [journalOpsSource(dynamodb, tableName, logger)],
     region: options.region,
   };
 }

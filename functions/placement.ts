@@ -24,6 +24,7 @@ import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
 import { createLogger, createMetrics } from '../lib/observability.js';
 import { handlePlacementEvent, type PlacementOutcome, type PolicyPipelineDeps } from '../lib/placement/policy/index.js';
 import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
+import { dynamoJournal, type OpsJournal } from '../lib/summary/journal.js';
 
 const SERVICE_NAME = 'ecs-ops-placement';
 
@@ -32,6 +33,8 @@ export interface PlacementHandlerDeps {
   ecs: ECSClient;
   deliverer: ChannelDeliverer;
   persistenceStore: BasePersistenceLayer;
+  /** The ops journal (stops, for the digest); none in tests that do not need it. */
+  journal?: OpsJournal | undefined;
   logger: Logger;
   metrics: Metrics;
   /** Epoch ms (tests). */
@@ -50,6 +53,7 @@ export function createPlacementHandler(deps: PlacementHandlerDeps) {
     metrics: { count: (name, value = 1) => { deps.metrics.addMetric(name, MetricUnit.Count, value); } },
     ...(now ? { now } : {}),
     region: deps.region,
+    journal: deps.journal,
   };
   return middy(async (event: unknown, context: Context): Promise<PlacementOutcome> => {
     idempotencyConfig.registerLambdaContext(context);
@@ -66,13 +70,15 @@ function productionDeps(): PlacementHandlerDeps {
   if (!tableName) throw new Error('ecs-ops placement: IDEMPOTENCY_TABLE is not set');
   // A whole-cluster audit is a burst of calls: adaptive retries slow down under throttling instead of failing.
   const options = clientOptions('reconcile');
+  const dynamodb = new DynamoDBClient(options);
   return {
     config,
     logger,
     metrics: createMetrics(SERVICE_NAME),
     ecs: new ECSClient(options),
     deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: new DynamoDBClient(options) }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
+    journal: dynamoJournal(dynamodb, tableName, logger),
     region: options.region,
   };
 }

@@ -25,6 +25,7 @@ import { handleScheduleEvent, TaskDefinitionCache, type RetryStore, type Schedul
 import { dynamoRetryStore } from '../lib/schedule/aws.js';
 import { reportOnceStore } from '../lib/schedule/report.js';
 import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
+import { dynamoJournal, type OpsJournal } from '../lib/summary/journal.js';
 
 const SERVICE_NAME = 'ecs-ops-schedule-runner';
 
@@ -40,6 +41,8 @@ export interface ScheduleRunnerDeps {
    * channels idempotently) would save the report under the wrong key.
    */
   reportStore: BasePersistenceLayer;
+  /** The ops journal (run results, for the digest); none in tests that do not need it. */
+  journal?: OpsJournal | undefined;
   logger: Logger;
   metrics: Metrics;
   /** Epoch ms (tests). */
@@ -63,6 +66,7 @@ export function createScheduleRunnerHandler(deps: ScheduleRunnerDeps) {
     metrics: { count: (name, value = 1) => { deps.metrics.addMetric(name, MetricUnit.Count, value); } },
     now,
     region: deps.region,
+    journal: deps.journal,
   };
   return middy(async (event: unknown, context: Context): Promise<ScheduleOutcome> => {
     idempotencyConfig.registerLambdaContext(context);
@@ -89,6 +93,7 @@ function productionDeps(): ScheduleRunnerDeps {
     deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
     reportStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
+    journal: dynamoJournal(dynamodb, tableName, logger),
     region: options.region,
   };
 }

@@ -311,6 +311,8 @@ function digestWiring(config: EcsOpsConfig): DigestWiring {
     iam.push({ Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities'], Resource: ['*'] });
   }
   iam.push(...deliveryStatements(config));
+  // The ops journal (lib/summary/journal.ts) in the same table: a window over several UTC days is one BatchGetItem.
+  iam.push({ Effect: 'Allow', Action: ['dynamodb:BatchGetItem'], Resource: [{ 'Fn::GetAtt': [IDEMPOTENCY_TABLE_LOGICAL_ID, 'Arn'] }] });
   // EventBridge Scheduler invokes the function with the function's own role (osls makes it assumable by
   // scheduler.amazonaws.com): that role may invoke this one function. Its name is osls's `<stack>-digest`; naming it
   // through the stack name avoids a role → function → role cycle.

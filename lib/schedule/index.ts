@@ -18,6 +18,7 @@ import type { EcsOpsConfig } from '../config/schema.js';
 import { clusterNameFromArn, ecsTaskStateChangeEventSchema, EventParseError, parseEvent, parseSchedulerInvocation, type EcsTaskStateChangeDetail } from '../events/index.js';
 import { channelsFor } from '../notify/index.js';
 import { deliverToChannels, type ChannelOutcome, type DeliverOnce } from '../summary/post-alert.js';
+import { scheduleRunEntry, type OpsJournal } from '../summary/journal.js';
 import { describeTasks, listRunning, listScheduleTasks, logsOf, runTask, stopTask, type RetryStore, type TaskDefinitionCache } from './aws.js';
 import { backoffMs, decideReconcile, decideTick, isCapacityFailure, judgeTask, replacedReason, shouldRetry } from './decide.js';
 import { isoTick, runRefOfGroup, scheduleOfStartedBy } from './identity.js';
@@ -67,6 +68,8 @@ export interface ScheduleDeps {
   /** Epoch ms. */
   now: () => number;
   region?: string | undefined;
+  /** Where run results, missed and skipped ticks are recorded for the digest (lib/summary/journal.ts); never throws. */
+  journal?: OpsJournal | undefined;
 }
 
 export type ScheduleOutcome =
@@ -106,9 +109,16 @@ class Run {
   /** Reports `event` at most once for `key`. */
   async report(key: string, event: ScheduleEvent, schedule: ScheduleConfig): Promise<void> {
     const status = await this.deps.reportOnce(key, async () => {
+      // Journaled once with the report (a retried report repeats an entry id: the journal refuses it).
+      await this.journal(event, schedule);
       await this.notify(event, schedule);
     });
     if (status === 'duplicate' && !this.quietDuplicates) this.actions.push(`already reported ${key}`);
+  }
+
+  /** Records `event` in the ops journal, if any: best effort, never throws (see lib/summary/journal.ts). */
+  async journal(event: ScheduleEvent, schedule: ScheduleConfig): Promise<void> {
+    await this.deps.journal?.append(scheduleRunEntry(event, schedule, this.deps.now()));
   }
 
   /** Runs `step`, keeping a transient error for the end so the other steps still happen. */
@@ -279,7 +289,12 @@ async function judgeAndReport(run: Run, task: TaskView): Promise<void> {
   if (facts) result = judgeTask(task, facts.essential);
   deps.metrics.count(result.outcome === 'succeeded' ? 'ScheduleRunSucceeded' : 'ScheduleRunFailed');
   run.actions.push(`${taskId(task.taskArn)} ${result.outcome}${result.cause !== undefined ? ` (${result.cause})` : ''}: ${result.reason}`);
-  if (result.outcome === 'succeeded' && !schedule.notify.onSuccess) return;
+  if (result.outcome === 'succeeded' && !schedule.notify.onSuccess) {
+    // Not reported, still journaled: only its STOPPED event gets here (the reconcile pass skips such successes), and a
+    // repeated event repeats the entry id, which the journal refuses.
+    await run.journal({ kind: 'result', ref, task, result }, schedule);
+    return;
+  }
   const retry = ref !== undefined && shouldRetry(schedule, result, ref.attempt) ? { attempt: ref.attempt + 1, inMs: backoffMs(schedule, ref.attempt) } : undefined;
   const failing = result.containers.find((c) => c.exitCode !== 0) ?? result.containers[0];
   const logs = logsOf(facts, task, failing?.name);

@@ -4,6 +4,7 @@
  */
 import { ApplicationAutoScalingClient, DescribeScalingActivitiesCommand as AasActivities } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScalingActivitiesCommand as AsgActivities } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { ECS_MANAGED_ALARM, INSUFFICIENT } from '../summary/digest/fixtures.js';
 const ecs = mockClient(ECSClient);
 const asc = mockClient(AutoScalingClient);
 const aas = mockClient(ApplicationAutoScalingClient);
+const ddb = mockClient(DynamoDBClient);
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 const ago = (minutes: number): Date => new Date(NOW - minutes * 60_000);
 const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -25,6 +27,7 @@ const env = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACC
 beforeEach(() => {
   vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
   for (const m of [ecs, asc, aas]) m.reset();
+  ddb.reset();
   ecs.on(ListServicesCommand).resolves({ serviceArns: ['arn:aws:ecs:us-east-1:123456789012:service/prod/web', 'arn:aws:ecs:us-east-1:123456789012:service/prod/api'] });
   ecs.on(DescribeServicesCommand).resolves({
     services: [
@@ -146,6 +149,22 @@ summary:
     const bad = emptyDir({ 'ecs-ops.config.yml': 'version: 2\n' });
     expect((await runCli(['digest', '-c', 'prod', '-s', '1h'], { cwd: bad, env })).code).toBe(2);
     expect(ecs.calls()).toHaveLength(0);
+  });
+
+  it('--table adds the placement stops and scheduled runs from the ops journal (one GetItem for a window within a day)', async () => {
+    const entry = (id: string, at: Date, detail: string, kind = 'schedule-run') => ({ M: { id: { S: id }, kind: { S: kind }, at: { N: String(at.getTime()) }, subject: { S: 's' }, outcome: { S: 'failed' }, detail: { S: detail } } });
+    ddb.on(GetItemCommand).resolves({ Item: { entries: { L: [entry('run|t1', ago(30), 'scheduled run of nightly-report failed with exit code 2'), entry('stop|t0', ago(90), 'an older stop', 'placement-stop')] } } });
+    const result = await runCli(['digest', '-c', 'prod', '-s', '1h', '--asg', 'prod-ecs', '--table', 'ecs-ops-table'], { cwd: emptyDir(), env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('11:30 scheduled run of nightly-report failed with exit code 2');
+    expect(result.stdout).not.toContain('an older stop');
+    expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).toEqual([{ TableName: 'ecs-ops-table', Key: { id: { S: 'ecs-ops-journal#prod#2026-01-01' } }, ProjectionExpression: 'entries, dropped' }]);
+  });
+
+  it('without --table it says the journal is left out and reads no table', async () => {
+    const result = await runCli(['digest', '-c', 'prod', '-s', '1h', '--asg', 'prod-ecs'], { cwd: emptyDir(), env });
+    expect(result.stdout).toContain('pass --table NAME');
+    expect(ddb.calls()).toHaveLength(0);
   });
 
   it('is listed in ecs-ops --help', async () => {

@@ -64,6 +64,8 @@ describe('placement function wiring', () => {
     expect(text(stop?.Resource)).toContain(':task/other/*');
     expect(Object.keys(stop?.Condition?.ArnEquals ?? {})).toEqual(['ecs:cluster']);
     expect(enforce.flatMap((s) => s.Action).some((a) => a.endsWith('*'))).toBe(false);
+    // Stops are appended to the ops journal (lib/summary/journal.ts): UpdateItem on the idempotency table only.
+    expect(byAction(enforce, 'dynamodb:UpdateItem')?.Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
   });
 
   it('auditEvery as an EventBridge rate', () => {

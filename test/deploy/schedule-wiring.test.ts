@@ -90,6 +90,8 @@ describe('schedule runner IAM', () => {
 
   it('uses the idempotency table (reports, capacity retries) and no wildcard action', () => {
     expect(statement('dynamodb:GetItem')).toHaveLength(1);
+    // Run results are appended to the ops journal (lib/summary/journal.ts) with UpdateItem.
+    expect(statement('dynamodb:UpdateItem')).toHaveLength(1);
     expect(wiring.iam.flatMap((s) => s.Action).filter((a) => a.includes('*'))).toEqual([]);
   });
 });

@@ -295,6 +295,9 @@ describe('digest wiring', () => {
     expect(JSON.stringify(statement('lambda:InvokeFunction')?.Resource)).toContain('"-digest"');
     // Delivery: the Slack parameter, the idempotency table, the dead-letter queue.
     expect(actions).toEqual(expect.arrayContaining(['ssm:GetParameter', 'dynamodb:PutItem', 'sqs:SendMessage']));
+    // The ops journal's days: GetItem (delivery statement) and BatchGetItem, on the table only.
+    expect(statement('dynamodb:GetItem')?.Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
+    expect(statement('dynamodb:BatchGetItem')?.Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
   });
 
   it('leaves EC2 Auto Scaling out when the digested clusters have no ASG, and scopes ECS to summary.digest.clusters', () => {

@@ -16,6 +16,7 @@ import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDigestHandler } from '../../functions/digest.js';
+import { dynamoJournal, journalOpsSource, placementStopEntry, type JournalEntry } from '../../lib/summary/journal.js';
 import { createNotifier } from '../../lib/notify/index.js';
 import { createLogger, createMetrics } from '../../lib/observability.js';
 import { configFrom } from '../support/fixtures.js';
@@ -75,12 +76,14 @@ afterAll(async () => {
   await new Promise<void>((resolve) => db.close(() => { resolve(); }));
 });
 
-async function newHandler(cfg = config) {
+async function newHandler(cfg = config, journal: JournalEntry[] = []) {
   const tableName = `ecs-ops-digest-${++tableCounter}`;
   await dynamo.send(
     new CreateTableCommand({ TableName: tableName, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
   );
   const logger = createLogger('ecs-ops-digest');
+  const writer = dynamoJournal(dynamo, tableName, logger);
+  for (const entry of journal) await writer.append(entry);
   const deliverer = createNotifier({ ssm: new SSMClient({ region: 'us-east-1' }), sns: new SNSClient({ region: 'us-east-1' }), logger, env: { ECS_OPS_ALLOW_LOCAL_WEBHOOK: '1' }, sleep: () => Promise.resolve() });
   return createDigestHandler({
     config: cfg,
@@ -91,6 +94,7 @@ async function newHandler(cfg = config) {
     ecs: new ECSClient({ region: 'us-east-1' }),
     autoscaling: new AutoScalingClient({ region: 'us-east-1' }),
     aas: new ApplicationAutoScalingClient({ region: 'us-east-1' }),
+    opsSources: [journalOpsSource(dynamo, tableName, logger)],
     now: () => FIRE + 20_000,
   });
 }
@@ -191,6 +195,26 @@ summary:
 `);
     await (await newHandler(post))(scheduledEvent(), context);
     expect(bodies().map((b) => b.text)).toEqual(['ℹ️ INFO: Scaling digest · prod · Dec 31, 12:00–Jan 1, 12:00 UTC: nothing scaled — Nothing scaled in prod between Dec 31, 12:00–Jan 1, 12:00 UTC.']);
+  });
+
+  it('says what ecs-ops did from its ops journal: a placement stop and a failed scheduled run, in an otherwise quiet window', async () => {
+    ecs.on(ListServicesCommand).resolves({ serviceArns: [] });
+    aas.on(AasActivities).resolves({ ScalingActivities: [] });
+    asc.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+    const stop = placementStopEntry(
+      { cluster: 'prod', service: 'cache', policy: 'one-per-instance', rule: 'maxPerInstance', taskArn: 'arn:aws:ecs:us-east-1:111122223333:task/prod/abc', from: { ec2InstanceId: 'i-1' }, to: { ec2InstanceId: 'i-2' }, before: 1, after: 0, needed: 1, reason: 'r' },
+      FIRE - 3 * 3600_000,
+    );
+    const run: JournalEntry = { id: 'run|t1', kind: 'schedule-run', cluster: 'prod', at: FIRE - 2 * 3600_000, subject: 'nightly', outcome: 'failed', detail: 'scheduled run of nightly failed with exit code 2 after 3m 00s: report exited 2' };
+    const before: JournalEntry = { ...run, id: 'run|t0', at: FIRE - 25 * 3600_000, detail: 'a run before the window' };
+    const handler = await newHandler(config, [stop, run, before]);
+    const outcome = await handler(scheduledEvent(), context);
+    expect(outcome).toMatchObject({ status: 'digested', clusters: [{ cluster: 'prod', empty: false }] });
+    const raw = slack.received[0]?.raw ?? '';
+    expect(raw).toContain('stopped task abc of cache for maxPerInstance (policy one-per-instance');
+    expect(raw).toContain('scheduled run of nightly failed with exit code 2');
+    expect(raw).not.toContain('a run before the window');
+    expect(raw.indexOf('stopped task abc')).toBeLessThan(raw.indexOf('scheduled run of nightly'));
   });
 
   it('drops a malformed invocation without reading AWS', async () => {

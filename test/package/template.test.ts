@@ -272,6 +272,16 @@ describe('packaged digest function', () => {
     expect(JSON.stringify(byAction('ecs:ListServices').Condition)).toContain(':cluster/staging"');
     expect(byAction('lambda:InvokeFunction').Resource).toHaveLength(2);
     expect(statements.flatMap(actions).some((a) => a.includes('*'))).toBe(false);
+    // The ops journal's days (placement stops, scheduled runs): GetItem or BatchGetItem on the table only.
+    expect(byAction('dynamodb:BatchGetItem').Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
+    expect(byAction('dynamodb:GetItem').Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
+  });
+
+  it('placement and schedule runner may append to the ops journal (UpdateItem on the table only)', () => {
+    for (const fn of ['PlacementLambdaFunction', 'ScheduleRunnerLambdaFunction']) {
+      const update = roleStatements(fn).find((s) => actions(s).includes('dynamodb:UpdateItem'));
+      expect(update?.Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
+    }
   });
 });
 

@@ -28,6 +28,7 @@ import type { Notification } from '../../lib/notify/types.js';
 import { createLogger, createMetrics } from '../../lib/observability.js';
 import { dynamoRetryStore } from '../../lib/schedule/aws.js';
 import type { ScheduleOutcome } from '../../lib/schedule/index.js';
+import { dynamoJournal, readJournal } from '../../lib/summary/journal.js';
 import { fixtureEvent } from '../support/fixtures.js';
 import { ACCOUNT, configWith, REGION, T0 } from './support.js';
 
@@ -189,6 +190,7 @@ async function newHandler(config: EcsOpsConfig) {
     },
     persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamo }),
     reportStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamo }),
+    journal: dynamoJournal(dynamo, tableName, createLogger('ecs-ops-schedule-runner')),
     logger: createLogger('ecs-ops-schedule-runner'),
     metrics: createMetrics('ecs-ops-schedule-runner'),
     now: () => clock,
@@ -200,6 +202,8 @@ async function newHandler(config: EcsOpsConfig) {
 const tick = (at = T0, schedule = 'report') => ({ schedule, scheduledTime: new Date(at).toISOString().replace('.000Z', 'Z') });
 const reconcileEvent = () => ({ ...fixtureEvent('scheduled-event'), time: new Date(clock).toISOString(), resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/ecs-ops-prod-reconcile`] });
 const ecsCalls = () => ecs.calls().length;
+/** The ops journal's entries of cluster prod around T0 (what the digest reads). */
+const journaled = async (): Promise<string[]> => (await readJournal(dynamo, tableName, 'prod', { start: T0 - 86_400_000, end: T0 + 86_400_000 })).entries.map((e) => e.detail);
 const runInputs = (): RunTaskCommandInput[] => ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input);
 
 beforeEach(() => {
@@ -277,6 +281,7 @@ describe('a tick', () => {
     expect(fake.tasks.size).toBe(1);
     expect(posted.map((p) => p.notification.kind)).toEqual(['schedule-skipped']);
     expect(posted[0]?.notification.title).toBe('report: run of 2026-01-01T09:00:00Z skipped, the previous run is still going');
+    expect(await journaled()).toEqual(['scheduled run of report at 09:00 skipped: 1 run(s) still going']);
   });
 
   it('stops the previous run with a clear reason under replace, then starts the new one', async () => {
@@ -303,6 +308,7 @@ describe('a tick', () => {
     await late(tick());
     expect(ecsCalls()).toBe(0);
     expect(posted.map((p) => p.notification.kind)).toEqual(['schedule-missed']);
+    expect(await journaled()).toEqual(['scheduled run of report at 08:00 missed: 5m 00s late']);
     expect(posted[0]?.notification.summary).toMatch(/5m 00s late/);
   });
 
@@ -400,6 +406,8 @@ describe('completion', () => {
     expect(n?.kind).toBe('schedule-failed');
     expect(n?.title).toBe('report: run of 2026-01-01T08:00:00Z failed (exit code 3)');
     expect(n?.fields).toEqual(expect.arrayContaining([{ label: 'Exit codes', value: 'report=3' }, { label: 'Duration', value: '4m 00s' }, { label: 'Attempt', value: '1 of 1' }]));
+    // Journaled once for the digest, like the report (the repeated event is refused by the entry id).
+    expect(await journaled()).toEqual(['scheduled run of report failed with exit code 3 after 4m 00s: report exited 3']);
     const id = arn.split('/').pop() ?? '';
     expect(n?.links).toContainEqual({ text: 'Logs', url: `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fecs$252Freport/log-events/ecs$252Freport$252F${id}` });
   });
@@ -413,6 +421,8 @@ describe('completion', () => {
     await run(fake.stop(arn, { report: 0, sidecar: 0 }));
     expect(ecsCalls()).toBe(0);
     expect(posted).toEqual([]);
+    // Not reported, still in the ops journal for the digest.
+    expect(await journaled()).toEqual([expect.stringMatching(/^scheduled run of report succeeded after /) as string]);
 
     const noisy = await newHandler(configWith({ notify: { onSuccess: true } }));
     await noisy(tick(T0 + 60 * MIN));
@@ -479,6 +489,8 @@ describe('reconcile', () => {
     expect(posted).toHaveLength(1);
     expect(again).toMatchObject({ status: 'handled' });
     expect(JSON.stringify(again)).not.toContain('notified');
+    // Journaled with the report: once, whatever the number of reconcile passes that see the run.
+    expect(await journaled()).toEqual([expect.stringMatching(/^scheduled run of report failed with exit code 1 after 5m 00s: .*; retry 2 in 2m 00s$/) as string]);
     const retried = [...fake.tasks.values()].filter((t) => t.group === 'ecs-ops:report:20260101T080000Z:2');
     expect(retried).toHaveLength(1);
     expect(runInputs().at(-1)?.tags).toContainEqual({ key: 'ecs-ops:attempt', value: '2' });

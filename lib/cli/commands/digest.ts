@@ -1,5 +1,5 @@
 /**
- * `ecs-ops digest --cluster NAME --since DURATION [--asg NAME]... [--config FILE] [--json]`: the scaling digest of a
+ * `ecs-ops digest --cluster NAME --since DURATION [--asg NAME]... [--config FILE] [--table NAME] [--json]`: the scaling digest of a
  * cluster for the last DURATION, read from AWS with the caller's credentials and printed in the terminal — the same
  * gather, build and render as the scheduled digest.
  */
@@ -7,10 +7,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ConfigLoadError, formatConfigErrors, loadConfigFile, type EcsOpsConfig } from '../../config/index.js';
 import { DURATION_PATTERN } from '../../config/schema.js';
 import { buildDigest, digestOptions, digestSettings, gatherDigestSnapshots, renderDigestText, type DigestOptions } from '../../summary/digest/index.js';
+import { journalOpsSource } from '../../summary/journal.js';
 import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 
@@ -19,7 +21,7 @@ const MAX_SINCE_SECONDS = 42 * 86_400;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 const USAGE = `Usage:
-  ecs-ops digest --cluster NAME --since DURATION [--asg NAME]... [--config FILE] [--json]
+  ecs-ops digest --cluster NAME --since DURATION [--asg NAME]... [--config FILE] [--table NAME] [--json]
 
 Prints what scaled in the cluster over the last DURATION, when and why: each service's task count (start → end, low,
 high, a sparkline), each change with its cause (target tracking or step scaling alarm and policy, scheduled action,
@@ -32,6 +34,8 @@ Options:
       --asg NAME          A capacity ASG of the cluster (repeatable); default: the cluster's ASGs in the config
       --config FILE       The ecs-ops config (ASGs, drain settings, time zone); default: $ECS_OPS_CONFIG or
                           ${DEFAULT_CONFIG_FILE} when present, else none
+      --table NAME        The deployed ecs-ops DynamoDB table (the IdempotencyTable resource): adds the placement
+                          stops and scheduled runs ecs-ops recorded there (kept 8 days); without it they are left out
       --json              Print the digest as JSON
   -h, --help              Show this help
 
@@ -73,6 +77,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     since: { type: 'string', short: 's' },
     asg: { type: 'string', multiple: true },
     config: { type: 'string' },
+    table: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -96,14 +101,20 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const clientConfig = { ...(region !== undefined ? { region } : {}), maxAttempts: 8, retryMode: 'adaptive' };
   const now = Date.now();
   const window = { start: now - since * 1000, end: now };
+  const logger = { warn: (message: string, extra: Record<string, unknown>) => io.stderr.write(`warning: ${message} ${JSON.stringify(extra)}\n`), error: (message: string, extra: Record<string, unknown>) => io.stderr.write(`error: ${message} ${JSON.stringify(extra)}\n`) };
+  if (values.table === '') throw new UsageError('--table needs a table name', digestCommand);
+  const opsSources = values.table !== undefined ? [journalOpsSource(new DynamoDBClient(clientConfig), values.table, logger)] : [];
   const [snapshot] = await gatherDigestSnapshots(
-    { ecs: new ECSClient(clientConfig), autoscaling: new AutoScalingClient(clientConfig), aas: new ApplicationAutoScalingClient(clientConfig), now: () => now, region },
+    { ecs: new ECSClient(clientConfig), autoscaling: new AutoScalingClient(clientConfig), aas: new ApplicationAutoScalingClient(clientConfig), now: () => now, region, opsSources },
     [{ name: values.cluster, asgs }],
     window,
   );
   if (!snapshot) return ExitCode.findings;
   const digest = buildDigest(snapshot, options);
   if (values.json) io.stdout.write(`${JSON.stringify({ ...digest, window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() } }, null, 2)}\n`);
-  else io.stdout.write(renderDigestText(digest, { timeZone }));
+  else {
+    io.stdout.write(renderDigestText(digest, { timeZone }));
+    if (values.table === undefined) io.stdout.write('(placement stops and scheduled runs are not included: pass --table NAME, the ecs-ops DynamoDB table)\n');
+  }
   return ExitCode.ok;
 }

@@ -13,6 +13,7 @@ import type { EcsOpsConfig } from '../../config/schema.js';
 import { clusterNameFromArn, parseKnownEvent, serviceOfEvent, type KnownEvent } from '../../events/index.js';
 import { channelsFor } from '../../notify/index.js';
 import { deliverToChannels, type DeliverOnce } from '../../summary/post-alert.js';
+import { placementStopEntry, type OpsJournal } from '../../summary/journal.js';
 import { act } from './act.js';
 import { evaluate } from './evaluate.js';
 import { gatherCluster, gatherForEnforcement, gatherServices } from './gather.js';
@@ -62,6 +63,8 @@ export interface PolicyPipelineDeps {
   region?: string | undefined;
   /** Never stop anything, whatever mode and dryRun say (the CLI). */
   readOnly?: boolean | undefined;
+  /** Where stops are recorded for the digest (lib/summary/journal.ts); never throws. */
+  journal?: OpsJournal | undefined;
 }
 
 /** What to audit: a cluster, whole or some of its services. */
@@ -127,6 +130,8 @@ export async function runPass(target: AuditTarget, deps: PolicyPipelineDeps, dea
   if (enforced.length > 0) snapshot = await gatherForEnforcement(gatherDeps, snapshot, enforced);
   const plan = planStops(snapshot, { ...config.placement, policies, dryRun: config.placement.dryRun || deps.readOnly === true });
   const outcomes = await act(plan, ecs, { readOnly: deps.readOnly });
+  // Best effort: a journal write that fails is logged by the journal and never fails the pass (the task is stopped).
+  for (const o of outcomes) if (o.status === 'stopped') await deps.journal?.append(placementStopEntry(o.stop, now()));
 
   metrics.count('PlacementViolations', plan.violations.length);
   metrics.count('PlacementTasksMisplaced', plan.violations.reduce((sum, v) => sum + v.amount, 0));

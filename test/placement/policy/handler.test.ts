@@ -14,6 +14,7 @@ import { createPlacementHandler } from '../../../functions/placement.js';
 import type { Channel } from '../../../lib/config/schema.js';
 import type { Notification } from '../../../lib/notify/types.js';
 import { createLogger, createMetrics } from '../../../lib/observability.js';
+import { dynamoJournal, journalOpsSource } from '../../../lib/summary/journal.js';
 import { configFrom } from '../../support/fixtures.js';
 import { FakeEcs, NOW } from './fake-ecs.js';
 
@@ -35,6 +36,7 @@ const scheduled = { version: '0', id: 'sched-1', 'detail-type': 'Scheduled Event
 let db: ReturnType<typeof dynalite>;
 let dynamo: DynamoDBClient;
 let tables = 0;
+let tableName = '';
 let fake: FakeEcs;
 let posted: { channel: string; notification: Notification }[];
 
@@ -62,7 +64,7 @@ beforeEach(() => {
 });
 
 async function newHandler() {
-  const tableName = `placement-${++tables}`;
+  tableName = `placement-${++tables}`;
   await dynamo.send(new CreateTableCommand({ TableName: tableName, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
   const handler = createPlacementHandler({
     config: configFrom(CONFIG),
@@ -74,6 +76,7 @@ async function newHandler() {
       },
     },
     persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamo }),
+    journal: dynamoJournal(dynamo, tableName, createLogger('ecs-ops-placement')),
     logger: createLogger('ecs-ops-placement'),
     metrics: createMetrics('ecs-ops-placement'),
     now: () => NOW,
@@ -90,6 +93,9 @@ describe('the placement function', () => {
     expect(fake.stopped).toHaveLength(1);
     expect(fake.stopped[0]?.reason).toMatch(/^ecs-ops placement azBalance \(policy spread\): web: 4 tasks in us-east-1a, 2 in us-east-1b, 0 in us-east-1c; allowed skew 1/);
     expect(posted.map((p) => `${p.channel} ${p.notification.kind}`)).toEqual(['ops placement-stop']);
+    // The stop is in the ops journal, as the digest reads it.
+    const records = await journalOpsSource(dynamo, tableName, createLogger('test')).collect('prod', { start: NOW - 3_600_000, end: NOW + 1 });
+    expect(records).toEqual([{ kind: 'placement', at: NOW, subject: fake.stopped[0]?.task.split('/').pop(), service: 'web', outcome: 'acted', detail: expect.stringMatching(/^stopped task web-\d of web for azBalance \(policy spread; 2 → 1 task\(s\) off\) on i-1, replacement expected on i-3$/) as string }]);
   });
 
   it('a violation it cannot act on is posted once per dedupe window, however many audits', async () => {

@@ -70,6 +70,10 @@ describe('the tour', () => {
     // The drain: one container instance set to DRAINING, one lifecycle action completed.
     expect(report.apiCalls.byOperation['ecs:UpdateContainerInstancesState']).toBe(1);
     expect(report.apiCalls.byOperation['autoscaling:CompleteLifecycleAction']).toBe(1);
+    // The ops journal: one UpdateItem per recorded action (the placement stop, the failed run: 12 → 14 with the
+    // Powertools idempotency updates) and one BatchGetItem for the digest (its window spans two UTC days).
+    expect(report.apiCalls.byOperation['dynamodb:UpdateItem']).toBe(14);
+    expect(report.apiCalls.byOperation['dynamodb:BatchGetItem']).toBe(1);
     expect(Object.keys(report.apiCalls.byOperation).every((op) => /^(dynamodb|sns|ssm|ecs|autoscaling|applicationAutoScaling):/.test(op))).toBe(true);
   });
 
