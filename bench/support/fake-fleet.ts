@@ -4,6 +4,7 @@
  * capabilities use with the real page sizes and batch limits (a call over a limit throws, so the count cannot be
  * flattered by oversized batches), and records every call. Add the operations a new capability uses here.
  */
+import { ApplicationAutoScalingClient, DescribeScalingActivitiesCommand as AasDescribeScalingActivitiesCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
   AutoScalingClient,
   AutoScalingServiceException,
@@ -11,6 +12,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
   DescribeLifecycleHooksCommand,
+  DescribeScalingActivitiesCommand as AsgDescribeScalingActivitiesCommand,
   RecordLifecycleActionHeartbeatCommand,
   type LifecycleState,
 } from '@aws-sdk/client-auto-scaling';
@@ -23,6 +25,7 @@ import {
   ListServicesCommand,
   ListTasksCommand,
   PutAttributesCommand,
+  RunTaskCommand,
   StopTaskCommand,
   UpdateContainerInstancesStateCommand,
   type Attribute,
@@ -55,7 +58,15 @@ interface FakeTask {
   group: string;
   lastStatus: string;
   desiredStatus: string;
+  startedBy?: string;
+  taskDefinitionArn?: string;
+  startedAt?: Date;
+  stoppedAt?: Date;
+  exitCode?: number;
 }
+
+/** Availability zones the instances are spread over (round robin), reported as the `ecs.availability-zone` attribute. */
+export const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'] as const;
 
 function limitError(what: string, max: number): Error {
   return new Error(`${what}: at most ${max} items per call`);
@@ -88,12 +99,27 @@ export class FakeFleet {
       this.byEc2.set(ec2InstanceId, instance);
       const list: FakeTask[] = [];
       for (let k = 0; k < spec.tasksPerInstance; k++, t++) {
-        const task: FakeTask = { arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${this.cluster}/${hex(t + 1, 32)}`, ci: arn, group: `service:${this.services[t % spec.services] ?? 'svc-0'}`, lastStatus: 'RUNNING', desiredStatus: 'RUNNING' };
+        const task: FakeTask = { arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${this.cluster}/${hex(t + 1, 32)}`, ci: arn, group: `service:${this.services[t % spec.services] ?? 'svc-0'}`, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${this.services[t % spec.services] ?? 'svc-0'}:1`, startedAt: new Date(Date.now() - 86_400_000) };
         this.tasks.set(task.arn, task);
         list.push(task);
       }
       this.tasksByInstance.set(arn, list);
     }
+  }
+
+  /** The availability zone of an instance (round robin over {@link ZONES} in creation order). */
+  zoneOf(arn: string): string {
+    const n = Number.parseInt(arn.split('/').at(-1) ?? '1', 16);
+    return ZONES[(n - 1) % ZONES.length] ?? 'us-east-1a';
+  }
+
+  /** Adds a standalone task (e.g. a scheduled task's run, `startedBy` set) on the first instance. */
+  addTask(fields: Pick<FakeTask, 'group' | 'lastStatus' | 'desiredStatus'> & Partial<FakeTask>): FakeTask {
+    const ci = this.instances.keys().next().value ?? '';
+    const task: FakeTask = { arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${this.cluster}/x${(this.tasks.size + 1).toString(16).padStart(31, '0')}`, ci, ...fields };
+    this.tasks.set(task.arn, task);
+    this.tasksByInstance.get(ci)?.push(task);
+    return task;
   }
 
   /** The first `count` instances, in order. */
@@ -116,6 +142,7 @@ export class FakeFleet {
   install(): () => void {
     const ecs = mockClient(ECSClient);
     const asg = mockClient(AutoScalingClient);
+    const aas = mockClient(ApplicationAutoScalingClient);
     const rec = (action: string) => { this.calls.push(action); };
     const page = <T>(items: readonly T[], token: string | undefined, size: number) => {
       const start = token === undefined ? 0 : Number(token);
@@ -198,7 +225,7 @@ export class FakeFleet {
           const i = this.instances.get(arn);
           if (!i) return [];
           const running = (this.tasksByInstance.get(arn) ?? []).filter((t) => t.lastStatus !== 'STOPPED').length;
-          return [{ containerInstanceArn: arn, ec2InstanceId: i.ec2InstanceId, status: i.status, agentConnected: true, runningTasksCount: running, pendingTasksCount: 0, attributes: [...i.attributes].map(([name, value]) => ({ name, value })) }];
+          return [{ containerInstanceArn: arn, ec2InstanceId: i.ec2InstanceId, status: i.status, agentConnected: true, runningTasksCount: running, pendingTasksCount: 0, attributes: [{ name: 'ecs.availability-zone', value: this.zoneOf(arn) }, { name: 'ecs.instance-type', value: 'c5.xlarge' }, ...[...i.attributes].map(([name, value]) => ({ name, value }))] }];
         }),
         failures: [],
       };
@@ -218,12 +245,12 @@ export class FakeFleet {
       for (const a of input.attributes) this.instances.get(a.targetId ?? '')?.attributes.set(a.name ?? '', a.value ?? '');
       return { attributes: input.attributes };
     });
-    ecs.on(ListTasksCommand).callsFake((input: { containerInstance?: string; serviceName?: string; desiredStatus?: string; maxResults?: number; nextToken?: string }) => {
+    ecs.on(ListTasksCommand).callsFake((input: { containerInstance?: string; serviceName?: string; startedBy?: string; desiredStatus?: string; maxResults?: number; nextToken?: string }) => {
       rec('ecs:ListTasks');
       if ((input.maxResults ?? 100) > 100) throw limitError('ListTasks', 100);
       const pool = input.containerInstance !== undefined ? (this.tasksByInstance.get(input.containerInstance) ?? []) : [...this.tasks.values()];
       const arns = pool
-        .filter((t) => (input.serviceName === undefined || t.group === `service:${input.serviceName}`) && (t.desiredStatus === 'STOPPED') === (input.desiredStatus === 'STOPPED'))
+        .filter((t) => (input.serviceName === undefined || t.group === `service:${input.serviceName}`) && (input.startedBy === undefined || t.startedBy === input.startedBy) && (t.desiredStatus === 'STOPPED') === (input.desiredStatus === 'STOPPED'))
         .map((t) => t.arn);
       const p = page(arns, input.nextToken, input.maxResults ?? 100);
       return { taskArns: p.items, ...(p.next !== undefined ? { nextToken: p.next } : {}) };
@@ -234,7 +261,7 @@ export class FakeFleet {
       return {
         tasks: input.tasks.flatMap((arn) => {
           const t = this.tasks.get(arn);
-          return t ? [{ taskArn: arn, clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${this.cluster}`, containerInstanceArn: t.ci, group: t.group, lastStatus: t.lastStatus, desiredStatus: t.desiredStatus, launchType: 'EC2' as const }] : [];
+          return t ? [{ taskArn: arn, clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${this.cluster}`, containerInstanceArn: t.ci, group: t.group, lastStatus: t.lastStatus, desiredStatus: t.desiredStatus, launchType: 'EC2' as const, availabilityZone: this.zoneOf(t.ci), taskDefinitionArn: t.taskDefinitionArn, startedBy: t.startedBy, startedAt: t.startedAt, createdAt: t.startedAt, stoppedAt: t.stoppedAt, ...(t.stoppedAt !== undefined ? { stopCode: 'EssentialContainerExited' as const, stoppedReason: 'Essential container in task exited' } : {}), containers: [{ name: 'main', lastStatus: t.lastStatus, ...(t.exitCode !== undefined ? { exitCode: t.exitCode } : {}) }] }] : [];
         }),
         failures: [],
       };
@@ -261,6 +288,25 @@ export class FakeFleet {
         failures: [],
       };
     });
+    ecs.on(RunTaskCommand).callsFake((input: { count?: number; group?: string; startedBy?: string; taskDefinition?: string }) => {
+      rec('ecs:RunTask');
+      if ((input.count ?? 1) > 10) throw limitError('RunTask', 10);
+      const started = Array.from({ length: input.count ?? 1 }, () =>
+        this.addTask({ group: input.group ?? `family:${input.taskDefinition ?? 'task'}`, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', ...(input.startedBy !== undefined ? { startedBy: input.startedBy } : {}), taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${input.taskDefinition ?? 'task'}:1` }),
+      );
+      return { tasks: started.map((t) => ({ taskArn: t.arn, clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${this.cluster}`, group: t.group, startedBy: t.startedBy, lastStatus: t.lastStatus, desiredStatus: t.desiredStatus, taskDefinitionArn: t.taskDefinitionArn })), failures: [] };
+    });
+    // A quiet window: no scaling activity to read (one page each).
+    aas.on(AasDescribeScalingActivitiesCommand).callsFake((input: { MaxResults?: number }) => {
+      rec('application-autoscaling:DescribeScalingActivities');
+      if ((input.MaxResults ?? 50) > 50) throw limitError('DescribeScalingActivities (Application Auto Scaling)', 50);
+      return { ScalingActivities: [] };
+    });
+    asg.on(AsgDescribeScalingActivitiesCommand).callsFake((input: { MaxRecords?: number }) => {
+      rec('autoscaling:DescribeScalingActivities');
+      if ((input.MaxRecords ?? 100) > 100) throw limitError('DescribeScalingActivities', 100);
+      return { Activities: [] };
+    });
     ecs.on(StopTaskCommand).callsFake((input: { task: string }) => {
       rec('ecs:StopTask');
       const t = this.tasks.get(input.task);
@@ -270,6 +316,7 @@ export class FakeFleet {
     return () => {
       ecs.restore();
       asg.restore();
+      aas.restore();
     };
   }
 }
