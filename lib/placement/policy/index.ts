@@ -139,12 +139,14 @@ export async function runPass(target: AuditTarget, deps: PolicyPipelineDeps, dea
   metrics.count('PlacementStopsPlanned', outcomes.filter((o) => o.status === 'planned').length);
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0) metrics.count('PlacementStopFailures', failed.length);
-  for (const v of plan.violations) logger.warn('placement violation', { cluster: v.cluster, service: v.service, policy: v.policy, rule: v.rule, mode: v.mode, amount: v.amount, message: v.message, tasks: v.tasks.slice(0, 20) });
+  // `service` and `message` are keys the Powertools Logger reserves (and drops): ecsService, violation.
+  for (const v of plan.violations) logger.warn('placement violation', { cluster: v.cluster, ecsService: v.service, policy: v.policy, rule: v.rule, mode: v.mode, amount: v.amount, violation: v.message, tasks: v.tasks.slice(0, 20) });
   for (const o of outcomes) {
     const log = o.status === 'failed' ? logger.error.bind(logger) : logger.info.bind(logger);
-    log(o.status === 'stopped' ? 'task stopped' : o.status === 'planned' ? 'task stop planned (dryRun)' : 'task stop failed', { ...o.stop, error: o.error });
+    const { service: ecsService, ...stop } = o.stop;
+    log(o.status === 'stopped' ? 'task stopped' : o.status === 'planned' ? 'task stop planned (dryRun)' : 'task stop failed', { ...stop, ecsService, error: o.error });
   }
-  for (const s of plan.skipped) if (s.reason !== 'audit-mode') logger.info('violation not acted on', { service: s.violation.service, rule: s.violation.rule, reason: s.reason, detail: s.detail });
+  for (const s of plan.skipped) if (s.reason !== 'audit-mode') logger.info('violation not acted on', { ecsService: s.violation.service, rule: s.violation.rule, reason: s.reason, detail: s.detail });
 
   const notifications: PassResult['notifications'] = [];
   const transient: unknown[] = [];
