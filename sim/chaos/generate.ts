@@ -45,9 +45,20 @@ export interface Ingredient {
   /** Timeline entries (YAML list items without `at`, indented by 2), or nothing when the state does not allow it. */
   entries(state: ChaosState): string[] | undefined;
   /** Top-level config sections it needs (YAML, indented for `config:`), added once when it is used. */
-  config?: string;
+  config?: string | ((state: ChaosState) => string);
+  /** Task definitions it needs in the fleet (YAML list items, indented for `taskDefinitions:`), added when it is used. */
+  taskDefinitions?: string | ((state: ChaosState) => string);
   /** Invariants it promises under the chaos faults (expect entries), added once when it is used. */
-  expect?: string[];
+  expect?: string[] | ((end: ChaosEnd) => string[]);
+  /** Minutes the run goes on after the usual settling time when it is used (for its invariants to have a window). */
+  extraMinutes?: number;
+}
+
+/** When the timeline's last entry happens and when every lifecycle action it caused has ended. */
+export interface ChaosEnd {
+  lastMinute: number;
+  /** The last minute plus the drain deadline and a reconcile interval (noLifecycleActionPastDeadline). */
+  settledMinute: number;
 }
 
 export const ON_DEMAND_ASG = 'prod-ecs';
@@ -134,6 +145,84 @@ export const INGREDIENTS: Ingredient[] = [
   },
 ];
 
+/**
+ * Placement enforcement under chaos — not in INGREDIENTS yet: its own invariants hold (30 runs), but its notifications
+ * sometimes end in the dead-letter queue (seed 4: "placement notifications failed on 1 channel(s)" three times, the
+ * Powertools idempotency store of deliverToChannels failing under the chaos faults). Add it to INGREDIENTS once that
+ * holds; meanwhile CHAOS_PENDING=1 adds it (and SCHEDULED_RUN) to every run.
+ */
+export const PLACEMENT: Ingredient = {
+  // Placement policy in enforce mode over api (minimum healthy 50%: ecs-ops may stop one task at a time) and web
+  // (minimum healthy 100%: it must never stop one). Its own entry replaces an on-demand instance (no decrement, as an
+  // instance refresh would): the drained tasks go to the other AZs, the replacement registers empty, and the audit
+  // moves tasks back one safe stop per pass while the other ingredients keep changing the fleet.
+  name: 'placement',
+  weight: 1,
+  entries: (s) => {
+    s.shrunk = true;
+    return [`terminateInstance: { asg: ${ON_DEMAND_ASG}, instance: ${s.rng.int(2)} }`];
+  },
+  config: `  placement:
+    dryRun: false
+    auditEvery: 1m
+    minTaskAge: 1m
+    cooldown: 2m
+    maxStopsPerCluster: 2
+    policies:
+      - name: spread
+        select: { clusters: [prod], services: [api, web] }
+        mode: enforce
+        rules:
+          azBalance: { maxSkew: 1 }
+          maxPerInstance: 3
+`,
+  expect: (end) => [
+    // Every stop ecs-ops makes, amid drains, Spot interruptions and deployments: no deployment in progress, RUNNING − 1
+    // never below the minimum healthy count.
+    'placementStopsSafe: true',
+    // Scale-ins, Spot interruptions, replacements, scale-outs (a new AZ with capacity) and deployments legitimately
+    // create or grow violations until every lifecycle action they caused has ended; from then on the fleet is still,
+    // so only ecs-ops's own stops (and ECS re-placing those tasks) change the amounts: they must never grow.
+    `placementViolationsNeverIncrease: { after: ${end.settledMinute}m }`,
+  ],
+  // The window of placementViolationsNeverIncrease: ecs-ops may still be fixing (one stop per service every 2 minutes).
+  extraMinutes: 8,
+};
+
+/**
+ * Scheduled runs under chaos — not in INGREDIENTS yet: with these faults the schedule runner sends failed invocations to
+ * the dead-letter queue (its reconcile pass keeps failing on throttled ECS calls and on the Powertools idempotency
+ * store: "Failed to save in progress record to idempotency store") and reports some failed runs two or three times to a
+ * channel (the notification is sent, then saving the idempotency record fails and the retried invocation sends it
+ * again). Replay: `CHAOS_PENDING=1 npm run chaos -- --seed 41 --runs 1`. Add it to INGREDIENTS once that holds.
+ */
+export const SCHEDULED_RUN: Ingredient = {
+  // A scheduled job every 5 minutes with concurrency forbid, on the drained on-demand ASG (its capacity provider: a
+  // Spot instance is reclaimed with whatever runs there, see standalone-job). Its run time, 3 or 7 minutes (the
+  // latter overlaps the next tick, which must be skipped), and its exit code, 0 or 4, vary with the seed. Ticks come
+  // from the packaged Scheduler schedule, dropped (a missed run, so no count is asserted) and duplicated like every
+  // event; a lost STOPPED event leaves the failure to the reconcile pass.
+  name: 'scheduled-run',
+  weight: 1,
+  entries: () => [`note: 'scheduled runs: sync every 5 minutes'`],
+  config: `  schedules:
+    - name: sync
+      schedule: cron(0/5 * * * ? *)
+      cluster: prod
+      taskDefinition: sync
+      capacityProviderStrategy: [{ capacityProvider: ${ON_DEMAND_ASG} }]
+      concurrency: forbid
+`,
+  taskDefinitions: (s) =>
+    `    - { family: sync, cpu: 256, memory: 256, simulation: { startDelay: 10s, runFor: ${s.rng.chance(0.5) ? 3 : 7}m, exitCode: ${s.rng.chance(0.5) ? 0 : 4} } }\n`,
+  // No overlap, one task per tick and attempt however often the tick arrives, every failed run reported exactly once
+  // per channel (from its STOPPED event or, when that was dropped, from the reconcile pass).
+  expect: ['scheduledRuns: { schedule: sync, noOverlap: true, perTick: 1, failuresReportedOnce: true }'],
+};
+
+/** Ingredients written but not yet holding under the chaos faults (see each); CHAOS_PENDING=1 mixes them in. */
+export const PENDING_INGREDIENTS: readonly Ingredient[] = [PLACEMENT, SCHEDULED_RUN];
+
 /** Invariants of every chaos run, whatever the ingredients (the scenario format adds its own three). */
 export const BASE_EXPECT = [
   // Every terminate lifecycle action on the drained ASG is completed by ecs-ops (CONTINUE) — none left to time out —
@@ -159,11 +248,12 @@ const FLEET = `fleet:
       memory: 512
       simulation: { startDelay: 20s, failToStart: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found' }
     - { family: report-job, cpu: 256, memory: 256, simulation: { startDelay: 10s, runFor: 8m } }
-  clusters:
+%TASK_DEFINITIONS%  clusters:
     - name: prod
       asgs:
         - name: ${ON_DEMAND_ASG}
           instanceType: m5.large
+          capacityProviderName: ${ON_DEMAND_ASG}
           availabilityZones: [us-east-1a, us-east-1b, us-east-1c]
           minSize: ${ON_DEMAND_MIN}
           maxSize: ${ON_DEMAND_MAX}
@@ -216,7 +306,7 @@ export interface ChaosScenario {
 }
 
 /** The chaos scenario of `seed`: same seed, same scenario. */
-export function chaosScenario(seed: number, ingredients: readonly Ingredient[] = INGREDIENTS): ChaosScenario {
+export function chaosScenario(seed: number, ingredients: readonly Ingredient[] = process.env.CHAOS_PENDING === '1' ? [...INGREDIENTS, ...PENDING_INGREDIENTS] : INGREDIENTS): ChaosScenario {
   const rng = new SeededRandom(seed * 7919 + 17);
   const state: ChaosState = { rng, onDemandDesired: 6, spotInterruptions: 0, deployments: {}, jobs: 0, shrunk: false };
   const slots = 3 + rng.int(4);
@@ -235,14 +325,17 @@ export function chaosScenario(seed: number, ingredients: readonly Ingredient[] =
   }
   if (timeline.length === 0) timeline.push('  - at: 1m\n    note: nothing happens');
   const lastMinute = times.at(-1) ?? 1;
-  const expect = [...new Set([...BASE_EXPECT, ...used.flatMap((i) => i.expect ?? [])])];
+  const end: ChaosEnd = { lastMinute, settledMinute: lastMinute + DRAIN_DEADLINE_MINUTES + 2 };
+  const expect = [...new Set([...BASE_EXPECT, ...used.flatMap((i) => (typeof i.expect === 'function' ? i.expect(end) : (i.expect ?? [])))])];
+  const text = (part: string | ((s: ChaosState) => string) | undefined): string[] => (part === undefined ? [] : [typeof part === 'string' ? part : part(state)]);
+  const extraMinutes = Math.max(0, ...used.map((i) => i.extraMinutes ?? 0));
   const yaml = `# Generated by sim/chaos (seed ${seed}): ${used.map((i) => i.name).join(', ') || 'nothing'}.
 name: chaos-${seed}
 description: Chaos run ${seed} - ${used.map((i) => i.name).join(', ') || 'nothing'} under throttling, 5xx, latency and duplicated, dropped and reordered events.
 seed: ${seed}
 
-${configText(used.flatMap((i) => (i.config === undefined ? [] : [i.config])))}
-${FLEET}
+${configText(used.flatMap((i) => text(i.config)))}
+${FLEET.replace('%TASK_DEFINITIONS%', used.flatMap((i) => text(i.taskDefinitions)).join(''))}
 faults:
   api:
     '*': { throttleRate: ${CHAOS_FAULTS.throttleRate}, serverErrorRate: ${CHAOS_FAULTS.serverErrorRate}, latencyMs: [${CHAOS_FAULTS.latencyMs.join(', ')}] }
@@ -254,7 +347,7 @@ faults:
 timeline:
 ${timeline.join('\n')}
 
-until: ${lastMinute + DRAIN_DEADLINE_MINUTES + 5}m
+until: ${lastMinute + DRAIN_DEADLINE_MINUTES + 5 + extraMinutes}m
 
 expect:
 ${expect.map((e) => `  - ${e}`).join('\n')}
