@@ -66,6 +66,70 @@ export const SPOT_ASG = 'prod-spot';
 const ON_DEMAND_MIN = 2;
 const ON_DEMAND_MAX = 8;
 
+/** Placement enforcement (lib/placement/policy) amid the other ingredients. */
+export const PLACEMENT: Ingredient = {
+  // Placement policy in enforce mode over api (minimum healthy 50%: ecs-ops may stop one task at a time) and web
+  // (minimum healthy 100%: it must never stop one). Its own entry replaces an on-demand instance (no decrement, as an
+  // instance refresh would): the drained tasks go to the other AZs, the replacement registers empty, and the audit
+  // moves tasks back one safe stop per pass while the other ingredients keep changing the fleet.
+  name: 'placement',
+  weight: 1,
+  entries: (s) => {
+    s.shrunk = true;
+    return [`terminateInstance: { asg: ${ON_DEMAND_ASG}, instance: ${s.rng.int(2)} }`];
+  },
+  config: `  placement:
+    dryRun: false
+    auditEvery: 1m
+    minTaskAge: 1m
+    cooldown: 2m
+    maxStopsPerCluster: 2
+    policies:
+      - name: spread
+        select: { clusters: [prod], services: [api, web] }
+        mode: enforce
+        rules:
+          azBalance: { maxSkew: 1 }
+          maxPerInstance: 3
+`,
+  expect: (end) => [
+    // Every stop ecs-ops makes, amid drains, Spot interruptions and deployments: no deployment in progress, RUNNING − 1
+    // never below the minimum healthy count.
+    'placementStopsSafe: true',
+    // Scale-ins, Spot interruptions, replacements, scale-outs (a new AZ with capacity) and deployments legitimately
+    // create or grow violations until every lifecycle action they caused has ended; from then on the fleet is still,
+    // so only ecs-ops's own stops (and ECS re-placing those tasks) change the amounts: they must never grow.
+    `placementViolationsNeverIncrease: { after: ${end.settledMinute}m }`,
+  ],
+  // The window of placementViolationsNeverIncrease: ecs-ops may still be fixing (one stop per service every 2 minutes).
+  extraMinutes: 8,
+};
+
+/** Scheduled runs (lib/schedule) amid the other ingredients. */
+export const SCHEDULED_RUN: Ingredient = {
+  // A scheduled job every 5 minutes with concurrency forbid, on the drained on-demand ASG (its capacity provider: a
+  // Spot instance is reclaimed with whatever runs there, see standalone-job). Its run time, 3 or 7 minutes (the
+  // latter overlaps the next tick, which must be skipped), and its exit code, 0 or 4, vary with the seed. Ticks come
+  // from the packaged Scheduler schedule, dropped (a missed run, so no count is asserted) and duplicated like every
+  // event; a lost STOPPED event leaves the failure to the reconcile pass.
+  name: 'scheduled-run',
+  weight: 1,
+  entries: () => [`note: 'scheduled runs: sync every 5 minutes'`],
+  config: `  schedules:
+    - name: sync
+      schedule: cron(0/5 * * * ? *)
+      cluster: prod
+      taskDefinition: sync
+      capacityProviderStrategy: [{ capacityProvider: ${ON_DEMAND_ASG} }]
+      concurrency: forbid
+`,
+  taskDefinitions: (s) =>
+    `    - { family: sync, cpu: 256, memory: 256, simulation: { startDelay: 10s, runFor: ${s.rng.chance(0.5) ? 3 : 7}m, exitCode: ${s.rng.chance(0.5) ? 0 : 4} } }\n`,
+  // No overlap, one task per tick and attempt however often the tick arrives, every failed run reported exactly once
+  // per channel (from its STOPPED event or, when that was dropped, from the reconcile pass).
+  expect: ['scheduledRuns: { schedule: sync, noOverlap: true, perTick: 1, failuresReportedOnce: true }'],
+};
+
 export const INGREDIENTS: Ingredient[] = [
   {
     name: 'scale-in',
@@ -143,85 +207,9 @@ export const INGREDIENTS: Ingredient[] = [
       return [`runTask: { cluster: prod, taskDefinition: report-job, count: 1, startedBy: chaos, group: reports, instance: { asg: ${ON_DEMAND_ASG}, index: 0 } }`];
     },
   },
+  PLACEMENT,
+  SCHEDULED_RUN,
 ];
-
-/**
- * Placement enforcement under chaos — not in INGREDIENTS yet: its own invariants hold (30 runs), but its notifications
- * sometimes end in the dead-letter queue (seed 4: "placement notifications failed on 1 channel(s)" three times, the
- * Powertools idempotency store of deliverToChannels failing under the chaos faults). Add it to INGREDIENTS once that
- * holds; meanwhile CHAOS_PENDING=1 adds it (and SCHEDULED_RUN) to every run.
- */
-export const PLACEMENT: Ingredient = {
-  // Placement policy in enforce mode over api (minimum healthy 50%: ecs-ops may stop one task at a time) and web
-  // (minimum healthy 100%: it must never stop one). Its own entry replaces an on-demand instance (no decrement, as an
-  // instance refresh would): the drained tasks go to the other AZs, the replacement registers empty, and the audit
-  // moves tasks back one safe stop per pass while the other ingredients keep changing the fleet.
-  name: 'placement',
-  weight: 1,
-  entries: (s) => {
-    s.shrunk = true;
-    return [`terminateInstance: { asg: ${ON_DEMAND_ASG}, instance: ${s.rng.int(2)} }`];
-  },
-  config: `  placement:
-    dryRun: false
-    auditEvery: 1m
-    minTaskAge: 1m
-    cooldown: 2m
-    maxStopsPerCluster: 2
-    policies:
-      - name: spread
-        select: { clusters: [prod], services: [api, web] }
-        mode: enforce
-        rules:
-          azBalance: { maxSkew: 1 }
-          maxPerInstance: 3
-`,
-  expect: (end) => [
-    // Every stop ecs-ops makes, amid drains, Spot interruptions and deployments: no deployment in progress, RUNNING − 1
-    // never below the minimum healthy count.
-    'placementStopsSafe: true',
-    // Scale-ins, Spot interruptions, replacements, scale-outs (a new AZ with capacity) and deployments legitimately
-    // create or grow violations until every lifecycle action they caused has ended; from then on the fleet is still,
-    // so only ecs-ops's own stops (and ECS re-placing those tasks) change the amounts: they must never grow.
-    `placementViolationsNeverIncrease: { after: ${end.settledMinute}m }`,
-  ],
-  // The window of placementViolationsNeverIncrease: ecs-ops may still be fixing (one stop per service every 2 minutes).
-  extraMinutes: 8,
-};
-
-/**
- * Scheduled runs under chaos — not in INGREDIENTS yet: with these faults the schedule runner sends failed invocations to
- * the dead-letter queue (its reconcile pass keeps failing on throttled ECS calls and on the Powertools idempotency
- * store: "Failed to save in progress record to idempotency store") and reports some failed runs two or three times to a
- * channel (the notification is sent, then saving the idempotency record fails and the retried invocation sends it
- * again). Replay: `CHAOS_PENDING=1 npm run chaos -- --seed 41 --runs 1`. Add it to INGREDIENTS once that holds.
- */
-export const SCHEDULED_RUN: Ingredient = {
-  // A scheduled job every 5 minutes with concurrency forbid, on the drained on-demand ASG (its capacity provider: a
-  // Spot instance is reclaimed with whatever runs there, see standalone-job). Its run time, 3 or 7 minutes (the
-  // latter overlaps the next tick, which must be skipped), and its exit code, 0 or 4, vary with the seed. Ticks come
-  // from the packaged Scheduler schedule, dropped (a missed run, so no count is asserted) and duplicated like every
-  // event; a lost STOPPED event leaves the failure to the reconcile pass.
-  name: 'scheduled-run',
-  weight: 1,
-  entries: () => [`note: 'scheduled runs: sync every 5 minutes'`],
-  config: `  schedules:
-    - name: sync
-      schedule: cron(0/5 * * * ? *)
-      cluster: prod
-      taskDefinition: sync
-      capacityProviderStrategy: [{ capacityProvider: ${ON_DEMAND_ASG} }]
-      concurrency: forbid
-`,
-  taskDefinitions: (s) =>
-    `    - { family: sync, cpu: 256, memory: 256, simulation: { startDelay: 10s, runFor: ${s.rng.chance(0.5) ? 3 : 7}m, exitCode: ${s.rng.chance(0.5) ? 0 : 4} } }\n`,
-  // No overlap, one task per tick and attempt however often the tick arrives, every failed run reported exactly once
-  // per channel (from its STOPPED event or, when that was dropped, from the reconcile pass).
-  expect: ['scheduledRuns: { schedule: sync, noOverlap: true, perTick: 1, failuresReportedOnce: true }'],
-};
-
-/** Ingredients written but not yet holding under the chaos faults (see each); CHAOS_PENDING=1 mixes them in. */
-export const PENDING_INGREDIENTS: readonly Ingredient[] = [PLACEMENT, SCHEDULED_RUN];
 
 /** Invariants of every chaos run, whatever the ingredients (the scenario format adds its own three). */
 export const BASE_EXPECT = [
@@ -306,7 +294,7 @@ export interface ChaosScenario {
 }
 
 /** The chaos scenario of `seed`: same seed, same scenario. */
-export function chaosScenario(seed: number, ingredients: readonly Ingredient[] = process.env.CHAOS_PENDING === '1' ? [...INGREDIENTS, ...PENDING_INGREDIENTS] : INGREDIENTS): ChaosScenario {
+export function chaosScenario(seed: number, ingredients: readonly Ingredient[] = INGREDIENTS): ChaosScenario {
   const rng = new SeededRandom(seed * 7919 + 17);
   const state: ChaosState = { rng, onDemandDesired: 6, spotInterruptions: 0, deployments: {}, jobs: 0, shrunk: false };
   const slots = 3 + rng.int(4);

@@ -261,6 +261,10 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
       return;
     }
     const at = now();
+    // The server's clock is the simulated one: without this, Node stamps every response with the real date, the SDK
+    // sees minutes or months of clock skew on every error and classifies each (even ConditionalCheckFailed) as
+    // transient — retried until the retry quota is gone.
+    res.setHeader('date', at.toUTCString());
     const service = serviceFromHeaders(req.headers);
     if (service === 'dynamodb') {
       await handleDynamo(req, res, at);
