@@ -68,10 +68,11 @@ const ON_DEMAND_MAX = 8;
 
 /** Placement enforcement (lib/placement/policy) amid the other ingredients. */
 export const PLACEMENT: Ingredient = {
-  // Placement policy in enforce mode over api (minimum healthy 50%: ecs-ops may stop one task at a time) and web
-  // (minimum healthy 100%: it must never stop one). Its own entry replaces an on-demand instance (no decrement, as an
-  // instance refresh would): the drained tasks go to the other AZs, the replacement registers empty, and the audit
-  // moves tasks back one safe stop per pass while the other ingredients keep changing the fleet.
+  // Placement policy in enforce mode over api and web (both minimum healthy 50%: ecs-ops may stop one task at a time,
+  // never during their deployments): one task per instance, AZs within one task. Drains, Spot interruptions and
+  // scale-ins crowd instances; its own entry replaces an on-demand instance (no decrement, as an instance refresh would):
+  // the replacement registers empty, and the audit moves tasks one safe stop per pass where the engine predicts a
+  // strictly better placement (it cannot when the fleet is too small: the violation is then only reported).
   name: 'placement',
   weight: 1,
   entries: (s) => {
@@ -90,7 +91,7 @@ export const PLACEMENT: Ingredient = {
         mode: enforce
         rules:
           azBalance: { maxSkew: 1 }
-          maxPerInstance: 3
+          maxPerInstance: 1
 `,
   expect: (end) => [
     // Every stop ecs-ops makes, amid drains, Spot interruptions and deployments: no deployment in progress, RUNNING − 1
@@ -256,7 +257,11 @@ const FLEET = `fleet:
           maxSize: 4
           desiredCapacity: 2
       services:
-        - { name: web, taskDefinition: 'web:1', desiredCount: 6, scalableTarget: { minCapacity: 4, maxCapacity: 12 } }
+        - name: web
+          taskDefinition: 'web:1'
+          desiredCount: 6
+          scalableTarget: { minCapacity: 4, maxCapacity: 12 }
+          deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 }
         - name: api
           taskDefinition: 'api:1'
           desiredCount: 4
