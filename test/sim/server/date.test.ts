@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { startAwsServer } from '../../../sim/server/index.js';
 import { CLUSTER, createFakeApis } from './fake-apis.js';
 
-describe('the Date response header', () => {
+describe('the Date response header (dateFromNow, as the scenario runner starts the server)', () => {
   it('is the simulated time, for answers and errors alike', async () => {
     const simulated = new Date('2026-01-01T08:05:00Z');
-    const server = await startAwsServer({ apis: createFakeApis().apis, now: () => simulated });
+    const server = await startAwsServer({ apis: createFakeApis().apis, now: () => simulated, dateFromNow: true });
     try {
       const call = (body: string) =>
         fetch(server.url, {
