@@ -112,13 +112,14 @@ export const SCHEDULED_RUN: Ingredient = {
   // Spot instance is reclaimed with whatever runs there, see standalone-job). Its run time, 3 or 7 minutes (the
   // latter overlaps the next tick, which must be skipped), and its exit code, 0 or 4, vary with the seed. Ticks come
   // from the packaged Scheduler schedule, dropped (a missed run, so no count is asserted) and duplicated like every
-  // event; a lost STOPPED event leaves the failure to the reconcile pass.
+  // event; a lost STOPPED event leaves the failure to the reconcile pass. The last tick, 08:15, is early enough for its
+  // run (at most 7 minutes) to end and be judged by the reconcile pass before the run ends (at 08:26 at the earliest).
   name: 'scheduled-run',
   weight: 1,
-  entries: () => [`note: 'scheduled runs: sync every 5 minutes'`],
+  entries: () => [`note: 'scheduled runs: sync every 5 minutes from 08:00 to 08:15'`],
   config: `  schedules:
     - name: sync
-      schedule: cron(0/5 * * * ? *)
+      schedule: cron(0-15/5 8 * * ? *)
       cluster: prod
       taskDefinition: sync
       capacityProviderStrategy: [{ capacityProvider: ${ON_DEMAND_ASG} }]
