@@ -45,15 +45,92 @@ export interface Ingredient {
   /** Timeline entries (YAML list items without `at`, indented by 2), or nothing when the state does not allow it. */
   entries(state: ChaosState): string[] | undefined;
   /** Top-level config sections it needs (YAML, indented for `config:`), added once when it is used. */
-  config?: string;
+  config?: string | ((state: ChaosState) => string);
+  /** Task definitions it needs in the fleet (YAML list items, indented for `taskDefinitions:`), added when it is used. */
+  taskDefinitions?: string | ((state: ChaosState) => string);
   /** Invariants it promises under the chaos faults (expect entries), added once when it is used. */
-  expect?: string[];
+  expect?: string[] | ((end: ChaosEnd) => string[]);
+  /** Minutes the run goes on after the usual settling time when it is used (for its invariants to have a window). */
+  extraMinutes?: number;
+}
+
+/** When the timeline's last entry happens and when every lifecycle action it caused has ended. */
+export interface ChaosEnd {
+  lastMinute: number;
+  /** The last minute plus the drain deadline and a reconcile interval (noLifecycleActionPastDeadline). */
+  settledMinute: number;
 }
 
 export const ON_DEMAND_ASG = 'prod-ecs';
 export const SPOT_ASG = 'prod-spot';
 const ON_DEMAND_MIN = 2;
 const ON_DEMAND_MAX = 8;
+
+/** Placement enforcement (lib/placement/policy) amid the other ingredients. */
+export const PLACEMENT: Ingredient = {
+  // Placement policy in enforce mode over api and web (both minimum healthy 50%: ecs-ops may stop one task at a time,
+  // never during their deployments): one task per instance, AZs within one task. Drains, Spot interruptions and
+  // scale-ins crowd instances; its own entry replaces an on-demand instance (no decrement, as an instance refresh would):
+  // the replacement registers empty, and the audit moves tasks one safe stop per pass where the engine predicts a
+  // strictly better placement (it cannot when the fleet is too small: the violation is then only reported).
+  name: 'placement',
+  weight: 1,
+  entries: (s) => {
+    s.shrunk = true;
+    return [`terminateInstance: { asg: ${ON_DEMAND_ASG}, instance: ${s.rng.int(2)} }`];
+  },
+  config: `  placement:
+    dryRun: false
+    auditEvery: 1m
+    minTaskAge: 1m
+    cooldown: 2m
+    maxStopsPerCluster: 2
+    policies:
+      - name: spread
+        select: { clusters: [prod], services: [api, web] }
+        mode: enforce
+        rules:
+          azBalance: { maxSkew: 1 }
+          maxPerInstance: 1
+`,
+  expect: (end) => [
+    // Every stop ecs-ops makes, amid drains, Spot interruptions and deployments: no deployment in progress, RUNNING − 1
+    // never below the minimum healthy count.
+    'placementStopsSafe: true',
+    // Scale-ins, Spot interruptions, replacements, scale-outs (a new AZ with capacity) and deployments legitimately
+    // create or grow violations until every lifecycle action they caused has ended; from then on the fleet is still,
+    // so only ecs-ops's own stops (and ECS re-placing those tasks) change the amounts: they must never grow.
+    `placementViolationsNeverIncrease: { after: ${end.settledMinute}m }`,
+  ],
+  // The window of placementViolationsNeverIncrease: ecs-ops may still be fixing (one stop per service every 2 minutes).
+  extraMinutes: 8,
+};
+
+/** Scheduled runs (lib/schedule) amid the other ingredients. */
+export const SCHEDULED_RUN: Ingredient = {
+  // A scheduled job every 5 minutes with concurrency forbid, on the drained on-demand ASG (its capacity provider: a
+  // Spot instance is reclaimed with whatever runs there, see standalone-job). Its run time, 3 or 7 minutes (the
+  // latter overlaps the next tick, which must be skipped), and its exit code, 0 or 4, vary with the seed. Ticks come
+  // from the packaged Scheduler schedule, dropped (a missed run, so no count is asserted) and duplicated like every
+  // event; a lost STOPPED event leaves the failure to the reconcile pass. The last tick, 08:15, is early enough for its
+  // run (at most 7 minutes) to end and be judged by the reconcile pass before the run ends (at 08:26 at the earliest).
+  name: 'scheduled-run',
+  weight: 1,
+  entries: () => [`note: 'scheduled runs: sync every 5 minutes from 08:00 to 08:15'`],
+  config: `  schedules:
+    - name: sync
+      schedule: cron(0-15/5 8 * * ? *)
+      cluster: prod
+      taskDefinition: sync
+      capacityProviderStrategy: [{ capacityProvider: ${ON_DEMAND_ASG} }]
+      concurrency: forbid
+`,
+  taskDefinitions: (s) =>
+    `    - { family: sync, cpu: 256, memory: 256, simulation: { startDelay: 10s, runFor: ${s.rng.chance(0.5) ? 3 : 7}m, exitCode: ${s.rng.chance(0.5) ? 0 : 4} } }\n`,
+  // No overlap, one task per tick and attempt however often the tick arrives, every failed run reported exactly once
+  // per channel (from its STOPPED event or, when that was dropped, from the reconcile pass).
+  expect: ['scheduledRuns: { schedule: sync, noOverlap: true, perTick: 1, failuresReportedOnce: true }'],
+};
 
 export const INGREDIENTS: Ingredient[] = [
   {
@@ -132,6 +209,8 @@ export const INGREDIENTS: Ingredient[] = [
       return [`runTask: { cluster: prod, taskDefinition: report-job, count: 1, startedBy: chaos, group: reports, instance: { asg: ${ON_DEMAND_ASG}, index: 0 } }`];
     },
   },
+  PLACEMENT,
+  SCHEDULED_RUN,
 ];
 
 /** Invariants of every chaos run, whatever the ingredients (the scenario format adds its own three). */
@@ -159,11 +238,12 @@ const FLEET = `fleet:
       memory: 512
       simulation: { startDelay: 20s, failToStart: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found' }
     - { family: report-job, cpu: 256, memory: 256, simulation: { startDelay: 10s, runFor: 8m } }
-  clusters:
+%TASK_DEFINITIONS%  clusters:
     - name: prod
       asgs:
         - name: ${ON_DEMAND_ASG}
           instanceType: m5.large
+          capacityProviderName: ${ON_DEMAND_ASG}
           availabilityZones: [us-east-1a, us-east-1b, us-east-1c]
           minSize: ${ON_DEMAND_MIN}
           maxSize: ${ON_DEMAND_MAX}
@@ -178,7 +258,11 @@ const FLEET = `fleet:
           maxSize: 4
           desiredCapacity: 2
       services:
-        - { name: web, taskDefinition: 'web:1', desiredCount: 6, scalableTarget: { minCapacity: 4, maxCapacity: 12 } }
+        - name: web
+          taskDefinition: 'web:1'
+          desiredCount: 6
+          scalableTarget: { minCapacity: 4, maxCapacity: 12 }
+          deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 }
         - name: api
           taskDefinition: 'api:1'
           desiredCount: 4
@@ -235,14 +319,17 @@ export function chaosScenario(seed: number, ingredients: readonly Ingredient[] =
   }
   if (timeline.length === 0) timeline.push('  - at: 1m\n    note: nothing happens');
   const lastMinute = times.at(-1) ?? 1;
-  const expect = [...new Set([...BASE_EXPECT, ...used.flatMap((i) => i.expect ?? [])])];
+  const end: ChaosEnd = { lastMinute, settledMinute: lastMinute + DRAIN_DEADLINE_MINUTES + 2 };
+  const expect = [...new Set([...BASE_EXPECT, ...used.flatMap((i) => (typeof i.expect === 'function' ? i.expect(end) : (i.expect ?? [])))])];
+  const text = (part: string | ((s: ChaosState) => string) | undefined): string[] => (part === undefined ? [] : [typeof part === 'string' ? part : part(state)]);
+  const extraMinutes = Math.max(0, ...used.map((i) => i.extraMinutes ?? 0));
   const yaml = `# Generated by sim/chaos (seed ${seed}): ${used.map((i) => i.name).join(', ') || 'nothing'}.
 name: chaos-${seed}
 description: Chaos run ${seed} - ${used.map((i) => i.name).join(', ') || 'nothing'} under throttling, 5xx, latency and duplicated, dropped and reordered events.
 seed: ${seed}
 
-${configText(used.flatMap((i) => (i.config === undefined ? [] : [i.config])))}
-${FLEET}
+${configText(used.flatMap((i) => text(i.config)))}
+${FLEET.replace('%TASK_DEFINITIONS%', used.flatMap((i) => text(i.taskDefinitions)).join(''))}
 faults:
   api:
     '*': { throttleRate: ${CHAOS_FAULTS.throttleRate}, serverErrorRate: ${CHAOS_FAULTS.serverErrorRate}, latencyMs: [${CHAOS_FAULTS.latencyMs.join(', ')}] }
@@ -254,7 +341,7 @@ faults:
 timeline:
 ${timeline.join('\n')}
 
-until: ${lastMinute + DRAIN_DEADLINE_MINUTES + 5}m
+until: ${lastMinute + DRAIN_DEADLINE_MINUTES + 5 + extraMinutes}m
 
 expect:
 ${expect.map((e) => `  - ${e}`).join('\n')}

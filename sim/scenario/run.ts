@@ -202,6 +202,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     slack: true,
     dynamodb: true,
     now: () => new Date(world.now()),
+    dateFromNow: true,
     onInternalError: (error, call) => {
       internalErrors.push(`${call.service}:${call.operation}: ${error instanceof Error ? error.message : String(error)}`);
     },

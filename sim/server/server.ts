@@ -34,6 +34,11 @@ export interface AwsServerOptions {
   /** The time stamped on call-log entries. Default: real time (pass the virtual clock to log simulated time). */
   now?: () => Date;
   /**
+   * Stamp responses with `now()` as their `Date` header (for clients whose own clock is that virtual clock, as the
+   * simulator's handlers are). Default: false (Node's real date).
+   */
+  dateFromNow?: boolean;
+  /**
    * Called when an `AwsApis` method throws something other than an `AwsApiError` (a bug, answered as a 500
    * `InternalFailure`). Default: `console.error`.
    */
@@ -261,6 +266,10 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
       return;
     }
     const at = now();
+    // The server's clock is the simulated one: without this, Node stamps every response with the real date, the SDK
+    // of a handler on the virtual clock sees minutes or months of clock skew on every error and classifies each (even
+    // ConditionalCheckFailed) as transient — retried until the retry quota is gone.
+    if (options.dateFromNow === true) res.setHeader('date', at.toUTCString());
     const service = serviceFromHeaders(req.headers);
     if (service === 'dynamodb') {
       await handleDynamo(req, res, at);

@@ -25,6 +25,15 @@ describe('chaos scenarios', () => {
       expect(parsed.scenario.faults.api?.['*']).toMatchObject({ throttleRate: 0.2, serverErrorRate: 0.05 });
       expect(parsed.scenario.faults.events).toMatchObject({ duplicateRate: 0.1, dropRate: 0.1, reorderWindowMs: 5000 });
       for (const name of generated.ingredients) seen.add(name);
+      const types = parsed.scenario.expectations.map((e) => e.expectation.type);
+      if (generated.ingredients.includes('placement')) {
+        expect(parsed.scenario.config.placement.dryRun).toBe(false);
+        expect(types).toEqual(expect.arrayContaining(['placementStopsSafe', 'placementViolationsNeverIncrease']));
+      }
+      if (generated.ingredients.includes('scheduled-run')) {
+        expect(parsed.scenario.config.schedules.map((s) => s.name)).toEqual(['sync']);
+        expect(types).toContain('scheduledRuns');
+      }
     }
     expect([...seen].sort()).toEqual(INGREDIENTS.map((i) => i.name).sort());
   });

@@ -81,4 +81,12 @@ describe('scheduledRuns', () => {
     expect(twice).toMatchObject({ passed: false, detail: '0f1e reported 2 times to ops' });
     expect(runs({ schedule: 'job', failuresReportedOnce: true }, record([failed], [post('Task 0f1e failed'), post('Task 0f1e failed', 'pager')])).passed).toBe(true);
   });
+
+  it('does not count a skipped-tick notice naming the run still going as a second report of its failure', () => {
+    const failed = task('0f1e', { exitCodes: { job: 3 } });
+    const skipped = { ...post('the previous run 0f1e is still going'), kind: 'schedule-skipped' };
+    expect(runs({ schedule: 'job', failuresReportedOnce: true }, record([failed], [skipped, post('Task 0f1e failed')])).passed).toBe(true);
+    const twice = runs({ schedule: 'job', failuresReportedOnce: true }, record([failed], [skipped, post('Task 0f1e failed'), post('again: 0f1e')]));
+    expect(twice).toMatchObject({ passed: false, detail: '0f1e reported 2 times to ops' });
+  });
 });
