@@ -23,7 +23,8 @@ import type { InstanceSnapshot } from './model.js';
 export * from './model.js';
 export { act, COMPLETION_NOTICE_HOLD_MS, completionHoldUntil, DRAIN_ACTION_TYPES, DrainActionError, isTransient, isNoActiveLifecycleAction, type ActDeps, type ActResult, type ActionOutcome, type DrainMetrics } from './act.js';
 export { ClusterSizeCache, drainedAsgs, gatherInstance, gatherReconcile, HookSettingsCache, instanceIdFilters, eventInstant, RECONCILE_INTERVAL_MS, supersedingVersion, type DrainLogger, type GatherDeps } from './gather.js';
-export { drainNotification, drainFingerprint, DRAIN_SEVERITY, formatDuration, type BuiltNotification } from './notifications.js';
+export { drainNotification, drainFingerprint, DRAIN_SEVERITY, type BuiltNotification } from './notifications.js';
+export { formatDuration } from '../notify/format.js';
 
 const LOGGED_INSTANCES = 50;
 

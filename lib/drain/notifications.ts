@@ -7,6 +7,7 @@
 import type { DrainAlertKind, EcsOpsConfig } from '../config/schema.js';
 import type { Notification, NotificationField, NotificationLink, Severity } from '../notify/types.js';
 import type { DrainNotification, DrainSnapshot, DrainTask, InstanceSnapshot } from './model.js';
+import { consoleBase, formatDuration, regionOfArn } from '../notify/format.js';
 
 export const DRAIN_SEVERITY: Record<DrainAlertKind, Severity> = {
   'drain-started': 'info',
@@ -33,29 +34,6 @@ export function drainFingerprint(n: DrainNotification): string {
   const parts: string[] = [n.kind, n.ec2InstanceId];
   if (n.kind === 'drain-blocked') parts.push([...new Set(n.services.map((s) => s.serviceName))].sort().join(','));
   return parts.join('|');
-}
-
-/** `4m 12s`, `1h 05m`, `45s`. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
-  return `${s}s`;
-}
-
-/** The AWS console of the region's partition (commercial, China, GovCloud). */
-function consoleBase(region: string): string {
-  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
-  if (region.startsWith('us-gov-')) return `https://${region}.console.amazonaws-us-gov.com`;
-  return `https://${region}.console.aws.amazon.com`;
-}
-
-function regionOfArn(arn: string | undefined): string | undefined {
-  const region = arn?.split(':')[3];
-  return region !== undefined && region !== '' ? region : undefined;
 }
 
 function field(label: string, value: string | undefined): NotificationField[] {

@@ -28,7 +28,8 @@ import { scheduleNotification, type ScheduleEvent } from './notifications.js';
 export * from './model.js';
 export * from './decide.js';
 export * from './identity.js';
-export { scheduleNotification, logsLink, formatDuration, SCHEDULE_SEVERITY, type ScheduleEvent, type LogsLocation } from './notifications.js';
+export { scheduleNotification, logsLink, SCHEDULE_SEVERITY, type ScheduleEvent, type LogsLocation } from './notifications.js';
+export { formatDuration } from '../notify/format.js';
 export { TaskDefinitionCache, dynamoRetryStore, runTaskInput, taskViewOf, describeTasks, listScheduleTasks, type RetryStore } from './aws.js';
 
 export type ScheduleMetricName =

@@ -7,6 +7,7 @@ import type { EcsOpsConfig, ScheduleAlertKind } from '../config/schema.js';
 import type { Notification, NotificationField, NotificationLink, Severity } from '../notify/types.js';
 import { isoTick } from './identity.js';
 import type { RunRef, RunResult, ScheduleConfig, TaskView } from './model.js';
+import { consoleBase, formatDuration, regionOfArn } from '../notify/format.js';
 
 export const SCHEDULE_SEVERITY: Record<ScheduleAlertKind, Severity> = {
   'schedule-failed': 'critical',
@@ -37,23 +38,6 @@ export interface BuiltScheduleNotification {
   fingerprint: string;
 }
 
-/** `4m 12s`, `1h 05m`, `45s`. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
-  return `${s}s`;
-}
-
-function consoleBase(region: string): string {
-  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
-  if (region.startsWith('us-gov-')) return `https://${region}.console.amazonaws-us-gov.com`;
-  return `https://${region}.console.aws.amazon.com`;
-}
-
 /** The CloudWatch console escapes path parts twice with `$` for `%`. */
 function cwEscape(text: string): string {
   return encodeURIComponent(encodeURIComponent(text)).replace(/%/g, '$');
@@ -68,11 +52,6 @@ export function logsLink(logs: LogsLocation, fallbackRegion: string | undefined)
 }
 
 const taskId = (arn: string): string => arn.split('/').pop() ?? arn;
-
-function regionOfArn(arn: string | undefined): string | undefined {
-  const region = arn?.split(':')[3];
-  return region !== undefined && region !== '' ? region : undefined;
-}
 
 function field(label: string, value: string | undefined): NotificationField[] {
   return value === undefined || value === '' ? [] : [{ label, value }];

@@ -10,6 +10,7 @@ import {
 } from '../events/index.js';
 import { serviceActionKind } from './kinds.js';
 import type { Notification, NotificationField, NotificationLink, Severity } from '../notify/types.js';
+import { consoleBase } from '../notify/format.js';
 
 /** Real-time alerts: the pure decision from one parsed EventBridge event to at most one alert. */
 
@@ -76,13 +77,6 @@ const PLACEMENT_REASON: Record<string, string> = {
   ATTRIBUTE: 'no container instance satisfies the placement constraints (attributes or memberOf expression)',
   INSTANCE: 'no container instance is available in the cluster',
 };
-
-/** The AWS console of the region's partition (commercial, China, GovCloud). */
-function consoleBase(region: string): string {
-  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
-  if (region.startsWith('us-gov-')) return `https://${region}.console.amazonaws-us-gov.com`;
-  return `https://${region}.console.aws.amazon.com`;
-}
 
 function serviceLink(region: string | undefined, cluster: string, service: string, tab: 'events' | 'deployments'): NotificationLink[] {
   if (!region) return [];

@@ -19,7 +19,7 @@
 import { BatchGetItemCommand, ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PlannedStop } from '../placement/policy/model.js';
 import type { ScheduleEvent } from '../schedule/notifications.js';
-import { formatDuration } from './digest/build.js';
+import { formatDuration } from '../notify/format.js';
 import type { DigestWindow, OpsRecord, OpsSource } from './digest/model.js';
 
 export const JOURNAL_PREFIX = 'ecs-ops-journal';

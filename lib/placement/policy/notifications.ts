@@ -9,6 +9,7 @@ import type { EcsOpsConfig, PlacementAlertKind } from '../../config/schema.js';
 import type { Notification, NotificationField, Severity } from '../../notify/types.js';
 import { shortId } from './evaluate.js';
 import type { Plan, PlannedStop, SkippedViolation, Violation } from './model.js';
+import { consoleBase } from '../../notify/format.js';
 
 export const PLACEMENT_SEVERITY: Record<PlacementAlertKind, Severity> = {
   'placement-violation': 'warning',
@@ -40,12 +41,6 @@ const SKIP_TEXT: Record<SkippedViolation['reason'], string> = {
   'no-compliant-placement': 'the replacement would not land compliantly',
   'no-task-definition': 'task definition unknown',
 };
-
-function consoleBase(region: string): string {
-  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
-  if (region.startsWith('us-gov-')) return `https://${region}.console.amazonaws-us-gov.com`;
-  return `https://${region}.console.aws.amazon.com`;
-}
 
 /** The notifications of one pass: per service, the stop (if any) or the violations. */
 export function placementNotifications(plan: Plan, outcomes: readonly StopOutcome[], config: EcsOpsConfig, now: number, region: string | undefined): BuiltPlacementNotification[] {

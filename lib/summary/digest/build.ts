@@ -32,6 +32,7 @@ import type {
   ServiceSeries,
 } from './model.js';
 import { asgActivityType, classifyLaunchFailure, parseAasCause, parseAasDescription, parseAsgCause, parseServiceEvent, taskDefinitionName } from './parse.js';
+import { formatDuration } from '../../notify/format.js';
 
 export interface DigestOptions {
   /** ASGs whose terminate lifecycle hook is ecs-ops's (`drain: true`): their terminations are ecs-ops drains. */
@@ -259,17 +260,6 @@ function asgSeries(asg: AsgInput, activities: AsgActivityInput[], snapshot: Dige
   const instances = range(values, count, instancesEnd);
   const activity = changes.length * 2 + failedLaunches.length + launched + terminated + (desired.max - desired.min);
   return { asg: asg.name, desired, instances, points, changes, launched, terminated, failedLaunches, activity };
-}
-
-/** `4m 12s`, `1h 05m`, `45s`. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
-  return `${s}s`;
 }
 
 /**

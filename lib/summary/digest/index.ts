@@ -18,7 +18,8 @@ import { digestSlackNotifications, digestSnsNotification } from './render.js';
 import { windowForSchedule } from './window.js';
 
 export * from './model.js';
-export { buildDigest, drainRecords, formatDuration, type DigestOptions } from './build.js';
+export { buildDigest, drainRecords, type DigestOptions } from './build.js';
+export { formatDuration } from '../../notify/format.js';
 export { gatherDigestSnapshots, type ClusterToGather, type DigestGatherDeps } from './gather.js';
 export { DIGEST_KIND, digestSlackNotifications, digestSnsNotification, renderDigestText, sparkline } from './render.js';
 export { previousFireTime, ScheduleWindowError, windowForSchedule } from './window.js';

@@ -11,7 +11,7 @@
  */
 import { escapeSlack, oneLine } from '../../notify/slack-render.js';
 import type { Notification } from '../../notify/types.js';
-import { formatDuration } from './build.js';
+import { formatDuration } from '../../notify/format.js';
 import type { AsgSeries, Cause, Change, CountRange, DeploymentSummary, Digest, FailedLaunch, OpsRecord, ServiceSeries } from './model.js';
 
 export const DIGEST_KIND = 'scaling-digest';
