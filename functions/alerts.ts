@@ -8,17 +8,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { clientOptions } from '../lib/aws/clients.js';
-import { createLogger, createMetrics } from '../lib/observability.js';
-import { bundledConfig } from '../lib/config/bundled.js';
 import type { EcsOpsConfig } from '../lib/config/schema.js';
-import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
+import { deadlineFromRemaining } from '../lib/notify/index.js';
 import { handleAlertEvent, idempotentDelivery, type AlertOutcome, type AlertPipelineDeps, type ChannelDeliverer } from '../lib/summary/post-alert.js';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { functionBase } from '../lib/aws/function-base.js';
 
 const SERVICE_NAME = 'ecs-ops-alerts';
 
@@ -47,18 +41,8 @@ export function createAlertsHandler(deps: AlertsHandlerDeps) {
 }
 
 function productionDeps(): AlertsHandlerDeps {
-  const config = bundledConfig();
-  const logger = createLogger(SERVICE_NAME);
-  const tableName = process.env.IDEMPOTENCY_TABLE;
-  if (!tableName) throw new Error('ecs-ops alerts: IDEMPOTENCY_TABLE is not set');
-  const options = clientOptions('event');
-  return {
-    config,
-    logger,
-    metrics: createMetrics(SERVICE_NAME),
-    deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: new DynamoDBClient(options) }),
-  };
+  const { config, logger, metrics, deliverer, persistenceStore } = functionBase(SERVICE_NAME, 'alerts', 'event');
+  return { config, logger, metrics, deliverer, persistenceStore };
 }
 
 let production: ReturnType<typeof createAlertsHandler> | undefined;

@@ -11,23 +11,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { clientOptions } from '../lib/aws/clients.js';
-import { bundledConfig } from '../lib/config/bundled.js';
 import type { EcsOpsConfig } from '../lib/config/schema.js';
-import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
-import { createLogger, createMetrics } from '../lib/observability.js';
+import { deadlineFromRemaining } from '../lib/notify/index.js';
 import { DIGEST_IDEMPOTENCY_SECONDS, runScheduledDigest, type DigestRunOutcome } from '../lib/summary/digest/index.js';
 import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
 import type { OpsSource } from '../lib/summary/digest/model.js';
 import { journalOpsSource } from '../lib/summary/journal.js';
+import { functionBase } from '../lib/aws/function-base.js';
 
 const SERVICE_NAME = 'ecs-ops-digest';
 
@@ -75,22 +69,17 @@ export function createDigestHandler(deps: DigestHandlerDeps) {
 }
 
 function productionDeps(): DigestHandlerDeps {
-  const config = bundledConfig();
-  const logger = createLogger(SERVICE_NAME);
-  const tableName = process.env.IDEMPOTENCY_TABLE;
-  if (!tableName) throw new Error('ecs-ops digest: IDEMPOTENCY_TABLE is not set');
   // Many Describe calls in a row: adaptive retries slow down under throttling instead of failing.
-  const options = clientOptions('reconcile');
-  const dynamodb = new DynamoDBClient(options);
+  const { config, logger, metrics, options, tableName, dynamodb, deliverer, persistenceStore } = functionBase(SERVICE_NAME, 'digest', 'reconcile');
   return {
     config,
     logger,
-    metrics: createMetrics(SERVICE_NAME),
+    metrics,
     ecs: new ECSClient(options),
     autoscaling: new AutoScalingClient(options),
     aas: new ApplicationAutoScalingClient(options),
-    deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
+    deliverer,
+    persistenceStore,
     opsSources: [journalOpsSource(dynamodb, tableName, logger)],
     region: options.region,
   };

@@ -10,20 +10,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { clientOptions } from '../lib/aws/clients.js';
-import { bundledConfig } from '../lib/config/bundled.js';
 import type { EcsOpsConfig } from '../lib/config/schema.js';
 import { ClusterSizeCache, handleDrainEvent, HookSettingsCache, type DrainOutcome, type DrainPipelineDeps } from '../lib/drain/index.js';
-import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
-import { createLogger, createMetrics } from '../lib/observability.js';
+import { deadlineFromRemaining } from '../lib/notify/index.js';
 import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
+import { functionBase } from '../lib/aws/function-base.js';
 
 const SERVICE_NAME = 'ecs-ops-drain';
 
@@ -65,20 +59,16 @@ export function createDrainHandler(deps: DrainHandlerDeps) {
 }
 
 function productionDeps(): DrainHandlerDeps {
-  const config = bundledConfig();
-  const logger = createLogger(SERVICE_NAME);
-  const tableName = process.env.IDEMPOTENCY_TABLE;
-  if (!tableName) throw new Error('ecs-ops drain: IDEMPOTENCY_TABLE is not set');
   // Reconcile passes make bursts of calls: adaptive retries slow down under throttling instead of failing.
-  const options = clientOptions('reconcile');
+  const { config, logger, metrics, options, deliverer, persistenceStore } = functionBase(SERVICE_NAME, 'drain', 'reconcile');
   return {
     config,
     logger,
-    metrics: createMetrics(SERVICE_NAME),
+    metrics,
     ecs: new ECSClient(options),
     autoscaling: new AutoScalingClient(options),
-    deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: new DynamoDBClient(options) }),
+    deliverer,
+    persistenceStore,
     region: options.region,
   };
 }

@@ -11,20 +11,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { clientOptions } from '../lib/aws/clients.js';
-import { bundledConfig } from '../lib/config/bundled.js';
 import type { EcsOpsConfig } from '../lib/config/schema.js';
-import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
-import { createLogger, createMetrics } from '../lib/observability.js';
+import { deadlineFromRemaining } from '../lib/notify/index.js';
 import { handlePlacementEvent, type PlacementOutcome, type PolicyPipelineDeps } from '../lib/placement/policy/index.js';
 import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
 import { dynamoJournal, type OpsJournal } from '../lib/summary/journal.js';
+import { functionBase } from '../lib/aws/function-base.js';
 
 const SERVICE_NAME = 'ecs-ops-placement';
 
@@ -64,20 +58,15 @@ export function createPlacementHandler(deps: PlacementHandlerDeps) {
 }
 
 function productionDeps(): PlacementHandlerDeps {
-  const config = bundledConfig();
-  const logger = createLogger(SERVICE_NAME);
-  const tableName = process.env.IDEMPOTENCY_TABLE;
-  if (!tableName) throw new Error('ecs-ops placement: IDEMPOTENCY_TABLE is not set');
   // A whole-cluster audit is a burst of calls: adaptive retries slow down under throttling instead of failing.
-  const options = clientOptions('reconcile');
-  const dynamodb = new DynamoDBClient(options);
+  const { config, logger, metrics, options, tableName, dynamodb, deliverer, persistenceStore } = functionBase(SERVICE_NAME, 'placement', 'reconcile');
   return {
     config,
     logger,
-    metrics: createMetrics(SERVICE_NAME),
+    metrics,
     ecs: new ECSClient(options),
-    deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
+    deliverer,
+    persistenceStore,
     journal: dynamoJournal(dynamodb, tableName, logger),
     region: options.region,
   };

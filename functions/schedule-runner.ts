@@ -12,20 +12,15 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { clientOptions } from '../lib/aws/clients.js';
-import { bundledConfig } from '../lib/config/bundled.js';
 import type { EcsOpsConfig } from '../lib/config/schema.js';
-import { createNotifier, deadlineFromRemaining } from '../lib/notify/index.js';
-import { createLogger, createMetrics } from '../lib/observability.js';
+import { deadlineFromRemaining } from '../lib/notify/index.js';
 import { handleScheduleEvent, TaskDefinitionCache, type RetryStore, type ScheduleDeps, type ScheduleOutcome } from '../lib/schedule/index.js';
 import { dynamoRetryStore } from '../lib/schedule/aws.js';
 import { reportOnceStore } from '../lib/schedule/report.js';
 import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
 import { dynamoJournal, type OpsJournal } from '../lib/summary/journal.js';
+import { functionBase } from '../lib/aws/function-base.js';
 
 const SERVICE_NAME = 'ecs-ops-schedule-runner';
 
@@ -78,20 +73,16 @@ export function createScheduleRunnerHandler(deps: ScheduleRunnerDeps) {
 }
 
 function productionDeps(): ScheduleRunnerDeps {
-  const config = bundledConfig();
-  const logger = createLogger(SERVICE_NAME);
-  const tableName = process.env.IDEMPOTENCY_TABLE;
-  if (!tableName) throw new Error('ecs-ops schedule runner: IDEMPOTENCY_TABLE is not set');
-  const options = clientOptions('reconcile');
-  const dynamodb = new DynamoDBClient(options);
+  const { config, logger, metrics, options, tableName, dynamodb, deliverer, persistenceStore } = functionBase(SERVICE_NAME, 'schedule runner', 'reconcile');
   return {
     config,
     logger,
-    metrics: createMetrics(SERVICE_NAME),
+    metrics,
     ecs: new ECSClient(options),
     retries: dynamoRetryStore(dynamodb, tableName),
-    deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
+    deliverer,
+    persistenceStore,
+    // Its own layer: Powertools configures a layer once per idempotent function (see lib/schedule/report.ts).
     reportStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
     journal: dynamoJournal(dynamodb, tableName, logger),
     region: options.region,

@@ -1,0 +1,44 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { bundledConfig } from '../config/bundled.js';
+import type { EcsOpsConfig } from '../config/schema.js';
+import { createNotifier } from '../notify/index.js';
+import type { ChannelDeliverer } from '../summary/post-alert.js';
+import { createLogger, createMetrics } from '../observability.js';
+import { clientOptions, type ClientOptions, type RetryProfile } from './clients.js';
+
+/** What every deployed function builds at cold start: config, logging, client options, the table and the notifier. */
+export interface FunctionBase {
+  config: EcsOpsConfig;
+  logger: Logger;
+  metrics: Metrics;
+  options: ClientOptions;
+  tableName: string;
+  dynamodb: DynamoDBClient;
+  deliverer: ChannelDeliverer;
+  persistenceStore: DynamoDBPersistenceLayer;
+}
+
+/** The production dependencies shared by the handlers in functions/ (`label` names the function in errors). */
+export function functionBase(serviceName: string, label: string, profile: RetryProfile): FunctionBase {
+  const config = bundledConfig();
+  const logger = createLogger(serviceName);
+  const tableName = process.env.IDEMPOTENCY_TABLE;
+  if (!tableName) throw new Error(`ecs-ops ${label}: IDEMPOTENCY_TABLE is not set`);
+  const options = clientOptions(profile);
+  const dynamodb = new DynamoDBClient(options);
+  return {
+    config,
+    logger,
+    metrics: createMetrics(serviceName),
+    options,
+    tableName,
+    dynamodb,
+    deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
+  };
+}
