@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { EcsOpsConfig, ScheduleConfig } from '../config/schema.js';
 import { STARTED_BY_PREFIX } from '../schedule/identity.js';
-import { arn, deliveryStatements, FAILURE_QUEUE_LOGICAL_ID, type CfnValue, type EventBridgeTrigger, type IamStatement, type ScheduleTrigger } from './values.js';
+import { arn, deliveryStatements, FAILURE_QUEUE_LOGICAL_ID, listTasksStatement, type CfnValue, type EventBridgeTrigger, type IamStatement, type ScheduleTrigger } from './values.js';
 
 /** serverless names the function `scheduleRunner` → this logical id. */
 export const SCHEDULE_RUNNER_LOGICAL_ID = 'ScheduleRunnerLambdaFunction';
@@ -149,8 +149,8 @@ export function scheduleRunnerWiring(config: EcsOpsConfig): ScheduleRunnerWiring
   // RunTask with tags also needs TagResource on the new tasks; the condition allows it only as part of RunTask.
   iam.push({ Effect: 'Allow', Action: ['ecs:TagResource'], Resource: taskArns, Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } });
   iam.push({ Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: taskArns, Condition: clusterCondition });
-  // ListTasks authorizes on the container instance resource type and takes the ecs:cluster key.
-  iam.push({ Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: clusters.map((name) => ecsArn(`container-instance/${name}/*`)), Condition: clusterCondition });
+  // ListTasks by cluster and startedBy (never by container instance) authorizes on "*"; ecs:cluster scopes it.
+  iam.push(listTasksStatement(clusters.map((name) => ecsArn(`cluster/${name}`))));
   // DescribeTaskDefinition supports no resource-level permissions.
   iam.push({ Effect: 'Allow', Action: ['ecs:DescribeTaskDefinition'], Resource: ['*'] });
   const roles = [...new Set(schedules.flatMap((s) => [s.taskRoleArn, s.executionRoleArn].filter((r): r is string => r !== undefined)))];

@@ -190,6 +190,16 @@ export const DRAIN_EVENT_TASK_COUNT = [{ runningTasksCount: [0] }, { runningTask
 const ecsArn = (resource: string): CfnValue => arn('arn:', partition, ':ecs:', region, ':', account, `:${resource}`);
 
 /**
+ * ListTasks without `containerInstance` (by cluster, startedBy, serviceName) is authorized by ECS on the resource "*",
+ * not on a container instance as the Service Authorization Reference suggests: the real error reads "not authorized to
+ * perform: ecs:ListTasks on resource: *". `ecs:cluster` scopes it to the given clusters. The AWS CDK's own drain hook
+ * grants it this way (aws-cdk-lib/aws-ecs/lib/drain-hook/instance-drain-hook.ts); see sim/iam/deviations.ts.
+ */
+export function listTasksStatement(clusterArns: CfnValue[]): IamStatement {
+  return { Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: ['*'], Condition: { ArnEquals: { 'ecs:cluster': clusterArns } } };
+}
+
+/**
  * The drain function: its rules (terminate lifecycle actions of the drained ASGs on their own hooks, Spot interruption
  * warnings and rebalance recommendations when configured, container instances of the configured clusters set to
  * DRAINING), its reconcile schedule, and IAM scoped to the configured ASGs and clusters. Declared only when there is
@@ -262,10 +272,13 @@ function drainWiring(config: EcsOpsConfig): DrainWiring {
   iam.push({ Effect: 'Allow', Action: ['ecs:ListContainerInstances'], Resource: clusterArns });
   iam.push({
     Effect: 'Allow',
+    // ListTasks with `containerInstance` (one instance's tasks) authorizes on that container instance.
     Action: ['ecs:DescribeContainerInstances', 'ecs:UpdateContainerInstancesState', 'ecs:PutAttributes', 'ecs:ListTasks'],
     Resource: clusters.map((name) => ecsArn(`container-instance/${name}/*`)),
     Condition: inClusters,
   });
+  // The cluster-wide listing (no `containerInstance`) authorizes on "*" (sim/iam/deviations.ts).
+  iam.push(listTasksStatement(clusterArns));
   iam.push({
     Effect: 'Allow',
     // StopTask: standalone tasks with drain.standaloneTasks: stop, and DAEMON tasks ECS left alone on an otherwise empty
@@ -381,7 +394,9 @@ function placementWiring(config: EcsOpsConfig): PlacementWiring {
     { Effect: 'Allow', Action: ['ecs:ListServices'], Resource: ['*'], Condition: inClusters },
     { Effect: 'Allow', Action: ['ecs:DescribeTaskDefinition'], Resource: ['*'] },
     { Effect: 'Allow', Action: ['ecs:ListContainerInstances'], Resource: clusterArns },
-    { Effect: 'Allow', Action: ['ecs:DescribeContainerInstances', 'ecs:ListTasks'], Resource: clusters.map((name) => ecsArn(`container-instance/${name}/*`)), Condition: inClusters },
+    { Effect: 'Allow', Action: ['ecs:DescribeContainerInstances'], Resource: clusters.map((name) => ecsArn(`container-instance/${name}/*`)), Condition: inClusters },
+    // Every listing is by cluster or service, never by container instance: "*" with ecs:cluster.
+    listTasksStatement(clusterArns),
     { Effect: 'Allow', Action: ['ecs:DescribeTasks', ...(enforces ? ['ecs:StopTask'] : [])], Resource: clusters.map((name) => ecsArn(`task/${name}/*`)), Condition: inClusters },
     { Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: clusters.map((name) => ecsArn(`service/${name}/*`)), Condition: inClusters },
     ...deliveryStatements(config),

@@ -55,8 +55,10 @@ describe('placement function wiring', () => {
     expect(text(byAction(audit, 'ecs:ListServices')?.Condition)).not.toContain(':cluster/other');
     expect(text(byAction(audit, 'ecs:ListContainerInstances')?.Resource)).toContain(':cluster/default');
     expect(text(byAction(audit, 'ecs:DescribeServices')?.Resource)).toContain(':service/default/*');
-    // Only DescribeTaskDefinition (no resource-level permission) and ListServices (condition only) on "*".
-    expect(audit.filter((s) => text(s.Resource) === '["*"]').flatMap((s) => s.Action).sort()).toEqual(['ecs:DescribeTaskDefinition', 'ecs:ListServices']);
+    // Only DescribeTaskDefinition (no resource-level permission), ListServices (condition only) and ListTasks by
+    // cluster or service (authorized on "*", sim/iam/deviations.ts) on "*"; the last two only in the policies' clusters.
+    expect(audit.filter((s) => text(s.Resource) === '["*"]').flatMap((s) => s.Action).sort()).toEqual(['ecs:DescribeTaskDefinition', 'ecs:ListServices', 'ecs:ListTasks']);
+    expect(byAction(audit, 'ecs:ListTasks')?.Condition).toEqual(byAction(audit, 'ecs:ListServices')?.Condition);
 
     const enforce = deploymentValues(configFrom(base + policy('enforce', false, '[default, other]'))).functions.placement.iam;
     const stop = byAction(enforce, 'ecs:StopTask');

@@ -69,11 +69,16 @@ describe('schedule runner IAM', () => {
 
   it('TagResource only as part of RunTask; Stop/DescribeTasks and ListTasks only in the clusters', () => {
     expect(statement('ecs:TagResource')).toEqual([{ Effect: 'Allow', Action: ['ecs:TagResource'], Resource: expect.any(Array) as unknown[], Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } }]);
-    for (const action of ['ecs:StopTask', 'ecs:DescribeTasks', 'ecs:ListTasks']) {
+    for (const action of ['ecs:StopTask', 'ecs:DescribeTasks']) {
       const [s] = statement(action);
       expect(json(s?.Condition)).toContain('ecs:cluster');
       expect(json(s?.Resource)).not.toContain('"*"');
     }
+    // ListTasks by cluster and startedBy is authorized on "*" (sim/iam/deviations.ts): only the ecs:cluster condition scopes it.
+    const listTasks = statement('ecs:ListTasks');
+    expect(listTasks).toHaveLength(1);
+    expect(listTasks[0]?.Resource).toEqual(['*']);
+    expect(json(listTasks[0]?.Condition)).toMatch(/"ArnEquals":\{"ecs:cluster":\[.*:cluster\/prod".*:cluster\/batch"/);
     expect(statement('ecs:DescribeTaskDefinition')[0]?.Resource).toEqual(['*']);
   });
 

@@ -154,12 +154,14 @@ notifications:
     expect(json(lifecycle?.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/prod-gpu"');
     expect(json(lifecycle?.Resource)).not.toContain('prod-legacy');
     expect(json(lifecycle?.Resource)).toContain('{"Ref":"AWS::Partition"}');
-    // Only the Describe actions without resource-level permissions get "*".
+    // Only the Describe actions without resource-level permissions get "*", and the cluster-wide ListTasks (which ECS
+    // authorizes on "*", sim/iam/deviations.ts) with the ecs:cluster condition.
     expect(iam.filter((s) => s.Resource.includes('*')).flatMap((s) => s.Action)).toEqual([
       'autoscaling:DescribeAutoScalingInstances',
       'autoscaling:DescribeAutoScalingGroups',
       'autoscaling:DescribeLifecycleHooks',
       'autoscaling:DescribeWarmPool',
+      'ecs:ListTasks',
     ]);
 
     const list = statementWith(iam, 'ecs:ListContainerInstances');
@@ -178,6 +180,10 @@ notifications:
       expect(json(statement?.Resource), action).toContain(resource);
       expect(statement?.Condition, action).toEqual(clusterCondition);
     }
+    // ListTasks: by container instance on the instance, cluster-wide on "*", both only in the drained clusters.
+    const listTasks = iam.filter((s) => s.Action.includes('ecs:ListTasks'));
+    expect(listTasks.map((s) => s.Condition)).toEqual([clusterCondition, clusterCondition]);
+    expect(listTasks.map((s) => json(s.Resource))).toEqual([expect.stringContaining(':container-instance/prod/*"'), '["*"]']);
     expect(statementWith(iam, 'sqs:SendMessage')?.Resource).toEqual([{ 'Fn::GetAtt': ['FailureQueue', 'Arn'] }]);
     expect(statementWith(iam, 'dynamodb:PutItem')?.Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
     expect(statementWith(iam, 'sns:Publish')?.Resource).toEqual(['arn:aws:sns:eu-west-1:111122223333:pager']);

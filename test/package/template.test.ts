@@ -220,7 +220,12 @@ describe('packaged drain function', () => {
     expect(text(lifecycle.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/prod-ecs-ondemand"');
     expect(text(lifecycle.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/staging-ecs"');
     expect(byAction('autoscaling:DescribeAutoScalingInstances').Resource).toEqual(['*']);
-    expect(statements.filter((s) => text(s.Resource) === '["*"]').flatMap(actions).every((a) => a.startsWith('autoscaling:Describe'))).toBe(true);
+    // "*" only for the Describe actions without resource-level permissions, and the cluster-wide ListTasks (authorized on
+    // "*" by ECS, sim/iam/deviations.ts) under the ecs:cluster condition.
+    expect(statements.filter((s) => text(s.Resource) === '["*"]').flatMap(actions).every((a) => a.startsWith('autoscaling:Describe') || a === 'ecs:ListTasks')).toBe(true);
+    const listTasks = statements.filter((s) => actions(s).includes('ecs:ListTasks'));
+    expect(listTasks.map((s) => text(s.Resource))).toEqual([expect.stringContaining(':container-instance/prod/*"'), '["*"]']);
+    for (const s of listTasks) expect(s.Condition).toEqual({ ArnEquals: { 'ecs:cluster': [clusterArn('prod'), clusterArn('staging')] } });
 
     expect(byAction('ecs:ListContainerInstances').Resource).toEqual([clusterArn('prod'), clusterArn('staging')]);
     for (const action of ['ecs:DescribeContainerInstances', 'ecs:UpdateContainerInstancesState', 'ecs:PutAttributes', 'ecs:ListTasks', 'ecs:DescribeTasks', 'ecs:DescribeServices']) {
