@@ -1,5 +1,5 @@
-// osls plugin: adds the CloudFormation resources of the scheduled tasks (one AWS::Scheduler::Schedule per config
-// schedule, their schedule group and execution role; see lib/deploy/schedule-wiring.ts) to the packaged template.
+// osls plugin: adds the EventBridge Scheduler resources (one AWS::Scheduler::Schedule per config schedule and one for
+// the digest, their schedule group and execution role; see lib/deploy/schedule-wiring.ts) to the packaged template.
 // serverless.yml's `resources` cannot merge a derived map into its own, so this does it, from .ecs-ops/deploy.json.
 'use strict';
 
@@ -11,10 +11,9 @@ class EcsOpsScheduleResources {
 
   addResources() {
     const deploy = (this.serverless.service.custom && this.serverless.service.custom.deploy) || {};
-    const runner = deploy.functions && deploy.functions.scheduleRunner;
-    if (!runner || runner.enabled !== true) return;
+    const resources = (deploy.scheduler && deploy.scheduler.resources) || {};
     const template = this.serverless.service.provider.compiledCloudFormationTemplate;
-    for (const [logicalId, resource] of Object.entries(runner.resources || {})) {
+    for (const [logicalId, resource] of Object.entries(resources)) {
       if (template.Resources[logicalId]) throw new this.serverless.classes.Error(`ecs-ops: resource ${logicalId} already exists in the template`);
       template.Resources[logicalId] = resource;
     }

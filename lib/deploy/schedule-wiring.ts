@@ -1,8 +1,8 @@
 /**
  * The schedule runner's wiring, derived from the config's `schedules` (see lib/deploy/values.ts): its rules (the
- * STOPPED events of its tasks, the reconcile pass every minute), its least-privilege IAM, and the CloudFormation
- * resources serverless.yml cannot express (one EventBridge Scheduler schedule per config schedule, their group and
- * execution role), which lib/deploy/schedule-resources.cjs merges into the packaged template.
+ * STOPPED events of its tasks, the reconcile pass every minute), its least-privilege IAM; and the EventBridge Scheduler
+ * resources serverless.yml cannot express (the runner's schedules and the digest's, their group and execution role),
+ * which lib/deploy/schedule-resources.cjs merges into the packaged template.
  */
 import { createHash } from 'node:crypto';
 import type { EcsOpsConfig, ScheduleConfig } from '../config/schema.js';
@@ -22,8 +22,6 @@ export interface ScheduleRunnerWiring {
   enabled: boolean;
   events: (EventBridgeTrigger | ScheduleTrigger)[];
   iam: IamStatement[];
-  /** CloudFormation resources merged into the template (lib/deploy/schedule-resources.cjs). */
-  resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
 }
 
 const region = { Ref: 'AWS::Region' };
@@ -53,10 +51,32 @@ export function schedulerRetryPolicy(schedule: ScheduleConfig): { MaximumEventAg
   return { MaximumEventAgeInSeconds: age, MaximumRetryAttempts: SCHEDULER_MAX_RETRIES };
 }
 
-function schedulerResources(config: EcsOpsConfig): ScheduleRunnerWiring['resources'] {
-  const runnerArn = { 'Fn::GetAtt': [SCHEDULE_RUNNER_LOGICAL_ID, 'Arn'] };
+/** serverless names the function `digest` → this logical id. */
+export const DIGEST_LOGICAL_ID = 'DigestLambdaFunction';
+export const DIGEST_SCHEDULE_LOGICAL_ID = 'EcsOpsDigestSchedule';
+/** The digest's `schedule` in its Scheduler input (the function reads only `scheduledTime`; a name keeps logs clear). */
+export const DIGEST_SCHEDULE_INPUT_NAME = 'ecs-ops-digest';
+
+export type CfnResources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** Scheduler target input: the schedule's name and the tick's scheduled time (the context attribute Scheduler fills in). */
+function schedulerInput(name: string): string {
+  return JSON.stringify({ schedule: name, scheduledTime: '<aws.scheduler.scheduled-time>' });
+}
+
+/**
+ * The EventBridge Scheduler side of the stack, for the runner's schedules and the digest's alike: one schedule group
+ * (one per stack), one execution role, and the schedules, each with a retry policy and the FailureQueue as its
+ * dead-letter queue. The role may only invoke the functions that have schedules and send undeliverable ticks to the
+ * queue; only this account's schedules of this group may assume it (confused-deputy protection).
+ */
+export function schedulerResources(config: EcsOpsConfig): CfnResources {
+  const digest = config.summary.digest;
+  if (config.schedules.length === 0 && digest === undefined) return {};
   const queueArn = { 'Fn::GetAtt': [FAILURE_QUEUE_LOGICAL_ID, 'Arn'] };
-  const resources: ScheduleRunnerWiring['resources'] = {
+  const roleArn = { 'Fn::GetAtt': [SCHEDULER_ROLE_LOGICAL_ID, 'Arn'] };
+  const targets = [...(config.schedules.length > 0 ? [SCHEDULE_RUNNER_LOGICAL_ID] : []), ...(digest !== undefined ? [DIGEST_LOGICAL_ID] : [])];
+  const resources: CfnResources = {
     // One group per stack: schedule names are the config's, unique within the group.
     [SCHEDULE_GROUP_LOGICAL_ID]: { Type: 'AWS::Scheduler::ScheduleGroup', Properties: { Name: { Ref: 'AWS::StackName' } } },
     [SCHEDULER_ROLE_LOGICAL_ID]: {
@@ -69,18 +89,24 @@ function schedulerResources(config: EcsOpsConfig): ScheduleRunnerWiring['resourc
               Effect: 'Allow',
               Principal: { Service: 'scheduler.amazonaws.com' },
               Action: 'sts:AssumeRole',
-              // Only this account's schedules may assume it (confused-deputy protection).
-              Condition: { StringEquals: { 'aws:SourceAccount': account } },
+              // Only this account's schedules of this stack's group (confused-deputy protection). Scheduler's guide asks
+              // for the schedule group's ARN as aws:SourceArn; its earlier text gave the group's schedules
+              // (schedule/<group>/*): both name this group only.
+              // https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': account },
+                ArnLike: { 'aws:SourceArn': [{ 'Fn::GetAtt': [SCHEDULE_GROUP_LOGICAL_ID, 'Arn'] }, arn('arn:', partition, ':scheduler:', region, ':', account, ':schedule/', { Ref: SCHEDULE_GROUP_LOGICAL_ID }, '/*')] },
+              },
             },
           ],
         },
         Policies: [
           {
-            PolicyName: 'invoke-schedule-runner',
+            PolicyName: 'invoke-scheduled-functions',
             PolicyDocument: {
               Version: '2012-10-17',
               Statement: [
-                { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [runnerArn] },
+                { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: targets.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
                 // Scheduler sends a tick it could not deliver to the dead-letter queue with the execution role.
                 { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] },
               ],
@@ -103,10 +129,33 @@ function schedulerResources(config: EcsOpsConfig): ScheduleRunnerWiring['resourc
         State: schedule.suspend ? 'DISABLED' : 'ENABLED',
         FlexibleTimeWindow: { Mode: 'OFF' },
         Target: {
-          Arn: runnerArn,
-          RoleArn: { 'Fn::GetAtt': [SCHEDULER_ROLE_LOGICAL_ID, 'Arn'] },
-          Input: JSON.stringify({ schedule: schedule.name, scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          Arn: { 'Fn::GetAtt': [SCHEDULE_RUNNER_LOGICAL_ID, 'Arn'] },
+          RoleArn: roleArn,
+          Input: schedulerInput(schedule.name),
           RetryPolicy: schedulerRetryPolicy(schedule),
+          DeadLetterConfig: { Arn: queueArn },
+        },
+      },
+    };
+  }
+  if (digest !== undefined) {
+    resources[DIGEST_SCHEDULE_LOGICAL_ID] = {
+      Type: 'AWS::Scheduler::Schedule',
+      Properties: {
+        // No Name: CloudFormation generates one, which no config schedule's name can take in the shared group.
+        GroupName: { Ref: SCHEDULE_GROUP_LOGICAL_ID },
+        Description: 'ecs-ops scaling digest',
+        ScheduleExpression: digest.schedule,
+        ScheduleExpressionTimezone: digest.timezone,
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: { 'Fn::GetAtt': [DIGEST_LOGICAL_ID, 'Arn'] },
+          RoleArn: roleArn,
+          // The digest's window ends at the scheduled time (lib/summary/digest/index.ts), which a late delivery keeps.
+          Input: schedulerInput(DIGEST_SCHEDULE_INPUT_NAME),
+          // A digest is worth posting late (its window is fixed by the scheduled time): retry delivery for an hour.
+          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: SCHEDULER_MAX_RETRIES },
           DeadLetterConfig: { Arn: queueArn },
         },
       },
@@ -117,7 +166,7 @@ function schedulerResources(config: EcsOpsConfig): ScheduleRunnerWiring['resourc
 
 export function scheduleRunnerWiring(config: EcsOpsConfig): ScheduleRunnerWiring {
   const schedules = config.schedules;
-  if (schedules.length === 0) return { enabled: false, events: [], iam: [], resources: {} };
+  if (schedules.length === 0) return { enabled: false, events: [], iam: [] };
   const clusters = [...new Set(schedules.map((s) => s.cluster))];
   const events: ScheduleRunnerWiring['events'] = [
     {
@@ -158,5 +207,5 @@ export function scheduleRunnerWiring(config: EcsOpsConfig): ScheduleRunnerWiring
     iam.push({ Effect: 'Allow', Action: ['iam:PassRole'], Resource: roles, Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } });
   }
   iam.push(...deliveryStatements(config));
-  return { enabled: true, events, iam, resources: schedulerResources(config) };
+  return { enabled: true, events, iam };
 }

@@ -2,7 +2,7 @@ import { ALERT_KINDS, SERVICE_ACTION_ALERTS, type AlertKind, type EcsOpsConfig }
 import { CIRCUIT_BREAKER_ROLLBACK_PREFIX } from '../events/index.js';
 import { previousFireTime } from '../summary/digest/window.js';
 import { SERVICE_ACTION_KIND } from '../summary/kinds.js';
-import { scheduleRunnerWiring, type ScheduleRunnerWiring } from './schedule-wiring.js';
+import { scheduleRunnerWiring, schedulerResources, type CfnResources, type ScheduleRunnerWiring } from './schedule-wiring.js';
 
 /**
  * Everything `serverless.yml` derives from the config file, computed once by `lib/deploy/prepare.ts` and written to
@@ -39,15 +39,11 @@ export interface DrainWiring {
   iam: IamStatement[];
 }
 
-/** A serverless `schedule` event on EventBridge Scheduler (time zone aware). */
-export interface SchedulerTrigger {
-  schedule: { rate: string[]; method: 'scheduler'; timezone: string; description: string };
-}
-
 export interface DigestWiring {
   /** Whether the digest function is declared at all: `summary.digest` is configured. */
   enabled: boolean;
-  events: SchedulerTrigger[];
+  /** None: its EventBridge Scheduler schedule is one of {@link DeploymentValues.scheduler}'s resources. */
+  events: never[];
   iam: IamStatement[];
 }
 
@@ -62,6 +58,11 @@ export interface DeploymentValues {
   /** The validated config as a JavaScript string literal, injected into every bundle by esbuild `define`. */
   configLiteral: string;
   functions: { alerts: FunctionWiring; drain: DrainWiring; digest: DigestWiring; scheduleRunner: ScheduleRunnerWiring; placement: PlacementWiring };
+  /**
+   * The EventBridge Scheduler schedules of the runner and the digest, their group and execution role: CloudFormation
+   * resources merged into the template by lib/deploy/schedule-resources.cjs.
+   */
+  scheduler: { resources: CfnResources };
 }
 
 /** Resources declared in serverless.yml that the derived IAM statements point at. */
@@ -293,8 +294,8 @@ function drainWiring(config: EcsOpsConfig): DrainWiring {
 }
 
 /**
- * The digest function: its schedule (`summary.digest.schedule` in `summary.digest.timezone`, on EventBridge Scheduler,
- * which evaluates cron expressions in a time zone) and read-only IAM. Declared only when `summary.digest` is set.
+ * The digest function's read-only IAM (its schedule, `summary.digest.schedule` in `summary.digest.timezone` on
+ * EventBridge Scheduler, is among the scheduler resources). Declared only when `summary.digest` is set.
  * The window the function derives from the expression is checked here, so an expression it cannot evaluate fails at
  * package time, naming the config path.
  */
@@ -326,16 +327,8 @@ function digestWiring(config: EcsOpsConfig): DigestWiring {
   iam.push(...deliveryStatements(config));
   // The ops journal (lib/summary/journal.ts) in the same table: a window over several UTC days is one BatchGetItem.
   iam.push({ Effect: 'Allow', Action: ['dynamodb:BatchGetItem'], Resource: [{ 'Fn::GetAtt': [IDEMPOTENCY_TABLE_LOGICAL_ID, 'Arn'] }] });
-  // EventBridge Scheduler invokes the function with the function's own role (osls makes it assumable by
-  // scheduler.amazonaws.com): that role may invoke this one function. Its name is osls's `<stack>-digest`; naming it
-  // through the stack name avoids a role → function → role cycle.
-  const self = arn('arn:', partition, ':lambda:', region, ':', account, ':function:', { Ref: 'AWS::StackName' }, '-digest');
-  iam.push({ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [self, arn(self, ':*')] });
-  return {
-    enabled: true,
-    events: [{ schedule: { rate: [digest.schedule], method: 'scheduler', timezone: digest.timezone, description: 'ecs-ops scaling digest' } }],
-    iam,
-  };
+  // Its schedule (lib/deploy/schedule-wiring.ts schedulerResources) invokes it with the Scheduler's own role.
+  return { enabled: true, events: [], iam };
 }
 
 /** `rate(N minutes)` (or hours/days when whole) for `placement.auditEvery` seconds (at least 60). */
@@ -408,5 +401,6 @@ export function deploymentValues(config: EcsOpsConfig): DeploymentValues {
   return {
     configLiteral: JSON.stringify(JSON.stringify(config)),
     functions: { alerts: alertsWiring(config), drain: drainWiring(config), digest: digestWiring(config), scheduleRunner: scheduleRunnerWiring(config), placement: placementWiring(config) },
+    scheduler: { resources: schedulerResources(config) },
   };
 }

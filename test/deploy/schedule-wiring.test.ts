@@ -3,7 +3,7 @@
  * IAM, and one EventBridge Scheduler schedule per config schedule.
  */
 import { describe, expect, it } from 'vitest';
-import { scheduleLogicalId, SCHEDULE_RUNNER_LOGICAL_ID } from '../../lib/deploy/schedule-wiring.js';
+import { DIGEST_SCHEDULE_LOGICAL_ID, scheduleLogicalId, SCHEDULE_RUNNER_LOGICAL_ID } from '../../lib/deploy/schedule-wiring.js';
 import { deploymentValues } from '../../lib/deploy/values.js';
 import { matchesPattern } from '../../sim/eventbridge-pattern.js';
 import { configWith } from '../schedule/support.js';
@@ -22,7 +22,9 @@ const config = configWith(
   },
 );
 config.schedules.push({ ...config.schedules[0]!, name: 'cleanup', cluster: 'batch', taskDefinition: 'cleanup:3', suspend: true, taskRoleArn: undefined, executionRoleArn: undefined });
-const wiring = deploymentValues(config).functions.scheduleRunner;
+const values = deploymentValues(config);
+const wiring = values.functions.scheduleRunner;
+const resources = values.scheduler.resources;
 
 function stoppedEvent(fields: Record<string, unknown>): unknown {
   const event = fixtureEvent('ecs-task-state-change-stopped');
@@ -48,7 +50,8 @@ describe('schedule runner rules', () => {
   });
 
   it('is not declared without schedules', () => {
-    expect(deploymentValues(configWith({}, { schedules: [] })).functions.scheduleRunner).toEqual({ enabled: false, events: [], iam: [], resources: {} });
+    expect(deploymentValues(configWith({}, { schedules: [] })).functions.scheduleRunner).toEqual({ enabled: false, events: [], iam: [] });
+    expect(deploymentValues(configWith({}, { schedules: [] })).scheduler.resources).toEqual({});
   });
 });
 
@@ -103,7 +106,7 @@ describe('schedule runner IAM', () => {
 
 describe('EventBridge Scheduler schedules', () => {
   it('one per config schedule, targeting the runner with {schedule, scheduledTime}, retry policy and DLQ', () => {
-    const report = wiring.resources[scheduleLogicalId('report')];
+    const report = resources[scheduleLogicalId('report')];
     expect(report).toEqual({
       Type: 'AWS::Scheduler::Schedule',
       Properties: {
@@ -123,17 +126,77 @@ describe('EventBridge Scheduler schedules', () => {
         },
       },
     });
-    expect(wiring.resources[scheduleLogicalId('cleanup')]?.Properties.State).toBe('DISABLED');
+    expect(resources[scheduleLogicalId('cleanup')]?.Properties.State).toBe('DISABLED');
     expect(scheduleLogicalId('a-b')).not.toBe(scheduleLogicalId('a_b'));
   });
 
-  it('gives the Scheduler role only lambda:InvokeFunction on the runner and sqs:SendMessage on the DLQ, for this account', () => {
-    const role = wiring.resources.EcsOpsSchedulerRole?.Properties as { AssumeRolePolicyDocument: unknown; Policies: { PolicyDocument: { Statement: unknown[] } }[] };
+  it('gives the Scheduler role only lambda:InvokeFunction on the runner and sqs:SendMessage on the DLQ, for this account’s group', () => {
+    const role = resources.EcsOpsSchedulerRole?.Properties as { AssumeRolePolicyDocument: unknown; Policies: { PolicyDocument: { Statement: unknown[] } }[] };
     expect(role.Policies.flatMap((p) => p.PolicyDocument.Statement)).toEqual([
       { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [{ 'Fn::GetAtt': [SCHEDULE_RUNNER_LOGICAL_ID, 'Arn'] }] },
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': ['FailureQueue', 'Arn'] }] },
     ]);
-    expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain('"aws:SourceAccount"');
-    expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
+    // Trusted by Scheduler only, for this account's schedules of this stack's group only.
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: {
+              'aws:SourceArn': [
+                { 'Fn::GetAtt': ['EcsOpsScheduleGroup', 'Arn'] },
+                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':schedule/', { Ref: 'EcsOpsScheduleGroup' }, '/*']] },
+              ],
+            },
+          },
+        },
+      ],
+    });
+  });
+});
+
+describe('the digest schedule', () => {
+  const withDigest = configWith({}, { summary: { digest: { schedule: 'cron(0 8 ? * MON-FRI *)', timezone: 'Europe/Paris', emptyWindow: 'skip', quietChanges: 0 } } });
+  const digestOnly = configWith({}, { schedules: [], summary: withDigest.summary });
+
+  it('is a Scheduler schedule in the stack\'s group, with the Scheduler role, the scheduled time as input, retry policy and DLQ', () => {
+    for (const c of [withDigest, digestOnly]) {
+      const all = deploymentValues(c).scheduler.resources;
+      expect(all[DIGEST_SCHEDULE_LOGICAL_ID]).toEqual({
+        Type: 'AWS::Scheduler::Schedule',
+        Properties: {
+          GroupName: { Ref: 'EcsOpsScheduleGroup' },
+          Description: 'ecs-ops scaling digest',
+          ScheduleExpression: 'cron(0 8 ? * MON-FRI *)',
+          ScheduleExpressionTimezone: 'Europe/Paris',
+          State: 'ENABLED',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: {
+            Arn: { 'Fn::GetAtt': ['DigestLambdaFunction', 'Arn'] },
+            RoleArn: { 'Fn::GetAtt': ['EcsOpsSchedulerRole', 'Arn'] },
+            Input: '{"schedule":"ecs-ops-digest","scheduledTime":"<aws.scheduler.scheduled-time>"}',
+            RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } },
+          },
+        },
+      });
+      expect(all.EcsOpsScheduleGroup?.Type).toBe('AWS::Scheduler::ScheduleGroup');
+    }
+    // The digest function itself declares no event (osls's `method: scheduler` would make its own role the Scheduler's).
+    expect(deploymentValues(withDigest).functions.digest.events).toEqual([]);
+  });
+
+  it('the Scheduler role may invoke exactly the functions that have schedules', () => {
+    const invoked = (c: typeof config): unknown => {
+      const role = deploymentValues(c).scheduler.resources.EcsOpsSchedulerRole?.Properties as { Policies: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[] };
+      return role.Policies.flatMap((p) => p.PolicyDocument.Statement).find((st) => st.Action.includes('lambda:InvokeFunction'))?.Resource;
+    };
+    expect(invoked(withDigest)).toEqual([{ 'Fn::GetAtt': [SCHEDULE_RUNNER_LOGICAL_ID, 'Arn'] }, { 'Fn::GetAtt': ['DigestLambdaFunction', 'Arn'] }]);
+    expect(invoked(digestOnly)).toEqual([{ 'Fn::GetAtt': ['DigestLambdaFunction', 'Arn'] }]);
+    expect(deploymentValues(digestOnly).scheduler.resources[scheduleLogicalId('report')]).toBeUndefined();
   });
 });

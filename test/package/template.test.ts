@@ -117,7 +117,7 @@ describe('packaged alerts function', () => {
     const all = statements.flatMap(actions);
     expect(all.some((a) => a.includes('*'))).toBe(false);
     expect(new Set(all)).toEqual(
-      new Set(['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents', 'ssm:GetParameter', 'sns:Publish', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'sqs:SendMessage']),
+      new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'sns:Publish', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'sqs:SendMessage']),
     );
     const byAction = (action: string): Statement => statements.find((s) => actions(s).includes(action))!;
     expect([byAction('sns:Publish').Resource].flat()).toEqual(['arn:aws:sns:us-east-1:123456789012:ecs-ops-critical']);
@@ -260,12 +260,23 @@ describe('packaged digest function', () => {
     expect(invokeConfigOf('DigestLambdaFunction')?.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } } } });
   });
 
-  it('runs on an EventBridge Scheduler schedule in the configured time zone, with a role the scheduler may assume', () => {
+  it('runs on an EventBridge Scheduler schedule of the stack\'s group, invoked with the Scheduler role, never its own', () => {
     const schedules = resourcesOfType('AWS::Scheduler::Schedule').map(([, r]) => r).filter((r) => JSON.stringify(r.Properties.Target).includes('"DigestLambdaFunction"'));
-    expect(schedules.map((s) => [s.Properties.ScheduleExpression, s.Properties.ScheduleExpressionTimezone, s.Properties.State])).toEqual([['cron(0 8 ? * MON-FRI *)', 'Europe/Paris', 'ENABLED']]);
-    const role = template.Resources.DigestIamRoleLambdaExecution;
-    expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
-    expect((schedules[0]?.Properties.Target as { RoleArn: unknown }).RoleArn).toEqual({ 'Fn::GetAtt': ['DigestIamRoleLambdaExecution', 'Arn'] });
+    expect(schedules.map((s) => [s.Properties.ScheduleExpression, s.Properties.ScheduleExpressionTimezone, s.Properties.State, s.Properties.GroupName])).toEqual([
+      ['cron(0 8 ? * MON-FRI *)', 'Europe/Paris', 'ENABLED', { Ref: 'EcsOpsScheduleGroup' }],
+    ]);
+    expect(schedules[0]?.Properties.Target).toMatchObject({
+      RoleArn: { 'Fn::GetAtt': ['EcsOpsSchedulerRole', 'Arn'] },
+      Input: '{"schedule":"ecs-ops-digest","scheduledTime":"<aws.scheduler.scheduled-time>"}',
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } },
+      RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+    });
+    // Function roles trust Lambda only (osls's `method: scheduler` made them trust Scheduler too).
+    for (const [id, role] of resourcesOfType('AWS::IAM::Role').filter(([id]) => id !== 'EcsOpsSchedulerRole')) {
+      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument), id).not.toContain('scheduler.amazonaws.com');
+    }
+    // osls's default role, which nothing uses, is gone.
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
 
   it('grants reads only, scoped where the APIs allow it', () => {
@@ -275,7 +286,8 @@ describe('packaged digest function', () => {
     expect(reads.sort()).toEqual(['application-autoscaling:DescribeScalingActivities', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities', 'ecs:DescribeServices', 'ecs:ListServices']);
     expect(JSON.stringify(byAction('ecs:DescribeServices').Resource)).toContain(':service/prod/*"');
     expect(JSON.stringify(byAction('ecs:ListServices').Condition)).toContain(':cluster/staging"');
-    expect(byAction('lambda:InvokeFunction').Resource).toHaveLength(2);
+    // No self-invoke: Scheduler invokes it with its own role.
+    expect(statements.flatMap(actions).filter((a) => a.startsWith('lambda:'))).toEqual([]);
     expect(statements.flatMap(actions).some((a) => a.includes('*'))).toBe(false);
     // The ops journal's days (placement stops, scheduled runs): GetItem or BatchGetItem on the table only.
     expect(byAction('dynamodb:BatchGetItem').Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
@@ -346,6 +358,17 @@ describe('packaged schedule runner', () => {
     expect(passRole?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     const role = template.Resources.EcsOpsSchedulerRole?.Properties as { Policies: { PolicyDocument: { Statement: Statement[] } }[] };
     expect(role.Policies.flatMap((p) => p.PolicyDocument.Statement).flatMap(actions)).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+    expect(role.Policies.flatMap((p) => p.PolicyDocument.Statement).find((s) => actions(s).includes('lambda:InvokeFunction'))?.Resource).toEqual([
+      { 'Fn::GetAtt': ['ScheduleRunnerLambdaFunction', 'Arn'] },
+      { 'Fn::GetAtt': ['DigestLambdaFunction', 'Arn'] },
+    ]);
+  });
+
+  it('grants no function logs:CreateLogGroup: every log group is a resource of the stack', () => {
+    for (const [id] of resourcesOfType('AWS::Lambda::Function')) {
+      expect(roleStatements(id).flatMap(actions), id).not.toContain('logs:CreateLogGroup');
+      expect((template.Resources[id] as Resource & { DependsOn?: string[] }).DependsOn?.some((d) => template.Resources[d]?.Type === 'AWS::Logs::LogGroup'), id).toBe(true);
+    }
   });
 });
 
