@@ -10,6 +10,7 @@
 // written. The pure part (cleanTemplate) is exported for the tests.
 'use strict';
 
+// osls's name for it (naming.getRoleLogicalId()).
 const DEFAULT_ROLE = 'IamRoleLambdaExecution';
 
 /** Whether `value` (any template fragment) references logical id `id` by Ref, Fn::GetAtt, Fn::Sub or DependsOn. */
@@ -43,7 +44,7 @@ function cleanTemplate(template) {
     const others = Object.entries(resources).filter(([id]) => id !== DEFAULT_ROLE);
     const used = others.some(([, resource]) => references(resource, DEFAULT_ROLE)) || references(template.Outputs || {}, DEFAULT_ROLE);
     if (!used) {
-      delete resources[DEFAULT_ROLE];
+      delete resources.IamRoleLambdaExecution;
       removed.push(DEFAULT_ROLE);
     }
   }
