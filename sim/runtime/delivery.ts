@@ -78,6 +78,25 @@ export interface EventBusOptions {
   /** Account and region of scheduled events. */
   accountId?: string;
   region?: string;
+  /**
+   * Whether what AWS does with a role on ecs-ops's behalf is allowed (sim/iam; default: always): Scheduler invoking a
+   * schedule's target with the schedule's `RoleArn` (lambda:InvokeFunction), Lambda sending a failed event to the
+   * function's on-failure destination with the function's execution role (sqs:SendMessage).
+   */
+  permits?: DeliveryPermits;
+}
+
+export interface DeliveryPermits {
+  scheduleInvoke?(schedule: PackagedSchedule, target: BusTarget): boolean;
+  destination?(target: BusTarget): boolean;
+}
+
+/** A schedule firing Scheduler could not deliver because its role may not invoke the target. */
+export interface RefusedTick {
+  schedule: string;
+  function: string;
+  scheduledAtMs: number;
+  atMs: number;
 }
 
 export interface DeliveryRecord {
@@ -133,6 +152,8 @@ export interface DeadLetterRecord {
   condition: 'RetriesExhausted' | 'EventAgeExceeded';
   /** Logical id of the on-failure destination (e.g. FailureQueue), if configured. */
   destination: string | undefined;
+  /** False when the function's role may not send to the destination (the record is lost). */
+  delivered: boolean;
   atMs: number;
   message: DestinationMessage;
 }
@@ -176,8 +197,11 @@ export class EventBus {
   readonly dropped: DroppedDelivery[] = [];
   readonly attempts: AttemptRecord[] = [];
   readonly deadLetters: DeadLetterRecord[] = [];
+  /** Schedule firings Scheduler's role could not deliver. */
+  readonly refusedTicks: RefusedTick[] = [];
 
   private readonly clock: Scheduler;
+  private readonly permits: DeliveryPermits;
   private readonly rules: readonly PackagedRule[];
   private readonly schedules: readonly PackagedSchedule[];
   private readonly targets = new Map<string, BusTarget>();
@@ -194,6 +218,7 @@ export class EventBus {
 
   constructor(options: EventBusOptions) {
     this.clock = options.clock;
+    this.permits = options.permits ?? {};
     this.rules = options.rules;
     this.schedules = options.schedules ?? [];
     for (const target of options.targets) this.targets.set(target.logicalId, target);
@@ -335,6 +360,12 @@ export class EventBus {
 
   private fire(schedule: PackagedSchedule, target: BusTarget, scheduledMs: number): void {
     const now = this.clock.now();
+    // Scheduler invokes the target with the schedule's role; denied, the invocation never happens (Scheduler's retries
+    // meet the same denial).
+    if (schedule.kind === 'scheduler' && this.permits.scheduleInvoke?.(schedule, target) === false) {
+      this.refusedTicks.push({ schedule: schedule.name, function: target.logicalId, scheduledAtMs: scheduledMs, atMs: now });
+      return;
+    }
     const time = isoSeconds(scheduledMs);
     const id = this.idRandom.uuid();
     let payload: unknown;
@@ -443,6 +474,8 @@ export class EventBus {
       attempts,
       condition,
       destination: target.onFailure,
+      // Lambda sends the record with the function's execution role (sqs:SendMessage on the destination).
+      delivered: target.onFailure !== undefined && this.permits.destination?.(target) !== false,
       atMs,
       message: {
         version: '1.0',

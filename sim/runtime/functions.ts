@@ -2,7 +2,8 @@
  * Loads the packaged bundles and invokes them the way the Lambda Node.js runtime does: the handler module is imported
  * once per function (module state survives between invocations, as in a warm execution environment) with the
  * function's environment set, and `handler(event, context)` is awaited with a Lambda-like context. The environment
- * points the AWS SDK at the simulator (`AWS_ENDPOINT_URL`) with dummy credentials.
+ * points the AWS SDK at the simulator (`AWS_ENDPOINT_URL`) with credentials of the function's own (an access key id
+ * per function, sim/iam/principals.ts), so the simulated AWS knows which role each call is made with.
  *
  * Invocations run one at a time, because `process.env` and the standard streams are process-wide: during an invocation
  * `process.env` holds the function's environment (host variables that could leak real AWS settings are removed) and
@@ -14,6 +15,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { functionAccessKeyId } from '../iam/principals.js';
 import { SeededRandom } from '../world/random.js';
 import type { Package, PackagedFunction } from './template.js';
 import { installVirtualDate } from './virtual-date.js';
@@ -238,7 +240,7 @@ export function loadFunctions(pkg: Package, options: LoadFunctionsOptions): Prom
       AWS_ENDPOINT_URL: options.endpointUrl,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: 'ASIASIMULATEDKEY0000',
+      AWS_ACCESS_KEY_ID: functionAccessKeyId(pkg.stack.stackName, config.logicalId),
       AWS_SECRET_ACCESS_KEY: 'simulated-secret-access-key',
       AWS_SESSION_TOKEN: 'simulated-session-token',
       // No shared config or credentials files: the host's ~/.aws must not change what the function does.

@@ -112,6 +112,8 @@ export interface PackagedSchedule {
   input: string | undefined;
   /** Scheduler `Target.RetryPolicy` (defaults applied); undefined for rules. */
   retryPolicy: RetryPolicy | undefined;
+  /** Scheduler `Target.RoleArn`, resolved: the role Scheduler invokes the target with; undefined for rules. */
+  roleArn: string | undefined;
   /** `ENABLED` or `DISABLED`. */
   state: string;
   /** Scheduler `FlexibleTimeWindow` in minutes when its mode is FLEXIBLE. */
@@ -535,6 +537,7 @@ export function readPackage(dir: string, options: ReadPackageOptions = {}): Pack
           target: target.function,
           input: target.input,
           retryPolicy: undefined,
+          roleArn: undefined,
           state,
           flexibleWindowMinutes: undefined,
           startMs: undefined,
@@ -575,6 +578,7 @@ export function readPackage(dir: string, options: ReadPackageOptions = {}): Pack
         maximumRetryAttempts: num(retry.MaximumRetryAttempts) ?? SCHEDULER_RETRY_DEFAULTS.maximumRetryAttempts,
         maximumEventAgeSeconds: num(retry.MaximumEventAgeInSeconds) ?? SCHEDULER_RETRY_DEFAULTS.maximumEventAgeSeconds,
       },
+      roleArn: str(resolve(target.RoleArn)),
       state: str(p.State) ?? 'ENABLED',
       flexibleWindowMinutes: str(window.Mode) === 'FLEXIBLE' ? num(window.MaximumWindowInMinutes) : undefined,
       startMs: date(p.StartDate),

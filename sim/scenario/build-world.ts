@@ -5,7 +5,7 @@
  * in sim/scenario talks to the `SimWorld` interface below, so a change of the world's names is absorbed here.
  */
 import type * as ECS from '@aws-sdk/client-ecs';
-import type { AwsApis } from '../world/api.js';
+import type { AwsApis, ResourceDirectory } from '../world/api.js';
 import { INSTANCE_TYPES } from '../world/instance-types.js';
 import { World, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
 import type { FleetSpec, TaskDefinitionSpec } from './schema.js';
@@ -102,6 +102,8 @@ export interface SnsPublication {
 export interface SimWorld {
   /** What the AWS server calls. */
   readonly apis: AwsApis;
+  /** Names of the account's resources as IAM sees them (sim/iam). */
+  readonly resourceDirectory: ResourceDirectory;
   now(): number;
   /** The virtual clock: the bus's timers live on it too. */
   readonly clock: {
@@ -163,6 +165,8 @@ function registration(td: TaskDefinitionSpec): Parameters<World['registerTaskDef
     ...(td.containers && td.cpu !== undefined ? { cpu: String(td.cpu) } : {}),
     ...(td.containers && td.memory !== undefined ? { memory: String(td.memory) } : {}),
     ...(td.placementConstraints === undefined ? {} : { placementConstraints: td.placementConstraints }),
+    ...(td.taskRoleArn === undefined ? {} : { taskRoleArn: td.taskRoleArn }),
+    ...(td.executionRoleArn === undefined ? {} : { executionRoleArn: td.executionRoleArn }),
     simulation: {
       ...(sim?.startDelay === undefined ? {} : { startSeconds: sim.startDelay / 1000 }),
       ...(sim?.stopDelay === undefined ? {} : { stopSeconds: sim.stopDelay / 1000 }),
@@ -414,6 +418,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
 
   return {
     apis: world,
+    resourceDirectory: world.resourceDirectory,
     now: () => world.now(),
     clock: {
       now: () => world.now(),

@@ -104,7 +104,13 @@ export function renderTextReport(report: SimulationReport, options: TextReportOp
     const count = (items: typeof drains) => new Set(items.map((d) => d.instance)).size;
     out.push(`  drains: ${plural(count(drains), 'instance')} to drain, ${count(drained)} set DRAINING${slowest === undefined ? '' : ` (at most ${formatDuration(slowest * 1000)} after its lifecycle action or Spot warning)`}`);
   }
-  out.push(`  dead letters: ${report.deadLetters.length}`);
+  const lost = report.deadLetters.filter((d) => !d.delivered).length;
+  out.push(`  dead letters: ${report.deadLetters.length}${lost > 0 ? ` (${lost} not delivered to the failure queue)` : ''}`);
+  const denied = Object.entries(report.iam.byPrincipal);
+  out.push(`  IAM denials: ${report.iam.denials.length === 0 ? 'none' : report.iam.denials.length}`);
+  for (const [principal, byWhat] of denied) {
+    for (const [what, n] of Object.entries(byWhat)) out.push(`    ${principal}: ${what}${n === 1 ? '' : ` (×${n})`}`);
+  }
   const failedFns = Object.entries(report.invocations.byFunction).map(([name, s]) => `${name} ${s.invocations} (${s.errors} failed)`).join(', ');
   out.push(`  invocations: ${failedFns || 'none'}`);
   const calls = Object.entries(report.apiCalls.byOperation).map(([op, n]) => `${op} ${n}`).join(', ');

@@ -117,6 +117,31 @@ export interface DeadLetterItem {
   condition: string;
   attempts: number;
   error: string | undefined;
+  /** False when the function's role could not send the record to its on-failure destination (lost). */
+  delivered: boolean;
+}
+
+/** A call the simulated account refused because the caller's role does not allow it (sim/iam). */
+export interface DenialItem {
+  at: string;
+  t: number;
+  /** The caller: a function's short name, `operator` (the CLI), or Scheduler with a schedule's role. */
+  principal: string;
+  /** The API call (`ecs:ListTasks`), or what AWS did for the caller (`scheduler:InvokeTarget`, `lambda:OnFailureDestination`). */
+  operation: string;
+  /** The IAM action denied (iam:PassRole and ecs:TagResource are denied within ecs:RunTask). */
+  action: string;
+  resource: string;
+  /** The resource came from the deviation table (sim/iam/deviations.ts). */
+  deviation: boolean;
+}
+
+export interface IamReport {
+  denials: DenialItem[];
+  /** Denials by principal, then by `operation → action on resource`. */
+  byPrincipal: Record<string, Record<string, number>>;
+  /** IAM decisions evaluated by the policy engine, and answered from the decision cache. */
+  decisions: { evaluated: number; cached: number };
 }
 
 export interface FleetSampleItem {
@@ -181,6 +206,8 @@ export interface SimulationReport {
   services: ServiceItem[];
   notifications: NotificationItem[];
   deadLetters: DeadLetterItem[];
+  /** IAM: every call is authorized against its caller's role (sim/iam). */
+  iam: IamReport;
   timeline: TimelineItem[];
   /** The fleet every simulated minute. */
   samples: FleetSampleItem[];

@@ -17,6 +17,7 @@ import { createEventBus, runUntil, type BusTarget, type EventEnvelope } from '..
 import { loadFunctions, type InvocationRecord, type LambdaFunction } from '../runtime/functions.js';
 import { readPackage, type Package } from '../runtime/template.js';
 import { failed, startAwsServer, type SlackReply } from '../server/index.js';
+import { createIamEnforcement, type IamAuthorizer } from '../iam/index.js';
 import { SeededRandom } from '../world/random.js';
 import { buildWorld, type FleetSample, type SimWorld, type WorldEvent } from './build-world.js';
 import { PlacementRecorder } from './placement.js';
@@ -24,7 +25,7 @@ import { CHATTY_DETAIL_TYPES, describeEvent, slackText } from './describe.js';
 import { evaluateExpectation, type RunRecord } from './expectations.js';
 import type { Scenario, TimelineEntry } from './load.js';
 import { packageConfigFile, packageConfigText } from './package.js';
-import type { DrainItem, ExpectationResult, FunctionStats, NotificationItem, ScheduledTaskItem, SimulationReport, TimelineItem } from './report.js';
+import type { DrainItem, ExpectationResult, FunctionStats, IamReport, NotificationItem, ScheduledTaskItem, SimulationReport, TimelineItem } from './report.js';
 import { FIXTURE_EVENTS_DIR, type Action, type ApiFaults } from './schema.js';
 import { formatDuration, isoTime } from './time.js';
 
@@ -158,6 +159,21 @@ function tableKeys(pkg: Package, logicalId: string): { KeySchema: KeySchemaEleme
   return { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] };
 }
 
+/** The denials, grouped by caller and by what was denied. */
+function iamReport(authorizer: IamAuthorizer, at: (ms: number) => { at: string; t: number }): IamReport {
+  const byPrincipal: Record<string, Record<string, number>> = {};
+  for (const d of authorizer.denials) {
+    const what = `${d.operation} → ${d.action} on ${d.resource}`;
+    const of = (byPrincipal[d.principal] ??= {});
+    of[what] = (of[what] ?? 0) + 1;
+  }
+  return {
+    denials: authorizer.denials.map((d) => ({ ...at(d.atMs), principal: d.principal, operation: d.operation, action: d.action, resource: d.resource, deviation: d.deviation })),
+    byPrincipal,
+    decisions: { ...authorizer.stats },
+  };
+}
+
 /** Runs the scenario and returns its report (expectations evaluated). */
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<SimulationReport> {
   const wallStart = performance.now();
@@ -196,8 +212,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const malformed: string[] = [];
   const titles = new Map<string, string>();
 
+  // Every call is authorized against the caller's role in the packaged template (sim/iam).
+  const iam = createIamEnforcement(pkg, world.resourceDirectory, () => world.now());
   const server = await startAwsServer({
     apis: placement.instrument(world.apis),
+    authorize: iam.authorize,
     random: new SeededRandom((seed ^ 0x5eed5eed) >>> 0),
     slack: true,
     dynamodb: true,
@@ -216,7 +235,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       slackChannels.set(new URL(server.slack.url(path)).pathname, channel);
       world.putSecureString(parameter, server.slack.url(path));
     }
-    const dynamo = new DynamoDBClient({ endpoint: server.url, region: scenario.region, credentials: { accessKeyId: 'sim', secretAccessKey: 'sim' }, maxAttempts: 1 });
+    const dynamo = new DynamoDBClient({ endpoint: server.url, region: scenario.region, credentials: { accessKeyId: iam.setupAccessKeyId, secretAccessKey: 'sim' }, maxAttempts: 1 });
     try {
       for (const table of pkg.resources.tables) {
         await dynamo.send(new CreateTableCommand({ TableName: pkg.physicalName(table), BillingMode: 'PAY_PER_REQUEST', ...tableKeys(pkg, table) }));
@@ -343,8 +362,40 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         return record;
       },
     }));
+    // What Scheduler and Lambda do with a role: each decision is the same every time (one request), so made once here.
+    const schedulerInvokes = new Map<string, { allowed: boolean; role: string; functionArn: string }>();
+    for (const schedule of pkg.schedules) {
+      if (schedule.kind !== 'scheduler') continue;
+      const functionArn = pkg.arn(schedule.target);
+      const role = schedule.roleArn === undefined ? undefined : iam.roles.get(schedule.roleArn);
+      const allowed = role !== undefined && (await iam.authorizer.allows(role, { action: 'lambda:InvokeFunction', resource: functionArn, context: {} }));
+      schedulerInvokes.set(schedule.logicalId, { allowed, role: role?.label ?? schedule.roleArn ?? '(no RoleArn)', functionArn });
+    }
+    const destinationSends = new Map<string, { allowed: boolean; principal: (typeof iam.functions)[number]; arn: string }>();
+    for (const fn of functions.functions) {
+      const principal = iam.functions.find((f) => f.logicalId === fn.logicalId);
+      if (fn.config.onFailureArn === undefined || principal === undefined) continue;
+      const allowed = await iam.authorizer.allows(principal, { action: 'sqs:SendMessage', resource: fn.config.onFailureArn, context: {} });
+      destinationSends.set(fn.logicalId, { allowed, principal, arn: fn.config.onFailureArn });
+    }
     const events = scenario.faults.events;
     const bus = createEventBus(pkg, targets, {
+      permits: {
+        scheduleInvoke: (schedule) => {
+          const decision = schedulerInvokes.get(schedule.logicalId);
+          if (decision === undefined || decision.allowed) return true;
+          const callerArn = schedule.roleArn === undefined ? '(no role)' : `arn:aws:sts::${scenario.account}:assumed-role/${schedule.roleArn.split('/').pop() ?? ''}/${schedule.name}`;
+          iam.authorizer.recordDenial({ principal: `scheduler ${schedule.name} (${decision.role})`, callerArn, operation: 'scheduler:InvokeTarget', action: 'lambda:InvokeFunction', resource: decision.functionArn, deviation: false });
+          note('error', `Scheduler could not invoke ${functionNames.get(schedule.target) ?? schedule.target} for ${schedule.name}: its role ${decision.role} may not lambda:InvokeFunction`);
+          return false;
+        },
+        destination: (target) => {
+          const decision = destinationSends.get(target.logicalId);
+          if (decision === undefined || decision.allowed) return true;
+          iam.authorizer.recordDenial({ principal: decision.principal.label, callerArn: decision.principal.arn, operation: 'lambda:OnFailureDestination', action: 'sqs:SendMessage', resource: decision.arn, deviation: false });
+          return false;
+        },
+      },
       clock: world.clock,
       seed,
       faults: {
@@ -575,7 +626,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       note('hook', `lifecycle action ${a.hook} for ${a.ec2InstanceId} (${a.asg}) ${how}${held}${beats}`, a.completedAt);
     }
     for (const d of bus.deadLetters) {
-      note('error', `dead letter: ${functionNames.get(d.function) ?? d.function} gave up on ${d.eventId} (${d.condition}, ${d.attempts} attempts): ${d.error?.message ?? ''}`, d.atMs);
+      note('error', `dead letter: ${functionNames.get(d.function) ?? d.function} gave up on ${d.eventId} (${d.condition}, ${d.attempts} attempts): ${d.error?.message ?? ''}${d.delivered ? '' : ' — NOT delivered to the failure queue (access denied or no destination)'}`, d.atMs);
     }
     timeline.sort((a, b) => a.ms - b.ms || a.seq - b.seq);
 
@@ -690,7 +741,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         condition: d.condition,
         attempts: d.attempts,
         error: d.error?.message,
+        delivered: d.delivered,
       })),
+      iam: iamReport(iam.authorizer, at),
       timeline: timeline.map(({ at: when, t, kind, text }) => ({ at: when, t, kind, text })),
       samples: samples.map((s) => ({ ...at(s.at), zones: s.zones })),
       counters: facts.counters,
@@ -727,6 +780,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       invariant('actionsApplied', 'every timeline action was applied', actionErrors, `${scenario.timeline.length} ${scenario.timeline.length === 1 ? 'entry' : 'entries'}`),
       invariant('noSimulatorErrors', 'the simulated AWS answered every call without an internal error', internalErrors, 'none'),
       invariant('wellFormedEvents', 'every event delivered to ecs-ops parsed', malformed, 'all parsed'),
+      invariant(
+        'noAccessDenied',
+        'no call was denied by IAM',
+        record.iam.denials.map((d) => `${d.principal} ${d.operation}: ${d.action} on ${d.resource}`),
+        'none',
+      ),
     );
     return { ...record, wallTimeMs: Math.round(performance.now() - wallStart), passed: expectations.every((e) => e.passed), expectations };
   } finally {

@@ -92,6 +92,8 @@ const TaskSimulationSchema = z.strictObject({
   failToStart: z.string().min(1).optional(),
 });
 
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN, e.g. arn:aws:iam::123456789012:role/ecs-task-execution');
+
 const TaskDefinitionSchema = z.strictObject({
   family,
   /** With `containers`: task-level CPU units; without: the CPU of the one container `family` runs. */
@@ -103,6 +105,9 @@ const TaskDefinitionSchema = z.strictObject({
   /** Default: one container named after the family, with `cpu` and `memory`. */
   containers: z.array(ContainerSchema).min(1).optional(),
   placementConstraints: z.array(z.strictObject({ type: z.literal('memberOf'), expression: z.string().min(1) })).optional(),
+  /** The IAM roles RunTask passes to ECS for this task definition (iam:PassRole is authorized for each). */
+  taskRoleArn: roleArn.optional(),
+  executionRoleArn: roleArn.optional(),
   simulation: TaskSimulationSchema.optional(),
 });
 

@@ -1,5 +1,5 @@
 /** The simulator's AWS endpoint: one HTTP server speaking the real wire protocols (see server.ts). */
-export { startAwsServer, SLACK_PATH_PREFIX, type AwsServer, type AwsServerOptions } from './server.js';
+export { accessKeyIdOf, startAwsServer, SLACK_PATH_PREFIX, type AuthorizationRequest, type AwsServer, type AwsServerOptions, type CallAuthorizer } from './server.js';
 export { ApiCallLog, failed, succeeded, type ApiCall, type ApiCallFilter } from './call-log.js';
 export { faultRuleFor, validateFaults, type FaultConfig, type FaultRule } from './faults.js';
 export { SERVICES, type SimService } from './services.js';

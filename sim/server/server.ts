@@ -4,10 +4,15 @@
  * DynamoDB handed to an in-process dynalite, and a Slack webhook sink under `/slack/`.
  *
  * The server only translates: it decodes the wire format into the SDK input shape, calls the `AwsApis` method of the
- * same name, and encodes the output (or the `AwsApiError` thrown) back. Before the call it applies the injected
- * faults; every request is recorded in the call log.
+ * same name, and encodes the output (or the `AwsApiError` thrown) back. Before the call it authorizes it (when given
+ * an `authorize` hook: sim/iam) and then applies the injected faults; every request is recorded in the call log.
+ *
+ * Authorization comes before the fault dice: a denial is a property of the request, not of luck (a throttled call
+ * that the SDK retries would meet the same denial), and with nothing denied the dice fall exactly as without
+ * enforcement, so a seed gives the same run either way.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsApis, ServiceName } from '../world/api.js';
@@ -43,6 +48,29 @@ export interface AwsServerOptions {
    * `InternalFailure`). Default: `console.error`.
    */
   onInternalError?: (error: unknown, call: { service: ServiceName; operation: string; input: unknown }) => void;
+  /**
+   * Authorizes each call before it runs (sim/iam): the error to answer when the caller may not make it. The access
+   * key id is the one the request is signed with (SigV4 `Authorization: … Credential=<id>/…`). Default: every call
+   * is allowed.
+   */
+  authorize?: CallAuthorizer;
+}
+
+/** What an `authorize` hook is asked: who calls, which operation, with what input (the SDK input shape). */
+export interface AuthorizationRequest {
+  accessKeyId: string | undefined;
+  service: ServiceName | 'dynamodb';
+  operation: string;
+  input: unknown;
+}
+
+export type CallAuthorizer = (request: AuthorizationRequest) => Promise<AwsApiError | undefined>;
+
+/** The access key id a SigV4-signed request names in its credential scope. */
+export function accessKeyIdOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /Credential=([^/,\s]+)\//.exec(header) : null;
+  return match?.[1];
 }
 
 export interface AwsServer {
@@ -163,16 +191,20 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
       return error(400, 'UnknownOperationException', `Unknown operation: ${target === undefined ? '(no X-Amz-Target)' : operation}`);
     }
 
-    const injected = await applyFaults(spec.name, operation, 'json');
-    if (injected) return error(injected.status, injected.code, injected.message, injected.injected);
-
     let parsed: unknown;
     try {
       parsed = body.trim() === '' ? {} : JSON.parse(body);
     } catch {
       return error(400, 'SerializationException', 'Start of structure or map found where not expected.');
     }
-    const result = invoke(spec.name, operation, method, decodeJsonInput(schema[4], parsed));
+    const input = decodeJsonInput(schema[4], parsed);
+    const denied = await options.authorize?.({ accessKeyId: accessKeyIdOf(req), service: spec.name, operation, input });
+    if (denied) return error(denied.status, denied.code, denied.message);
+
+    const injected = await applyFaults(spec.name, operation, 'json');
+    if (injected) return error(injected.status, injected.code, injected.message, injected.injected);
+
+    const result = invoke(spec.name, operation, method, input);
     if (result.error) return error(result.error.status, result.error.code, result.error.message, undefined, result.error.fields);
     log(at, spec.name, operation, 200);
     return {
@@ -212,10 +244,14 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
       return error(400, 'InvalidAction', `The action ${operation} is not valid for this web service.`, 'Sender');
     }
 
+    const input = decodeQueryInput(schema[4], params);
+    const denied = await options.authorize?.({ accessKeyId: accessKeyIdOf(req), service: spec.name, operation, input });
+    if (denied) return error(denied.status, denied.code, denied.message, denied.fault);
+
     const injected = await applyFaults(spec.name, operation, 'query');
     if (injected) return error(injected.status, injected.code, injected.message, injected.status >= 500 ? 'Receiver' : 'Sender', injected.injected);
 
-    const result = invoke(spec.name, operation, method, decodeQueryInput(schema[4], params));
+    const result = invoke(spec.name, operation, method, input);
     if (result.error) return error(result.error.status, result.error.code, result.error.message, result.error.fault, undefined, result.error.fields);
     log(at, spec.name, operation, 200);
     return {
@@ -238,9 +274,23 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
       jsonError(400, 'UnknownOperationException', 'DynamoDB is not served: start the server with { dynamodb: true }');
       return;
     }
+    // The body is read here (to know the table the call is about) and handed to dynalite as a fresh request.
+    const body = await readBody(req);
+    if (options.authorize) {
+      let input: unknown = {};
+      try {
+        input = JSON.parse(body) as unknown;
+      } catch {
+        // dynalite answers the malformed body itself.
+      }
+      const denied = await options.authorize({ accessKeyId: accessKeyIdOf(req), service: 'dynamodb', operation, input });
+      if (denied) {
+        jsonError(denied.status, denied.code, denied.message);
+        return;
+      }
+    }
     const injected = await applyFaults('dynamodb', operation, 'json');
     if (injected) {
-      await readBody(req);
       jsonError(injected.status, injected.code, injected.message, injected.injected);
       return;
     }
@@ -255,7 +305,7 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
     res.on('finish', () => {
       log(at, 'dynamodb', operation, res.statusCode, res.statusCode >= 400 ? (errorCode ?? 'UnknownError') : undefined);
     });
-    dynamo(req, res);
+    dynamo(replayRequest(req, body), res);
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -317,6 +367,13 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
         server.closeAllConnections();
       }),
   };
+}
+
+/** A request with the same method, URL and headers whose body is `body` (the original's stream is consumed). */
+function replayRequest(req: IncomingMessage, body: string): IncomingMessage {
+  const replay = Readable.from([Buffer.from(body, 'utf8')]) as unknown as IncomingMessage;
+  Object.assign(replay, { method: req.method, url: req.url, headers: req.headers, httpVersion: req.httpVersion, socket: req.socket });
+  return replay;
 }
 
 function dynamoErrorCode(body: string): string | undefined {

@@ -60,6 +60,18 @@ export interface SsmApi {
   PutParameter(input: SSM.PutParameterRequest): Out<SSM.PutParameterResult>;
 }
 
+/** What IAM needs to know about the account to name a call's resources (sim/iam; the world answers it). */
+export interface ResourceDirectory {
+  readonly account: string;
+  readonly region: string;
+  /** A task definition by family, family:revision or ARN (family alone: the latest ACTIVE revision). */
+  taskDefinition(reference: string): { arn: string; taskRoleArn?: string | undefined; executionRoleArn?: string | undefined } | undefined;
+  /** The ARN of an Auto Scaling group by name. */
+  autoScalingGroupArn(name: string): string | undefined;
+  /** The Auto Scaling group an EC2 instance belongs to. */
+  autoScalingGroupOfInstance(ec2InstanceId: string): string | undefined;
+}
+
 /** Everything the protocol server can call, by service. */
 export interface AwsApis {
   ecs: EcsApi;

@@ -10,7 +10,7 @@
 import type * as AAS from '@aws-sdk/client-application-auto-scaling';
 import type * as ECS from '@aws-sdk/client-ecs';
 import { AppAutoScalingWorld } from './aas.js';
-import type { ApplicationAutoScalingApi, AutoScalingApi, AwsApis, EcsApi, SnsApi, SsmApi } from './api.js';
+import type { ApplicationAutoScalingApi, AutoScalingApi, AwsApis, EcsApi, ResourceDirectory, SnsApi, SsmApi } from './api.js';
 import { AutoScalingApiImpl } from './autoscaling-api.js';
 import { AutoScalingWorld, type CreateAutoScalingGroupInput } from './autoscaling.js';
 import type { VirtualClock } from './clock.js';
@@ -362,6 +362,26 @@ export class World implements AwsApis {
   }
 
   /** Every SNS publication, in order. */
+  /**
+   * Names of the account's resources as IAM sees them (sim/iam builds each call's IAM request from them). Reads only:
+   * no batch, nothing counted.
+   */
+  get resourceDirectory(): ResourceDirectory {
+    return {
+      account: this.account,
+      region: this.region,
+      taskDefinition: (reference) => {
+        const state = this.ecsWorld.resolveTaskDefinition(reference);
+        if (state === undefined) return undefined;
+        // A role may be given by name in a task definition: IAM sees its ARN.
+        const role = (name: string | undefined) => (name === undefined || name.startsWith('arn:') ? name : `arn:aws:iam::${this.account}:role/${name}`);
+        return { arn: state.arn, taskRoleArn: role(state.definition.taskRoleArn), executionRoleArn: role(state.definition.executionRoleArn) };
+      },
+      autoScalingGroupArn: (name) => this.asgWorld.groups.get(name)?.arn,
+      autoScalingGroupOfInstance: (ec2InstanceId) => this.asgWorld.instances.get(ec2InstanceId)?.group.name,
+    };
+  }
+
   get snsMessages(): readonly SnsMessage[] {
     return this.snsWorld.messages;
   }

@@ -306,6 +306,7 @@ describe('EventBus: schedules', () => {
       logicalId: 'NightlyReportSchedule',
       name: 'ecs-ops-prod-nightly-report',
       groupName: 'default',
+      roleArn: undefined,
       arn: 'arn:aws:scheduler:us-east-1:123456789012:schedule/default/ecs-ops-prod-nightly-report',
       expression: 'cron(0 3 * * ? *)',
       timezone: 'Europe/Paris',

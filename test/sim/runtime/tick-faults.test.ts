@@ -27,6 +27,7 @@ function schedule(name: string): PackagedSchedule {
     logicalId: `S${name}`,
     name,
     groupName: 'g',
+    roleArn: undefined,
     arn: `arn:aws:scheduler:us-east-1:123456789012:schedule/g/${name}`,
     expression: 'cron(0/10 * * * ? *)',
     timezone: 'UTC',

@@ -66,6 +66,7 @@ function record(fields: Partial<RunRecord>): RunRecord {
     services: [],
     notifications: [],
     deadLetters: [],
+    iam: { denials: [], byPrincipal: {}, decisions: { evaluated: 0, cached: 0 } },
     timeline: [],
     samples: [],
     counters: {},

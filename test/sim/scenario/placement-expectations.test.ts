@@ -24,6 +24,7 @@ function record(placement: PlacementReport): RunRecord {
     services: [],
     notifications: [],
     deadLetters: [],
+    iam: { denials: [], byPrincipal: {}, decisions: { evaluated: 0, cached: 0 } },
     timeline: [],
     samples: [],
     counters: {},

@@ -45,6 +45,7 @@ function record(scheduledTasks: ScheduledTaskItem[], notifications: Notification
     services: [],
     notifications,
     deadLetters: [],
+    iam: { denials: [], byPrincipal: {}, decisions: { evaluated: 0, cached: 0 } },
     timeline: [],
     samples: [],
     counters: {},
