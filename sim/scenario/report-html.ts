@@ -275,6 +275,19 @@ ${chart(report)}
 ${notifications || '<tr><td colspan="4" class="muted">none</td></tr>'}
 </tbody></table>
 </section>
+<section data-testid="iam-denials">
+<h2>IAM denials (${report.iam.denials.length})</h2>
+${
+  report.iam.denials.length === 0
+    ? '<p class="muted">No call was denied: every function, the Scheduler and Lambda acted within their roles.</p>'
+    : `<table>${report.iam.denials
+        .map(
+          (d) =>
+            `<tr data-testid="denial"><td>${esc(hms(d.at))}</td><td>${esc(d.principal)}</td><td>${esc(d.operation)}</td><td>${esc(d.action)}</td><td>${esc(d.resource)}${d.deviation ? ' <span class="muted">(deviation table)</span>' : ''}</td></tr>`,
+        )
+        .join('')}</table>`
+}
+</section>
 <section data-testid="expectations">
 <h2>Expectations</h2>
 <table><tbody>
