@@ -128,6 +128,8 @@ export class IamAuthorizer {
   readonly denials: Denial[] = [];
   /** Decisions made by the engine, and answered from the cache. */
   readonly stats = { evaluated: 0, cached: 0 };
+  /** The IAM actions each caller (by label) was allowed at least once. */
+  readonly used = new Map<string, Set<string>>();
 
   private readonly directory: ResourceDirectory;
   private readonly now: () => number;
@@ -156,6 +158,41 @@ export class IamAuthorizer {
     this.unrestricted.add(accessKeyId);
   }
 
+  /** Notes that `label` was allowed `action` (for the unused-permission list). */
+  markUsed(label: string, action: string): void {
+    let actions = this.used.get(label);
+    if (actions === undefined) {
+      actions = new Set();
+      this.used.set(label, actions);
+    }
+    actions.add(action);
+  }
+
+  /**
+   * The actions each registered caller that made calls is granted (named without wildcards in its Allow statements)
+   * but was never allowed in this run. CloudWatch Logs actions are left out: the Lambda service writes the logs with
+   * the role, not the function, and Logs is not simulated.
+   */
+  unusedGrants(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const caller of new Map([...this.callers.values()].map((c) => [c.label, c])).values()) {
+      const used = this.used.get(caller.label);
+      if (used === undefined) continue;
+      const granted = new Set<string>();
+      for (const { document } of caller.policies) {
+        for (const statement of document.Statement) {
+          if (!isRecord(statement) || statement.Effect !== 'Allow') continue;
+          const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+          for (const a of actions) if (typeof a === 'string' && !a.includes('*') && !a.toLowerCase().startsWith('logs:')) granted.add(a);
+        }
+      }
+      const lower = new Set([...used].map((a) => a.toLowerCase()));
+      const unused = [...granted].filter((a) => !lower.has(a.toLowerCase())).sort();
+      if (unused.length > 0) out[caller.label] = unused;
+    }
+    return out;
+  }
+
   /** Records a denial decided outside the protocol server (Scheduler or Lambda acting with a role). */
   recordDenial(denial: Omit<Denial, 'atMs'>): void {
     this.denials.push({ atMs: this.now(), ...denial });
@@ -175,7 +212,10 @@ export class IamAuthorizer {
     const caller = accessKeyId === undefined ? undefined : this.callers.get(accessKeyId);
     if (caller === undefined) return unrecognizedClientError(service);
     for (const request of buildIamRequests(service, operation, input, this.directory)) {
-      if (await this.allows(caller, request)) continue;
+      if (await this.allows(caller, request)) {
+        this.markUsed(caller.label, request.action);
+        continue;
+      }
       this.denials.push({
         atMs: this.now(),
         principal: caller.label,

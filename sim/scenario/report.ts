@@ -142,6 +142,11 @@ export interface IamReport {
   byPrincipal: Record<string, Record<string, number>>;
   /** IAM decisions evaluated by the policy engine, and answered from the decision cache. */
   decisions: { evaluated: number; cached: number };
+  /**
+   * Per function that made calls: the actions its role grants that it was never allowed in this run (one run cannot
+   * prove a grant unused; across every scenario it can point at one).
+   */
+  unusedGrants: Record<string, string[]>;
 }
 
 export interface FleetSampleItem {

@@ -171,6 +171,7 @@ function iamReport(authorizer: IamAuthorizer, at: (ms: number) => { at: string; 
     denials: authorizer.denials.map((d) => ({ ...at(d.atMs), principal: d.principal, operation: d.operation, action: d.action, resource: d.resource, deviation: d.deviation })),
     byPrincipal,
     decisions: { ...authorizer.stats },
+    unusedGrants: authorizer.unusedGrants(),
   };
 }
 
@@ -391,7 +392,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         },
         destination: (target) => {
           const decision = destinationSends.get(target.logicalId);
-          if (decision === undefined || decision.allowed) return true;
+          if (decision === undefined) return true;
+          if (decision.allowed) {
+            iam.authorizer.markUsed(decision.principal.label, 'sqs:SendMessage');
+            return true;
+          }
           iam.authorizer.recordDenial({ principal: decision.principal.label, callerArn: decision.principal.arn, operation: 'lambda:OnFailureDestination', action: 'sqs:SendMessage', resource: decision.arn, deviation: false });
           return false;
         },

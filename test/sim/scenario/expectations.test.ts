@@ -66,7 +66,7 @@ function record(fields: Partial<RunRecord>): RunRecord {
     services: [],
     notifications: [],
     deadLetters: [],
-    iam: { denials: [], byPrincipal: {}, decisions: { evaluated: 0, cached: 0 } },
+    iam: { denials: [], byPrincipal: {}, decisions: { evaluated: 0, cached: 0 }, unusedGrants: {} },
     timeline: [],
     samples: [],
     counters: {},

@@ -24,7 +24,7 @@ function record(placement: PlacementReport): RunRecord {
     services: [],
     notifications: [],
     deadLetters: [],
-    iam: { denials: [], byPrincipal: {}, decisions: { evaluated: 0, cached: 0 } },
+    iam: { denials: [], byPrincipal: {}, decisions: { evaluated: 0, cached: 0 }, unusedGrants: {} },
     timeline: [],
     samples: [],
     counters: {},

@@ -45,7 +45,7 @@ function record(scheduledTasks: ScheduledTaskItem[], notifications: Notification
     services: [],
     notifications,
     deadLetters: [],
-    iam: { denials: [], byPrincipal: {}, decisions: { evaluated: 0, cached: 0 } },
+    iam: { denials: [], byPrincipal: {}, decisions: { evaluated: 0, cached: 0 }, unusedGrants: {} },
     timeline: [],
     samples: [],
     counters: {},
