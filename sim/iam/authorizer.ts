@@ -5,9 +5,10 @@
  * boundaries or session policies (a function's role session has none).
  *
  * Decisions are cached per (caller, action, resource class, request context). Two resources are in the same class
- * for a caller when they have the same ARN shape (everything but the id after the last `/`) and match exactly the
- * same Resource/NotResource patterns of the caller's policies, under both whole-string and per-ARN-segment wildcard
- * matching: then no statement can tell them apart, so the engine's decision is the same. A caller whose policies use
+ * for a caller and action when they have the same ARN shape (everything but the id after the last `/`) and match
+ * exactly the same Resource/NotResource patterns of the caller's statements that can apply to the action (Action
+ * matching it, or a NotAction), under both whole-string and per-ARN-segment wildcard matching: then no statement can
+ * tell them apart, so the engine's decision is the same. A caller whose policies use
  * policy variables (`${…}` in a resource) is never cached.
  *
  * Requests the deviation table (deviations.ts) sends to `*` for an action that has resource types: AWS authorizes the
@@ -66,11 +67,20 @@ function arnSegments(arn: string): string[] | undefined {
   return [...parts.slice(0, 5), parts.slice(5).join(':')];
 }
 
-function resourcePatterns(policies: Principal['policies']): Patterns {
+/** Whether a statement's Action / NotAction can apply to `action` (NotAction statements always count). */
+function mayApplyTo(statement: Record<string, unknown>, action: string): boolean {
+  if (statement.Action === undefined) return true;
+  const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+  return actions.some((a) => typeof a !== 'string' || new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action));
+}
+
+/** The Resource/NotResource patterns of the statements that can apply to `action`. */
+function resourcePatterns(policies: Principal['policies'], action: string): Patterns {
   const patterns: string[] = [];
   for (const { document } of policies) {
     for (const statement of document.Statement) {
       if (!isRecord(statement)) continue;
+      if (!mayApplyTo(statement, action)) continue;
       for (const key of ['Resource', 'NotResource']) {
         const value = statement[key];
         for (const p of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
@@ -137,7 +147,10 @@ export class IamAuthorizer {
   private readonly byRoleArn = new Map<string, RegisteredCaller>();
   private readonly unrestricted = new Set<string>();
   private readonly cache = new Map<string, Promise<boolean>>();
-  /** Resource patterns of each caller's policies (by caller ARN), for the cache's resource classes. */
+  /** The decisions of `cache` that have settled. */
+  private readonly settled = new Map<string, boolean>();
+  private readonly contextKeys = new WeakMap<object, string>();
+  /** Resource patterns of the statements of a caller's policies that can apply to an action (by caller ARN and action). */
   private readonly patterns = new Map<string, { of: Patterns }>();
   private readonly keyFilters = new Map<string, Promise<{ exact: Set<string>; prefixes: string[] }>>();
 
@@ -212,7 +225,10 @@ export class IamAuthorizer {
     const caller = accessKeyId === undefined ? undefined : this.callers.get(accessKeyId);
     if (caller === undefined) return unrecognizedClientError(service);
     for (const request of buildIamRequests(service, operation, input, this.directory)) {
-      if (await this.allows(caller, request)) {
+      // A settled decision is answered without a turn of the event loop (a call may carry a hundred resources).
+      const known = this.settled.get(this.keyOf(caller, request));
+      if (known === true) this.stats.cached++;
+      if (known === true || (known === undefined && (await this.allows(caller, request)))) {
         this.markUsed(caller.label, request.action);
         continue;
       }
@@ -235,14 +251,7 @@ export class IamAuthorizer {
    * event bus acting for Scheduler or Lambda, record their own).
    */
   async allows(principal: Principal, request: IamRequest): Promise<boolean> {
-    let patterns = this.patterns.get(principal.arn);
-    if (patterns === undefined) {
-      patterns = { of: resourcePatterns(principal.policies) };
-      this.patterns.set(principal.arn, patterns);
-    }
-    const resourceKey = resourceClass(patterns.of, request.resource) ?? `exact\u0000${request.resource}`;
-    const context = Object.entries(request.context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const key = JSON.stringify([principal.arn, request.action, resourceKey, request.deviation === true, context]);
+    const key = this.keyOf(principal, request);
     const cached = this.cache.get(key);
     if (cached !== undefined) {
       this.stats.cached++;
@@ -251,7 +260,29 @@ export class IamAuthorizer {
     this.stats.evaluated++;
     const decision = this.evaluate(principal, request);
     this.cache.set(key, decision);
+    void decision.then(
+      (allowed) => this.settled.set(key, allowed),
+      () => undefined,
+    );
     return decision;
+  }
+
+  /** The cache key of a request: caller, action, resource class, deviation, context. */
+  private keyOf(principal: Principal, request: IamRequest): string {
+    const patternKey = `${principal.arn}\u0000${request.action}`;
+    let patterns = this.patterns.get(patternKey);
+    if (patterns === undefined) {
+      patterns = { of: resourcePatterns(principal.policies, request.action) };
+      this.patterns.set(patternKey, patterns);
+    }
+    const resourceKey = resourceClass(patterns.of, request.resource) ?? `exact\u0000${request.resource}`;
+    // The requests of one call share their context object: its text is made once.
+    let context = this.contextKeys.get(request.context);
+    if (context === undefined) {
+      context = JSON.stringify(Object.entries(request.context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      this.contextKeys.set(request.context, context);
+    }
+    return `${patternKey}\u0000${resourceKey}\u0000${String(request.deviation === true)}\u0000${context}`;
   }
 
   private async evaluate(principal: Principal, request: IamRequest): Promise<boolean> {
