@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ConfigLoadError, formatConfigErrors, loadConfigFile } from '../config/index.js';
+import { configWarnings, formatConfigWarnings } from '../config/warnings.js';
 import { deploymentValues } from './values.js';
 
 const EXAMPLE_ACCOUNT = '123456789012';
@@ -37,6 +38,7 @@ try {
         'Write your own ecs-ops.config.yml (clusters, ASGs, Slack parameter, SNS topic) and deploy that.',
     );
   }
+  for (const line of formatConfigWarnings(configWarnings(loaded.config), loaded.text, configPath)) process.stderr.write(`${line}\n`);
   mkdirSync('.ecs-ops', { recursive: true });
   writeFileSync('.ecs-ops/deploy.json', `${JSON.stringify(values, null, 2)}\n`);
   process.stdout.write(`ecs-ops: ${resolve(configPath)} is valid; wrote .ecs-ops/deploy.json for ${mode}\n`);

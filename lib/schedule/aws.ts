@@ -19,6 +19,7 @@ import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient 
 import { clusterNameFromArn } from '../events/index.js';
 import { clientTokenFor, groupFor, startedByFor, tagsFor } from './identity.js';
 import type { LogsLocation } from './notifications.js';
+import { passRoleDeniedRole } from './pass-role.js';
 import type { PendingCapacityRetry, RunRequest, ScheduleConfig, TaskView } from './model.js';
 
 const DESCRIBE_BATCH = 100;
@@ -138,6 +139,12 @@ export function runTaskInput(schedule: ScheduleConfig, request: RunRequest): Run
   const strategy = request.variant === 'fallback' ? schedule.fallbackCapacityProviderStrategy : schedule.capacityProviderStrategy;
   const net = schedule.networkConfiguration;
   const overrides = schedule.overrides;
+  // The configured roles are sent as overrides, so what RunTask passes (iam:PassRole) is what the config names and the
+  // runner is granted; a role left to the task definition is passed as the task definition has it (lib/schedule/pass-role.ts).
+  const roles = {
+    ...(schedule.taskRoleArn !== undefined ? { taskRoleArn: schedule.taskRoleArn } : {}),
+    ...(schedule.executionRoleArn !== undefined ? { executionRoleArn: schedule.executionRoleArn } : {}),
+  };
   return {
     cluster: schedule.cluster,
     taskDefinition: schedule.taskDefinition,
@@ -159,6 +166,7 @@ export function runTaskInput(schedule: ScheduleConfig, request: RunRequest): Run
           overrides: {
             ...(overrides.cpu !== undefined ? { cpu: overrides.cpu } : {}),
             ...(overrides.memory !== undefined ? { memory: overrides.memory } : {}),
+            ...roles,
             containerOverrides: overrides.containers.map((c) => ({
               name: c.name,
               ...(c.command !== undefined ? { command: c.command } : {}),
@@ -166,7 +174,9 @@ export function runTaskInput(schedule: ScheduleConfig, request: RunRequest): Run
             })),
           },
         }
-      : {}),
+      : Object.keys(roles).length > 0
+        ? { overrides: roles }
+        : {}),
   };
 }
 
@@ -177,6 +187,8 @@ export interface RunTaskOutcome {
   conflict?: string[] | undefined;
   /** RunTask refused the request for good (ClientException, InvalidParameterException, AccessDenied…). */
   refused?: string | undefined;
+  /** The refusal was iam:PassRole on this role (a configuration error: lib/schedule/pass-role.ts). */
+  passRoleDenied?: string | undefined;
 }
 
 const PERMANENT_RUN_TASK_ERRORS = new Set(['ClientException', 'InvalidParameterException', 'AccessDeniedException', 'ClusterNotFoundException', 'PlatformUnknownException', 'PlatformTaskDefinitionIncompatibilityException', 'UnsupportedFeatureException', 'BlockedException']);
@@ -194,8 +206,22 @@ export async function runTask(ecs: ECSClient, schedule: ScheduleConfig, request:
       const ids = (error as Error & { resourceIds?: string[] }).resourceIds ?? [];
       return { started: [], failures: [], conflict: ids };
     }
-    if (error instanceof Error && PERMANENT_RUN_TASK_ERRORS.has(error.name)) return { started: [], failures: [], refused: `${error.name}: ${error.message}` };
+    if (error instanceof Error && PERMANENT_RUN_TASK_ERRORS.has(error.name)) {
+      const passRoleDenied = passRoleDeniedRole(error.name, error.message);
+      return { started: [], failures: [], refused: `${error.name}: ${error.message}`, ...(passRoleDenied !== undefined ? { passRoleDenied } : {}) };
+    }
     throw error;
+  }
+}
+
+/** The task and execution roles of a task definition (family, revision or ARN); undefined if it cannot be read. */
+export async function taskDefinitionRoles(ecs: ECSClient, taskDefinition: string): Promise<{ taskRoleArn?: string | undefined; executionRoleArn?: string | undefined } | undefined> {
+  try {
+    const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))).taskDefinition;
+    return td === undefined ? undefined : { taskRoleArn: td.taskRoleArn, executionRoleArn: td.executionRoleArn };
+  } catch {
+    // Only advice depends on it: the report goes out without it.
+    return undefined;
   }
 }
 

@@ -19,7 +19,8 @@ import { clusterNameFromArn, ecsTaskStateChangeEventSchema, EventParseError, par
 import { channelsFor } from '../notify/index.js';
 import { deliverToChannels, type ChannelOutcome, type DeliverOnce } from '../summary/post-alert.js';
 import { scheduleRunEntry, type OpsJournal } from '../summary/journal.js';
-import { describeTasks, listRunning, listScheduleTasks, logsOf, runTask, stopTask, type RetryStore, type TaskDefinitionCache } from './aws.js';
+import { describeTasks, listRunning, listScheduleTasks, logsOf, runTask, stopTask, taskDefinitionRoles, type RetryStore, type TaskDefinitionCache } from './aws.js';
+import { passRoleAdvice } from './pass-role.js';
 import { backoffMs, decideReconcile, decideTick, isCapacityFailure, judgeTask, replacedReason, shouldRetry } from './decide.js';
 import { isoTick, runRefOfGroup, scheduleOfStartedBy } from './identity.js';
 import type { RunRef, RunRequest, ScheduleConfig, TaskView } from './model.js';
@@ -30,6 +31,7 @@ export * from './decide.js';
 export * from './identity.js';
 export { scheduleNotification, logsLink, SCHEDULE_SEVERITY, type ScheduleEvent, type LogsLocation } from './notifications.js';
 export { formatDuration } from '../notify/format.js';
+export { scheduleRoleWarnings, passRoleAdvice, passRoleDeniedRole, type ConfigWarning, type PassRoleAdvice } from './pass-role.js';
 export { TaskDefinitionCache, dynamoRetryStore, runTaskInput, taskViewOf, describeTasks, listScheduleTasks, type RetryStore } from './aws.js';
 
 export type ScheduleMetricName =
@@ -45,7 +47,8 @@ export type ScheduleMetricName =
   | 'ScheduleTimeoutStopped'
   | 'ScheduleReplaced'
   | 'ScheduleRetryStarted'
-  | 'ScheduleCapacityRetryQueued';
+  | 'ScheduleCapacityRetryQueued'
+  | 'ScheduleConfigurationError';
 
 export interface ScheduleLogger {
   info(message: string, extra: Record<string, unknown>): void;
@@ -171,6 +174,18 @@ async function startAttempt(run: Run, schedule: ScheduleConfig, request: RunRequ
   const capacity = result.refused === undefined && capacityOnly(result.failures);
   const reasons = [...new Set(result.failures.map((f) => (f.detail !== undefined && f.detail !== '' ? `${f.reason} (${f.detail})` : f.reason)))];
   const reason = result.refused ?? (reasons.length > 0 ? reasons.join('; ') : 'RunTask started no task');
+  if (result.passRoleDenied !== undefined) {
+    // A configuration error, not a run's failure: reported once per schedule and role (not per tick), saying which config
+    // field to set; every tick until it is fixed is still logged and counted.
+    const index = deps.config.schedules.findIndex((s) => s.name === schedule.name);
+    const configuration = passRoleAdvice(schedule, index, result.passRoleDenied, await taskDefinitionRoles(deps.ecs, schedule.taskDefinition));
+    deps.metrics.count('ScheduleRunFailed');
+    deps.metrics.count('ScheduleConfigurationError');
+    deps.logger.error('scheduled run refused: configuration error', { schedule: schedule.name, tick: isoTick(ref.tickMs), attempt: ref.attempt, error: reason, advice: configuration.message });
+    run.actions.push(`configuration error: ${configuration.message}`);
+    await run.report(`config|pass-role|${schedule.name}|${result.passRoleDenied}`, { kind: 'run-failed', ref, reason, capacity: false, configuration }, schedule);
+    return { started, retryQueued: false };
+  }
   const retryable = capacity && deps.retries !== undefined && shouldRetry(schedule, { outcome: 'failed', cause: 'capacity', containers: [] }, ref.attempt);
   const retry = retryable ? { attempt: ref.attempt + 1, inMs: backoffMs(schedule, ref.attempt) } : undefined;
   if (retry && deps.retries) {

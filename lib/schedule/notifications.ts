@@ -6,6 +6,7 @@
 import type { EcsOpsConfig, ScheduleAlertKind } from '../config/schema.js';
 import type { Notification, NotificationField, NotificationLink, Severity } from '../notify/types.js';
 import { isoTick } from './identity.js';
+import type { PassRoleAdvice } from './pass-role.js';
 import type { RunRef, RunResult, ScheduleConfig, TaskView } from './model.js';
 import { consoleBase, formatDuration, regionOfArn } from '../notify/format.js';
 
@@ -29,7 +30,15 @@ export interface LogsLocation {
 /** What happened, for one notification. */
 export type ScheduleEvent =
   | { kind: 'result'; ref: RunRef | undefined; task: TaskView; result: RunResult; logs?: LogsLocation | undefined; retry?: { attempt: number; inMs: number } | undefined }
-  | { kind: 'run-failed'; ref: RunRef; reason: string; capacity: boolean; retry?: { attempt: number; inMs: number } | undefined }
+  | {
+      kind: 'run-failed';
+      ref: RunRef;
+      reason: string;
+      capacity: boolean;
+      retry?: { attempt: number; inMs: number } | undefined;
+      /** RunTask was refused for a configuration error (iam:PassRole): what to change, and where. */
+      configuration?: PassRoleAdvice | undefined;
+    }
   | { kind: 'missed'; ref: RunRef; lateMs: number }
   | { kind: 'skipped'; ref: RunRef; running: TaskView[] };
 
@@ -95,7 +104,9 @@ export function scheduleNotification(event: ScheduleEvent, schedule: ScheduleCon
   if (kind === 'schedule-succeeded' ? !schedule.notify.onSuccess : !schedule.notify.onFailure) return undefined;
   // A failure that will be retried is a warning; the last one (or one that is not retried) keeps its severity.
   const retrying = (event.kind === 'result' || event.kind === 'run-failed') && event.retry !== undefined;
-  const severity = config.alerts.severity[kind] ?? (retrying && SCHEDULE_SEVERITY[kind] === 'critical' ? 'warning' : SCHEDULE_SEVERITY[kind]);
+  // A configuration error stops every run of the schedule until someone acts: critical, whatever the kind's setting.
+  const configurationError = event.kind === 'run-failed' && event.configuration !== undefined;
+  const severity = configurationError ? 'critical' : (config.alerts.severity[kind] ?? (retrying && SCHEDULE_SEVERITY[kind] === 'critical' ? 'warning' : SCHEDULE_SEVERITY[kind]));
   const ref = event.ref;
   const tick = ref !== undefined ? isoTick(ref.tickMs) : undefined;
   const common: NotificationField[] = [
@@ -127,6 +138,14 @@ export function scheduleNotification(event: ScheduleEvent, schedule: ScheduleCon
       fingerprint = `${kind}|${schedule.name}|${tick ?? ''}`;
       break;
     case 'run-failed':
+      if (event.configuration !== undefined) {
+        // Every tick fails the same way until the config changes: one report per schedule and role, not per tick.
+        title = `${schedule.name}: configuration error, scheduled runs cannot start (iam:PassRole)`;
+        summary = event.configuration.message;
+        fields = [...common, ...field('Config field', event.configuration.field), ...field('Task definition', schedule.taskDefinition), ...field('Error', event.reason)];
+        fingerprint = `${kind}|${schedule.name}|configuration|${event.reason}`;
+        break;
+      }
       title = `${schedule.name}: run of ${tick ?? '?'} could not start${event.capacity ? ' (no capacity)' : ''}`;
       summary = `RunTask did not start the task: ${event.reason}.${retryLine(event.retry)}`;
       fields = [...common, ...field('Reason', event.reason), ...field('Task definition', schedule.taskDefinition)];

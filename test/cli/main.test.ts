@@ -57,6 +57,19 @@ describe('ecs-ops config check', () => {
     ]);
   });
 
+  it('warns (exit 0) about a schedule naming no role, with file:line:col and the config path to set', async () => {
+    const dir = tempDir();
+    const text = readFileSync(EXAMPLE, 'utf8').replace(/\n {4}# The task definition's execution role \(it logs[^\n]*\n[^\n]*\n {4}executionRoleArn: [^\n]*\n/, '\n');
+    expect(text).not.toEqual(readFileSync(EXAMPLE, 'utf8'));
+    writeFileSync(join(dir, 'no-roles.yml'), text);
+    const line = text.split('\n').findIndex((l) => l.includes('- name: staging-cleanup')) + 1;
+    const result = await run(['config', 'check', 'no-roles.yml'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('no-roles.yml: OK (2 clusters, 3 channels, 2 schedules, 1 placement policy)\n');
+    expect(result.stderr).toMatch(new RegExp(`^no-roles\\.yml:${line}:5 warning: schedules\\[1\\]: schedule staging-cleanup names no executionRoleArn and no taskRoleArn: .*iam:PassRole.*Set schedules\\[1\\]\\.executionRoleArn \\(and schedules\\[1\\]\\.taskRoleArn\\)`));
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('exits 2 on a YAML syntax error', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'ecs-ops.config.yml'), 'version: 1\nclusters: [\n');

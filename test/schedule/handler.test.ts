@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  AccessDeniedException,
   ClientException,
   ConflictException,
   DescribeTaskDefinitionCommand,
@@ -43,6 +44,14 @@ class FakeEcs {
   /** The next RunTask calls (in order) find no capacity: their failures[] reason. */
   readonly noCapacity: string[] = [];
   refuse: string | undefined;
+  /**
+   * When set, the roles the caller may pass (iam:PassRole): RunTask passes the task definition's roles unless the request
+   * overrides them, and refuses with ECS's AccessDeniedException when one is not passable (message shape of the real
+   * error, e.g. https://github.com/aws/serverless-application-model/issues/2247).
+   */
+  passable: Set<string> | undefined;
+  /** The roles of the task definition (DescribeTaskDefinition answers with them). */
+  definitionRoles: { taskRoleArn?: string; executionRoleArn?: string } = {};
   private seq = 0;
 
   constructor(private readonly clock: () => number) {}
@@ -60,8 +69,9 @@ class FakeEcs {
       if (task) Object.assign(task, { desiredStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: input.reason, stoppingAt: new Date(this.clock()) });
       return { task };
     });
-    ecs.on(DescribeTaskDefinitionCommand).resolves({
+    ecs.on(DescribeTaskDefinitionCommand).callsFake(() => ({
       taskDefinition: {
+        ...this.definitionRoles,
         taskDefinitionArn: TD_ARN,
         family: 'report',
         revision: 3,
@@ -70,11 +80,21 @@ class FakeEcs {
           { name: 'sidecar', essential: false },
         ],
       },
-    });
+    }));
   }
 
   private runTask(input: RunTaskCommandInput): { tasks: Task[]; failures: { reason: string }[] } {
     if (this.refuse !== undefined) throw new ClientException({ message: this.refuse, $metadata: {} });
+    if (this.passable !== undefined) {
+      const passed = [input.overrides?.taskRoleArn ?? this.definitionRoles.taskRoleArn, input.overrides?.executionRoleArn ?? this.definitionRoles.executionRoleArn];
+      const denied = passed.find((role) => role !== undefined && !this.passable?.has(role));
+      if (denied !== undefined) {
+        throw new AccessDeniedException({
+          message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/ecs-ops-prod-scheduleRunner-${REGION}-lambdaRole/ecs-ops-prod-scheduleRunner is not authorized to perform: iam:PassRole on resource: ${denied} because no identity-based policy allows the iam:PassRole action`,
+          $metadata: {},
+        });
+      }
+    }
     const token = input.clientToken ?? '';
     const { clientToken: _ignored, ...rest } = input;
     const fingerprint = JSON.stringify(rest);
@@ -379,6 +399,53 @@ describe('capacity', () => {
     clock = T0 + 30 * MIN;
     await run(reconcileEvent());
     expect(fake.tasks.size).toBe(0);
+  });
+
+  it('sends the configured task and execution roles as RunTask overrides, beside the container overrides', async () => {
+    const roles = { taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/report-task`, executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/report-exec` };
+    await (await newHandler(configWith({ ...roles, concurrency: 'allow' })))(tick());
+    expect(runInputs()[0]?.overrides).toEqual(roles);
+    await (await newHandler(configWith({ executionRoleArn: roles.executionRoleArn, concurrency: 'allow', overrides: { containers: [{ name: 'report', command: ['x'] }] } })))(tick(T0 + 60 * MIN));
+    expect(runInputs()[1]?.overrides).toEqual({ executionRoleArn: roles.executionRoleArn, containerOverrides: [{ name: 'report', command: ['x'] }] });
+    await (await newHandler(configWith({ concurrency: 'allow' })))(tick(T0 + 120 * MIN));
+    expect(runInputs()[2]?.overrides).toBeUndefined();
+  });
+
+  it('passes the configured role, not the task definition\'s: a schedule naming its execution role starts where the definition\'s would be refused', async () => {
+    const granted = `arn:aws:iam::${ACCOUNT}:role/report-exec`;
+    fake.passable = new Set([granted]);
+    fake.definitionRoles = { executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole` };
+    await (await newHandler(configWith({ executionRoleArn: granted })))(tick());
+    expect(fake.tasks.size).toBe(1);
+    expect(posted).toEqual([]);
+  });
+
+  it('reports an iam:PassRole refusal once, at critical severity, as a configuration error naming the role and the config field', async () => {
+    const role = `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`;
+    fake.passable = new Set();
+    fake.definitionRoles = { executionRoleArn: role };
+    const run = await newHandler(configWith({ retries: { attempts: 3, on: ['capacity'] } }));
+    const first = await run(tick());
+    expect(fake.tasks.size).toBe(0);
+    expect(posted).toHaveLength(1);
+    const { notification } = posted[0]!;
+    expect(notification).toMatchObject({ kind: 'schedule-failed', severity: 'critical' });
+    expect(notification.title).toBe('report: configuration error, scheduled runs cannot start (iam:PassRole)');
+    expect(notification.summary).toContain(`ecs-ops may not pass role ${role} (iam:PassRole)`);
+    expect(notification.summary).toContain(`It is the execution role of task definition report: set schedules[0].executionRoleArn: ${role} in the config and deploy again`);
+    expect(notification.fields).toContainEqual({ label: 'Config field', value: 'schedules[0].executionRoleArn' });
+    expect(first).toMatchObject({ status: 'handled', actions: [expect.stringMatching(/^configuration error: RunTask refused to start report/) as string, 'notified schedule-failed'] });
+    // Not a capacity failure: nothing queued for retry. The next ticks fail the same way: logged, not posted again.
+    expect(await dynamoRetryStore(dynamo, tableName).get('report')).toBeUndefined();
+    const second = await run(tick(T0 + 60 * MIN));
+    expect(posted).toHaveLength(1);
+    expect(second).toMatchObject({ status: 'handled', actions: [expect.stringMatching(/^configuration error/) as string, expect.stringMatching(/^already reported config\|pass-role\|report\|/) as string] });
+    // A different role of the same schedule is another error: reported too.
+    fake.definitionRoles = { executionRoleArn: role, taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/report-task` };
+    const run2 = await newHandler(configWith({ executionRoleArn: role }));
+    fake.passable = new Set([role]);
+    await run2(tick());
+    expect(posted[1]?.notification.summary).toContain(`It is the task role of task definition report: set schedules[0].taskRoleArn: arn:aws:iam::${ACCOUNT}:role/report-task`);
   });
 
   it('reports a RunTask refusal (ClientException) without retrying', async () => {

@@ -3,6 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { ConfigLoadError, formatConfigErrors, loadConfigFile, type EcsOpsConfig } from '../../config/index.js';
+import { configWarnings, formatConfigWarnings } from '../../config/warnings.js';
 import { renderConfigJsonSchema } from '../../config/json-schema.js';
 import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
 
@@ -34,6 +35,9 @@ const USAGE = `Usage:
   ecs-ops config schema         Print the JSON Schema of the config file (for editors)
 
 FILE defaults to $ECS_OPS_CONFIG, else ${DEFAULT_CONFIG_FILE} in the current directory.
+
+Warnings (valid config that fails at run time in some accounts, e.g. a schedule leaving
+its roles to the task definition: iam:PassRole) go to stderr; the exit code stays 0.
 
 Exit codes: 0 valid, 2 invalid or missing file.
 `;
@@ -69,8 +73,10 @@ function check(args: string[], io: CliIo): number {
   if (positionals.length > 1) throw new UsageError(`config check takes one FILE, got ${positionals.length}`, configCommand);
   const { name, defaulted } = configFileName(io, positionals[0]);
   try {
-    const { config } = loadConfigFile(resolve(io.cwd, name));
+    const { config, text } = loadConfigFile(resolve(io.cwd, name));
     io.stdout.write(`${name}: OK (${configSummary(config)})\n`);
+    // Valid, but known to fail at run time in some accounts: said here, before deploying (exit code still 0).
+    for (const line of formatConfigWarnings(configWarnings(config), text, name)) io.stderr.write(`${line}\n`);
     return ExitCode.ok;
   } catch (error) {
     if (!(error instanceof ConfigLoadError)) throw error;
