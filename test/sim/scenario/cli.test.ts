@@ -27,7 +27,7 @@ describe('ecs-ops simulate', () => {
       expect(result.code).toBe(1);
       expect(result.stdout).toContain('✓ notifications to ops containing "web: tasks cannot be placed (RESOURCE:MEMORY)": exactly 1: 1 matching');
       expect(result.stdout).toMatch(/✗ no task killed by an instance termination: \d+ killed \(.+\) \(line \d+\)/);
-      expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('FAILED: 1 of 8 checks');
+      expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('FAILED: 1 of 9 checks');
     },
     PACKAGING_TIMEOUT_MS,
   );
@@ -42,7 +42,7 @@ describe('ecs-ops simulate', () => {
       const second = await runCli(['simulate', file, '--seed', '3', '--report', 'json', '--out', out]);
       expect(second.code).toBe(0);
       expect(second.stdout).toBe(`${join(out, 'report.json')}\n`);
-      expect(second.stderr).toContain('small: all 7 checks passed');
+      expect(second.stderr).toContain('small: all 8 checks passed');
       const again = readFileSync(join(out, 'report.json'), 'utf8');
       expect(withoutWallTime(again)).toEqual(withoutWallTime(first.stdout));
       // Byte for byte: the same text once the wall time is blanked (handlers' timestamps to the millisecond, every

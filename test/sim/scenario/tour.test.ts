@@ -20,7 +20,8 @@ describe('the tour', () => {
     const failed = report.expectations.filter((e) => !e.passed);
     expect(failed).toEqual([]);
     expect(report.passed).toBe(true);
-    expect(report.expectations.filter((e) => e.invariant).map((e) => e.type)).toEqual(['actionsApplied', 'noSimulatorErrors', 'wellFormedEvents']);
+    expect(report.expectations.filter((e) => e.invariant).map((e) => e.type)).toEqual(['actionsApplied', 'noSimulatorErrors', 'wellFormedEvents', 'noAccessDenied']);
+    expect(report.iam.denials).toEqual([]);
   });
 
   it('posts each alert once, to the channels that want it, and never the steady-state events', () => {
