@@ -31,7 +31,7 @@ export function templateResolver(template: CfnTemplate): (value: unknown) => unk
 // Resource patterns. An IAM resource in a policy is a glob (`*`, `?`); a resource type's ARN format has `${Variable}`
 // parts. A resource fits a type if some ARN matches both.
 
-/** A literal character, or a star: any run of characters (for an ARN format's `${Variable}`, any run without ":"). */
+/** A literal character, or a star: any run of characters (for an ARN's partition, region or account, without ":"). */
 type Token = { star: true; colonFree?: boolean } | { star: false; char: string };
 
 function globTokens(text: string): Token[] {
@@ -42,8 +42,8 @@ function globTokens(text: string): Token[] {
 function formatTokens(format: string): Token[] {
   const out: Token[] = [];
   for (const part of format.split(/(\$\{[^}]+\})/)) {
-    // ARN variables (partition, region, account, names) never span a ":" separator.
-    if (part.startsWith('${')) out.push({ star: true, colonFree: true });
+    // Partition, region and account never span a ":" separator (resource names may: a qualified function ARN).
+    if (part.startsWith('${')) out.push({ star: true, colonFree: ['${Partition}', '${Region}', '${Account}'].includes(part) });
     else out.push(...globTokens(part).map((t): Token => (t.star ? t : { star: false, char: t.char })));
   }
   return out;

@@ -77,6 +77,10 @@ describe('IAM in the packaged template, per the Service Authorization Reference 
     expect(resourceFits('arn:aws:ecs:us-east-1:1:container-instance/prod/*', 'arn:${Partition}:ecs:${Region}:${Account}:container-instance/${ClusterName}/${ContainerInstanceId}')).toBe(true);
     expect(resourceFits('arn:aws:ecs:us-east-1:1:cluster/prod', 'arn:${Partition}:ecs:${Region}:${Account}:container-instance/${ClusterName}/${ContainerInstanceId}')).toBe(false);
     expect(resourceFits('arn:aws:sns:us-east-1:1:topic', 'arn:${Partition}:sqs:${Region}:${Account}:${QueueName}')).toBe(false);
+    // The account cannot swallow the resource type: task/… is not a task definition.
+    expect(resourceFits('arn:aws:ecs:us-east-1:1:task/prod/*', 'arn:${Partition}:ecs:${Region}:${Account}:task-definition/${TaskDefinitionFamilyName}:${TaskDefinitionRevisionNumber}')).toBe(false);
+    // A qualified function ARN is a function.
+    expect(resourceFits('arn:aws:lambda:us-east-1:1:function:f:*', 'arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}')).toBe(true);
   });
 
   it('uses only condition keys the action (or its resource type) supports, or global aws: keys', async () => {
