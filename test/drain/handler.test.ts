@@ -530,17 +530,18 @@ describe('a notice whose delivery fails transiently is not lost', () => {
     expect(world.completed).toEqual([`${id} CONTINUE`]);
   });
 
-  it('drain-started on a Spot warning: DRAINING at once, the attributes wait for the notice; the retry adopts and notifies once', async () => {
+  it('drain-started on a Spot warning: DRAINING and its start recorded at once, the notice owed until the retry delivers it, once', async () => {
     const send = await newHandler();
     const { id, arn } = world.addInstance({ asg: 'prod-spot', state: 'InService', tasks: 2 });
     failDeliveries = 1;
     const event = ec2Event('ec2-spot-interruption-warning-concrete', id);
     await expect(send(event)).rejects.toThrow(/failed transiently/);
-    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: {} });
+    // The start is DRAINING's, not the notice's: a channel outage never moves the deadline.
+    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: { ...attrs(T0, 2), 'ecs-ops.drain.start-notice': `pending:${T0}:spot-interruption` } });
     clock += MIN;
     handled(await send(event));
     expect(kinds()).toEqual(['ops drain-started']);
-    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: attrs(T0 + MIN, 2) });
+    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: { ...attrs(T0, 2), 'ecs-ops.drain.start-notice': `sent:${T0}` } });
     handled(await send(event));
     expect(kinds()).toEqual(['ops drain-started']);
   });
