@@ -27,7 +27,7 @@ import { PutAttributesCommand, StopTaskCommand, UpdateContainerInstancesStateCom
 import type { EcsOpsConfig } from '../config/schema.js';
 import type { ChannelDeliveries } from '../summary/post-alert.js';
 import { chunk, LIMITS, mapLimit, type DrainLogger } from './gather.js';
-import { completedAttributeValue, deadlineOf } from './decide.js';
+import { completedAttributeValue, deadlineOf, isWaiting } from './decide.js';
 import {
   ATTRIBUTE_VALUE_MAX,
   DRAIN_COMPLETED_ATTRIBUTE,
@@ -130,7 +130,11 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
   };
 
   /** Delivers one notice: `done`, `transient` (a channel failed transiently: the invocation is retried), `skipped`. */
-  const deliver = async (n: DrainNotification): Promise<'done' | 'transient' | 'failed' | 'skipped'> => {
+  /**
+   * `owed`: a transient failure is recorded on the instance (start-notice `pending`) and re-sent by the next look at
+   * it (the reconcile pass, for a waiting instance): no reason to fail the invocation and retry it.
+   */
+  const deliver = async (n: DrainNotification, owed = false): Promise<'done' | 'transient' | 'failed' | 'skipped'> => {
     const built = drainNotification(n, { config: deps.config, snapshot, region: deps.region });
     if (!built) {
       outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind} is ignored by alerts.ignore` });
@@ -147,7 +151,7 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
         }
       }
       logger.info('drain notification handled', { kind: n.kind, fingerprint: built.fingerprint, channels: delivered.outcomes });
-      transient.push(...delivered.transient);
+      if (!owed) transient.push(...delivered.transient);
       const failed = delivered.transient.length > 0;
       outcomes.push({
         type: 'notify',
@@ -157,6 +161,12 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
       });
       return failed ? 'transient' : 'done';
     } catch (error) {
+      if (owed && isTransient(error)) {
+        outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'failed', detail: messageOf(error) });
+        metrics.count('DrainActionFailed');
+        logger.warn('drain notification failed transiently; owed on the instance, the next look sends it again', { kind: n.kind, ec2InstanceId: n.ec2InstanceId, error: messageOf(error) });
+        return 'transient';
+      }
       fail('notify', n.ec2InstanceId, error, { kind: n.kind });
       return isTransient(error) ? 'transient' : 'failed';
     }
@@ -194,7 +204,8 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
   //    becomes of the notice (a drain-started notice to come is recorded as owed with them). Then the drain-started
   //    notices of the drains that did start (a start that did not happen is not reported), each recorded as `sent`, or
   //    as `pending` when it failed transiently: the retry and every later look send it again (decide rule 13),
-  //    deduplicated per channel by its fingerprint.
+  //    deduplicated per channel by its fingerprint. For a waiting instance the reconcile pass is that later look, so
+  //    its failed notice does not fail the invocation (a channel outage would fill the dead-letter queue).
   const starts = notices.filter((n) => n.kind === 'drain-started');
   const startedAt = await writeDrainAttributes(draining, new Map(starts.map((n) => [n.ec2InstanceId, n.trigger])), snapshot, deps, fail);
   const noticeStates: NoticeState[] = [];
@@ -203,7 +214,9 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
       outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind}: the action it reports failed` });
       continue;
     }
-    const delivered = await deliver(n);
+    // A waiting instance is looked at by every reconcile pass, which re-sends a notice owed on it.
+    const instance = snapshot.instances.find((i) => i.ec2InstanceId === n.ec2InstanceId);
+    const delivered = await deliver(n, instance !== undefined && isWaiting(instance, snapshot.managedHooks));
     const container = containerOf(snapshot, n.ec2InstanceId);
     const at = startedAt.get(n.ec2InstanceId) ?? container?.drainStartedAt;
     if (container === undefined || at === undefined) continue;

@@ -59,7 +59,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { EcsOpsConfig } from '../config/schema.js';
-import { deadlineOf, isServiceTask, isStandaloneTask, managedHooks, serviceOf } from './decide.js';
+import { completionMark, deadlineOf, isServiceTask, isStandaloneTask, managedHooks, serviceOf } from './decide.js';
 import {
   DRAIN_COMPLETED_ATTRIBUTE,
   DRAIN_START_NOTICE_ATTRIBUTE,
@@ -628,7 +628,8 @@ export function clusterListingBudget(n: number, tasksOnInstances: number, zeroCo
  *  2. DescribeServices of their services (DAEMON or not);
  *  3. the instance's own ListTasks of both desired statuses (one more, STOPPED, when step 1 listed it already) for the
  *     instances whose decision needs it (needsOwnListing), + DescribeTasks and DescribeServices of what is new.
- * Instances in other statuses (INACTIVE, REGISTERING, …) need no task: decide completes or skips them without.
+ * Instances in other statuses (INACTIVE, REGISTERING, …) need no task: decide completes or skips them without; nor do
+ * instances ecs-ops already completed that another hook holds (decide rule 1a).
  */
 async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, now: number, counts?: TaskCounts): Promise<void> {
   const listings: TaskListing[] = [];
@@ -636,6 +637,8 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
     const container = instance.container;
     if (!container || container.containerInstanceArn === '') continue;
     if (counts !== undefined && container.status !== 'ACTIVE' && container.status !== 'DRAINING') continue;
+    // Completed by ecs-ops, held by another hook: decide looks no further (rule 1a), its tasks cost no call.
+    if (completionMark(instance, now) === 'current') continue;
     listings.push({ instance, container, arns: new Set(), full: false });
   }
   if (listings.length === 0) return;

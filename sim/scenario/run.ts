@@ -54,7 +54,9 @@ const SAMPLE_EVERY_MS = 60_000;
 const DUPLICATE_AFTER_MS = 1000;
 
 interface PendingEventFault {
-  kind: 'drop' | 'duplicate';
+  kind: 'drop' | 'duplicate' | 'delay';
+  /** For `delay`: how late (ms). */
+  delayMs?: number;
   detailType: string | undefined;
   /** Fields the event's detail must have (deep partial match). */
   detail: Record<string, unknown> | undefined;
@@ -378,6 +380,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           note('fault', `dropped ${event['detail-type']} ${event.id}`);
           return;
         }
+        if (fault?.kind === 'delay') {
+          const delayMs = fault.delayMs ?? 0;
+          note('fault', `delayed ${event['detail-type']} ${event.id}: delivered ${formatDuration(delayMs)} late`);
+          world.clock.after(delayMs, () => {
+            note('event', `${text}${arrow} (delivered late)`);
+            bus.put(event);
+          });
+          return;
+        }
         if (fault?.kind === 'duplicate') {
           note('event', `${text}${arrow}`);
           note('fault', `duplicated ${event['detail-type']} ${event.id}: delivered again in ${formatDuration(DUPLICATE_AFTER_MS)}`);
@@ -476,6 +487,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             'fault',
             `the next ${action.detailType ?? 'event'}${action.detail === undefined ? '' : ` with ${JSON.stringify(action.detail)}`} a rule matches will be ${action.type === 'dropNextEvent' ? 'dropped' : 'delivered twice'}`,
           );
+          return;
+        case 'delayNextEvent':
+          pendingFaults.push({ kind: 'delay', delayMs: action.by, detailType: action.detailType, detail: action.detail });
+          note('fault', `the next ${action.detailType ?? 'event'}${action.detail === undefined ? '' : ` with ${JSON.stringify(action.detail)}`} a rule matches will arrive ${formatDuration(action.by)} late`);
           return;
         case 'delayNextTick':
         case 'duplicateNextTick': {

@@ -252,6 +252,12 @@ export const ACTION_SCHEMAS = {
   dropNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
   /** The next world event that a rule matches (same filters as dropNextEvent) is delivered twice (1 s apart). */
   duplicateNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
+  /**
+   * The next world event that a rule matches (same filters as dropNextEvent) is delivered `by` late, so events emitted
+   * together arrive in another order (EventBridge does not order deliveries: "events might be delivered out of order",
+   * EventBridge user guide, event delivery).
+   */
+  delayNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional(), by: duration }),
   /** The next tick of a schedule (Scheduler schedule or rule name; any when omitted) arrives `by` late. */
   delayNextTick: z.strictObject({ schedule: z.string().min(1).optional(), by: duration }),
   /** The next tick of a schedule (any when omitted) is delivered twice, 1 s apart (the same invocation). */
@@ -578,6 +584,7 @@ export type Action =
   | ({ type: 'runTask' } & Params<'runTask'>)
   | ({ type: 'dropNextEvent' } & Params<'dropNextEvent'>)
   | ({ type: 'duplicateNextEvent' } & Params<'duplicateNextEvent'>)
+  | ({ type: 'delayNextEvent' } & Params<'delayNextEvent'>)
   | ({ type: 'delayNextTick' } & Params<'delayNextTick'>)
   | ({ type: 'duplicateNextTick' } & Params<'duplicateNextTick'>)
   | ({ type: 'slackRespond' } & Params<'slackRespond'>)
