@@ -656,6 +656,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         completedBy: a.completedBy,
         heldAfterEmptySeconds: a.heldAfterEmptyMs === undefined ? undefined : a.heldAfterEmptyMs / 1000,
         heartbeats: a.heartbeats,
+        lateCompletions: a.lateCompletions,
       })),
       drains: triggers.map((t): DrainItem => {
         const draining = drainingAt.get(t.instance);

@@ -324,6 +324,12 @@ export const EXPECTATION_SCHEMAS = {
     /** How many terminate lifecycle actions (of that hook) there were. */
     count: count.optional(),
   }),
+  /**
+   * One drain, one completion, one report: every terminate lifecycle action of the hook got at most `lateCompletions`
+   * (default 0) CompleteLifecycleAction calls after it had ended, and no instance was named by more than one delivered
+   * drain-started, nor by more than one drain-completed or drain-forced notification, per channel.
+   */
+  drainsOnce: z.strictObject({ hook: z.string().min(1), lateCompletions: count.optional() }),
   /** Every terminate lifecycle action (of that hook) got `min`-`max` RecordLifecycleActionHeartbeat calls. */
   heartbeats: z.strictObject({ hook: z.string().min(1).optional(), min: count.optional(), max: count.optional() }),
   /** No terminate lifecycle action (of that hook) waited longer than `deadline` after it started (nor still waits). */

@@ -608,6 +608,7 @@ export class AutoScalingWorld {
       completedBy: undefined,
       heldAfterEmptyMs: undefined,
       heartbeats: 0,
+      lateCompletions: 0,
     };
     const action: LifecycleAction = {
       token,
@@ -712,7 +713,17 @@ export class AutoScalingWorld {
     if (result !== 'CONTINUE' && result !== 'ABANDON') {
       throw validationError(`Invalid value ${result ?? 'null'} for parameter LifecycleActionResult. Valid values: CONTINUE, ABANDON.`);
     }
-    const action = this.findAction(group, input.LifecycleHookName, input.InstanceId, input.LifecycleActionToken);
+    let action: LifecycleAction;
+    try {
+      action = this.findAction(group, input.LifecycleHookName, input.InstanceId, input.LifecycleActionToken);
+    } catch (error) {
+      // Bookkeeping only (the caller gets the same error): a completion of an action that already ended.
+      const ended = this.stats.lifecycleActions.findLast(
+        (r) => r.ec2InstanceId === input.InstanceId && r.autoScalingGroupName === group.name && r.lifecycleHookName === input.LifecycleHookName && r.completedAt !== undefined,
+      );
+      if (ended) ended.lateCompletions++;
+      throw error;
+    }
     this.finishAction(action, result, 'api', true);
   }
 
