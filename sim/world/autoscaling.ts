@@ -670,6 +670,9 @@ export class AutoScalingWorld {
       // The other hooks' actions are dropped.
       for (const other of [...instance.actions]) this.finishAction(other, 'ABANDON', by, false);
     }
+    // With several hooks the instance waits until every one is completed or has timed out (EC2 Auto Scaling user guide,
+    // "Amazon EC2 Auto Scaling lifecycle hooks": the instance stays in the wait state until each lifecycle action is
+    // complete; a hook nobody completes ends at its heartbeat timeout with its default result).
     if (instance.actions.length > 0) return;
     if (launching) {
       if (result === 'ABANDON') {
