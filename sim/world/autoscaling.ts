@@ -670,9 +670,10 @@ export class AutoScalingWorld {
       // The other hooks' actions are dropped.
       for (const other of [...instance.actions]) this.finishAction(other, 'ABANDON', by, false);
     }
-    // With several hooks the instance waits until every one is completed or has timed out (EC2 Auto Scaling user guide,
-    // "Amazon EC2 Auto Scaling lifecycle hooks": the instance stays in the wait state until each lifecycle action is
-    // complete; a hook nobody completes ends at its heartbeat timeout with its default result).
+    // With several hooks the instance waits until every one is completed or has timed out: "CONTINUE allows any other
+    // lifecycle hooks to complete" while "ABANDON stops any remaining actions, such as other lifecycle hooks" (EC2 Auto
+    // Scaling user guide, adding-lifecycle-hooks, DefaultResult); a hook nobody completes ends at its heartbeat timeout
+    // with its default result ("How lifecycle hooks work in Amazon EC2 Auto Scaling groups").
     if (instance.actions.length > 0) return;
     if (launching) {
       if (result === 'ABANDON') {
