@@ -184,7 +184,10 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
       const p = expectation.params;
       const allowed = p.lateCompletions ?? 0;
       const problems: string[] = [];
-      const actions = terminateActions(record, p.hook);
+      // An instance never registered with ECS is not a drain: nothing on it can hold the mark, so a pass completing it
+      // again while another hook holds it is an idempotent no-op (ecs-ops has nowhere in ECS to remember it).
+      const unregistered = new Set(record.drains.filter((d) => !d.registered).map((d) => d.instance));
+      const actions = terminateActions(record, p.hook).filter((a) => !unregistered.has(a.instance));
       for (const a of actions) if (a.lateCompletions > allowed) problems.push(`${a.instance}: ${a.lateCompletions} CompleteLifecycleAction calls after its action ended`);
       const reports = new Map<string, number>();
       for (const n of record.notifications) {

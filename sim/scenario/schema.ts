@@ -325,8 +325,8 @@ export const EXPECTATION_SCHEMAS = {
     count: count.optional(),
   }),
   /**
-   * One drain, one completion, one report: every terminate lifecycle action of the hook got at most `lateCompletions`
-   * (default 0) CompleteLifecycleAction calls after it had ended, and no instance was named by more than one delivered
+   * One drain, one completion, one report: every terminate lifecycle action of the hook (on an instance registered with
+   * ECS) got at most `lateCompletions` (default 0) CompleteLifecycleAction calls after it had ended, and no instance was named by more than one delivered
    * drain-started, nor by more than one drain-completed or drain-forced notification, per channel.
    */
   drainsOnce: z.strictObject({ hook: z.string().min(1), lateCompletions: count.optional() }),

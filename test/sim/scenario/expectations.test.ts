@@ -91,6 +91,9 @@ describe('drain expectations', () => {
     expect(check({ type: 'drainsOnce', params: { hook: 'ecs-ops-drain' } }, once)).toMatchObject({ passed: false, detail: 'i-0b: 1 CompleteLifecycleAction calls after its action ended' });
     const twice = record({ lifecycleActions: [action('i-0a')], notifications: [completed('i-0a'), { ...completed('i-0a'), at: at(2000) }, { ...completed('i-0a'), delivered: false }] });
     expect(check({ type: 'drainsOnce', params: { hook: 'ecs-ops-drain' } }, twice)).toMatchObject({ passed: false, detail: 'ops drain-completed/forced i-0a: 2 notifications' });
+    // An instance never registered with ECS is not a drain (nowhere in ECS to remember its completion).
+    const unregistered = record({ lifecycleActions: [action('i-0c', { lateCompletions: 5 })], drains: [drain('i-0c', { registered: false })] });
+    expect(check({ type: 'drainsOnce', params: { hook: 'ecs-ops-drain' } }, unregistered)).toMatchObject({ passed: true, detail: '0 lifecycle actions, 0 late completion calls, 0 drain reports' });
   });
 
   it('heartbeats: every action within bounds, and at least one action', () => {
