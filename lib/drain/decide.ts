@@ -65,9 +65,9 @@
  *     for an instance held by other tasks (lib/drain/gather.ts).
  * 10. Spot interruption (trigger `spot-interruption`, when `config.spotInterruption`) or rebalance recommendation
  *     (`rebalance-recommendation`, when `rebalanceRecommendation: drain`) on an instance that is not waiting: container
- *     ACTIVE, or DRAINING without `drainStartedAt` (the ECS agent's Spot draining got there first, or the first attempt's
- *     drain-started notice failed) → `set-draining` + `notify drain-started` (always for Spot, with `notifyStart` for
- *     rebalance); no ASG needed; nothing else. A waiting instance follows rules 2-9 whatever the trigger (a disabled trigger counts as
+ *     ACTIVE, or DRAINING without `drainStartedAt` (the ECS agent's Spot draining got there first, or the attribute
+ *     write was lost) → `set-draining` + `notify drain-started` (always for Spot, with `notifyStart` for
+ *     rebalance); no ASG needed; nothing else. DRAINING with `drainStartedAt`: only an owed notice (rule 13). A waiting instance follows rules 2-9 whatever the trigger (a disabled trigger counts as
  *     any other look), except that an enabled Spot trigger always notifies the start (rule 13).
  * 11. Not waiting (InService, Terminating:Proceed, Terminated, Pending:Wait, no ASG, a foreign ASG or hook) and any
  *     other trigger → no action. Every decision is a function of the state the snapshot shows, so duplicated,
@@ -304,8 +304,8 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
   // Rules 10 and 11: not waiting.
   const asg = instance.asg;
   if (asg === undefined || !isWaiting(instance, snapshot.managedHooks)) {
-    // ACTIVE, or DRAINING without the drain-started attribute: drained by the ECS agent's own Spot draining, or by a
-    // first invocation whose drain-started notice failed (the attribute is written once the notice is delivered).
+    // ACTIVE, or DRAINING without the drain-started attribute: drained by the ECS agent's own Spot draining, or the
+    // attribute write was lost.
     const undrained = container?.status === 'ACTIVE' || (container?.status === 'DRAINING' && container.drainStartedAt === undefined);
     if ((spot || rebalance) && container !== undefined && undrained) {
       const out: DrainAction[] = [setDraining(container.cluster, container.containerInstanceArn)];
