@@ -256,7 +256,8 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
       }
       const outcome = await lifecycleAction(action, deps, outcomes, fail);
       const container = containerOf(snapshot, action.ec2InstanceId);
-      if ((outcome === 'done' || outcome === 'already') && container !== undefined) {
+      // Not for an instance not in ECS (rule 2): a deregistered container instance takes no attribute.
+      if ((outcome === 'done' || outcome === 'already') && container !== undefined && action.reason !== 'not-in-ecs') {
         completedMarks.push({
           cluster: container.cluster,
           ec2InstanceId: action.ec2InstanceId,
