@@ -2,18 +2,20 @@
  * Auto-drain I/O, write side: executes the {@link DrainAction}s `decide` returned, batched to the API limits.
  *
  * Order: `set-draining` (UpdateContainerInstancesState DRAINING, ≤10 container instances a call per cluster,
- * `failures[]` logged and reported per instance, skipped for an instance already DRAINING) → its `drain-started`
- * notice → PutAttributes (≤10 attributes a call; only where the snapshot shows no `ecs-ops.drain.started-at`: started-at
- * = the snapshot's instant in epoch ms, tasks = the count on the instance; so a retried or duplicated event writes
- * nothing twice) → each `complete` after its `drain-completed` / `drain-forced` notice → `drain-blocked` notices; the
- * `stop-task` and `heartbeat` actions run right after `set-draining`.
+ * `failures[]` logged and reported per instance, skipped for an instance already DRAINING) → `stop-task` and
+ * `heartbeat` → PutAttributes of the drain's start (≤10 attributes a call; only for a drain that starts now: no
+ * `ecs-ops.drain.started-at` yet, an ACTIVE instance, or a `restart`; started-at = the snapshot's instant in epoch ms,
+ * tasks = the count on the instance, start-notice `pending` when a drain-started notice follows; so a retried or
+ * duplicated event writes nothing twice, and no notice outage moves the deadline) → the `drain-started` notices, each
+ * recorded as `sent` (or `pending` on a transient failure) → each `complete` after its `drain-completed` /
+ * `drain-forced` notice, recorded once done (`ecs-ops.drain.completed`) → `drain-blocked` notices.
  * - `heartbeat` / `complete`: RecordLifecycleActionHeartbeat / CompleteLifecycleAction (CONTINUE) by InstanceId, never
  *   by token, so the reconcile pass can release instances whose lifecycle event it never saw. "No active Lifecycle
  *   Action" means someone (a retry, the ASG's timeout) already finished it: done.
  * - `stop-task`: StopTask with the reason.
  * - `notify`: the notification built by ./notifications.ts, delivered once per channel per dedupe window. A notice is
- *   never lost to a transient channel failure: a drain-started notice that failed leaves the drain attributes unwritten
- *   (the retry adopts the drain and notifies again), a completion notice that failed holds its completion for the retry
+ *   never lost to a transient channel failure: a drain-started notice that failed stays `pending` on the instance (the
+ *   retry and every later look send it again), a completion notice that failed holds its completion for the retry
  *   ({@link completionHoldUntil}). The fingerprint dedupes what a retry delivers again.
  *
  * Every action runs even when others fail. Permanent failures (refused by AWS: validation, permissions, MISSING) are
@@ -25,8 +27,18 @@ import { PutAttributesCommand, StopTaskCommand, UpdateContainerInstancesStateCom
 import type { EcsOpsConfig } from '../config/schema.js';
 import type { ChannelDeliveries } from '../summary/post-alert.js';
 import { chunk, LIMITS, mapLimit, type DrainLogger } from './gather.js';
-import { deadlineOf } from './decide.js';
-import { DRAIN_STARTED_ATTRIBUTE, DRAIN_TASKS_ATTRIBUTE, type DrainAction, type DrainNotification, type DrainSnapshot } from './model.js';
+import { completedAttributeValue, deadlineOf, isWaiting } from './decide.js';
+import {
+  ATTRIBUTE_VALUE_MAX,
+  DRAIN_COMPLETED_ATTRIBUTE,
+  DRAIN_START_NOTICE_ATTRIBUTE,
+  DRAIN_STARTED_ATTRIBUTE,
+  DRAIN_TASKS_ATTRIBUTE,
+  type DrainAction,
+  type DrainNotification,
+  type DrainSnapshot,
+  type InstanceSnapshot,
+} from './model.js';
 import { drainNotification, type BuiltNotification } from './notifications.js';
 
 export type DrainActionType = DrainAction['type'];
@@ -118,7 +130,11 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
   };
 
   /** Delivers one notice: `done`, `transient` (a channel failed transiently: the invocation is retried), `skipped`. */
-  const deliver = async (n: DrainNotification): Promise<'done' | 'transient' | 'failed' | 'skipped'> => {
+  /**
+   * `owed`: a transient failure is recorded on the instance (start-notice `pending`) and re-sent by the next look at
+   * it (the reconcile pass, for a waiting instance): no reason to fail the invocation and retry it.
+   */
+  const deliver = async (n: DrainNotification, owed = false): Promise<'done' | 'transient' | 'failed' | 'skipped'> => {
     const built = drainNotification(n, { config: deps.config, snapshot, region: deps.region });
     if (!built) {
       outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind} is ignored by alerts.ignore` });
@@ -135,7 +151,7 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
         }
       }
       logger.info('drain notification handled', { kind: n.kind, fingerprint: built.fingerprint, channels: delivered.outcomes });
-      transient.push(...delivered.transient);
+      if (!owed) transient.push(...delivered.transient);
       const failed = delivered.transient.length > 0;
       outcomes.push({
         type: 'notify',
@@ -145,6 +161,12 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
       });
       return failed ? 'transient' : 'done';
     } catch (error) {
+      if (owed && isTransient(error)) {
+        outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'failed', detail: messageOf(error) });
+        metrics.count('DrainActionFailed');
+        logger.warn('drain notification failed transiently; owed on the instance, the next look sends it again', { kind: n.kind, ec2InstanceId: n.ec2InstanceId, error: messageOf(error) });
+        return 'transient';
+      }
       fail('notify', n.ec2InstanceId, error, { kind: n.kind });
       return isTransient(error) ? 'transient' : 'failed';
     }
@@ -178,21 +200,42 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
     },
   );
 
-  // 3. The drain-started notices of the drains that did start (a start that did not happen is not reported). A notice
-  //    that failed transiently leaves its instance without the drain-started attribute, so the retry (or the next pass)
-  //    adopts the drain (decide rules 4 and 10) and sends it again, deduplicated per channel by its fingerprint.
-  const startNoticeFailed = new Set<string>();
-  for (const n of notices) {
-    if (n.kind !== 'drain-started') continue;
+  // 3. The drain attributes, before any notice: the deadline and the heartbeat schedule count from DRAINING, whatever
+  //    becomes of the notice (a drain-started notice to come is recorded as owed with them). Then the drain-started
+  //    notices of the drains that did start (a start that did not happen is not reported), each recorded as `sent`, or
+  //    as `pending` when it failed transiently: the retry and every later look send it again (decide rule 13),
+  //    deduplicated per channel by its fingerprint. For a waiting instance the reconcile pass is that later look, so
+  //    its failed notice does not fail the invocation (a channel outage would fill the dead-letter queue).
+  const starts = notices.filter((n) => n.kind === 'drain-started');
+  const startedAt = await writeDrainAttributes(draining, new Map(starts.map((n) => [n.ec2InstanceId, n.trigger])), snapshot, deps, fail);
+  const noticeStates: NoticeState[] = [];
+  for (const n of starts) {
     if (drainFailed.has(n.ec2InstanceId)) {
       outcomes.push({ type: 'notify', ec2InstanceId: n.ec2InstanceId, outcome: 'skipped', detail: `${n.kind}: the action it reports failed` });
       continue;
     }
-    if ((await deliver(n)) === 'transient') startNoticeFailed.add(n.ec2InstanceId);
+    // A waiting instance is looked at by every reconcile pass, which re-sends a notice owed on it.
+    const instance = snapshot.instances.find((i) => i.ec2InstanceId === n.ec2InstanceId);
+    const delivered = await deliver(n, instance !== undefined && isWaiting(instance, snapshot.managedHooks));
+    const container = containerOf(snapshot, n.ec2InstanceId);
+    const at = startedAt.get(n.ec2InstanceId) ?? container?.drainStartedAt;
+    if (container === undefined || at === undefined) continue;
+    // Permanently refused or ignored by alerts.ignore: retrying cannot help, nothing is owed any more.
+    const state = delivered === 'transient' ? 'pending' : 'sent';
+    if (state === 'pending' && (startedAt.has(n.ec2InstanceId) || container.startNotice === 'pending')) continue; // recorded already
+    noticeStates.push({ cluster: container.cluster, containerInstanceArn: container.containerInstanceArn, ec2InstanceId: n.ec2InstanceId, value: startNoticeValue(state, at, n.trigger) });
   }
-  await writeDrainAttributes(draining.filter((a) => !startNoticeFailed.has(a.ec2InstanceId)), snapshot, deps, fail);
+  await putAttributes(
+    noticeStates.map((x) => ({ cluster: x.cluster, ec2InstanceId: x.ec2InstanceId, attribute: { name: DRAIN_START_NOTICE_ATTRIBUTE, value: x.value, targetType: 'container-instance', targetId: x.containerInstanceArn } })),
+    deps,
+    fail,
+    'notify',
+  );
 
-  // 4. Completions, each after its drain-completed / drain-forced notice. Once the lifecycle action is complete, a
+  const completedMarks: AttributeWrite[] = [];
+  // 4. Completions, each after its drain-completed / drain-forced notice, each recorded on the container instance
+  //    (`completed`) once done: an instance another hook keeps in Terminating:Wait is neither completed nor reported
+  //    again (decide rule 1a). Once the lifecycle action is complete, a
   //    retry finds "No active Lifecycle Action" and no waiting instance, and could never report the drain again: so the
   //    notice goes first (a retry re-delivers it at most once per channel: the fingerprint dedupes it), and a notice that
   //    failed transiently holds the completion for the retry, for at most COMPLETION_NOTICE_HOLD_MS (see completionHoldUntil).
@@ -211,9 +254,19 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
         }
         logger.error('lifecycle action completed though its notice could not be delivered (held long enough)', { ec2InstanceId: action.ec2InstanceId, kind: notice.kind });
       }
-      await lifecycleAction(action, deps, outcomes, fail);
+      const outcome = await lifecycleAction(action, deps, outcomes, fail);
+      const container = containerOf(snapshot, action.ec2InstanceId);
+      // Not for an instance not in ECS (rule 2): a deregistered container instance takes no attribute.
+      if ((outcome === 'done' || outcome === 'already') && container !== undefined && action.reason !== 'not-in-ecs') {
+        completedMarks.push({
+          cluster: container.cluster,
+          ec2InstanceId: action.ec2InstanceId,
+          attribute: { name: DRAIN_COMPLETED_ATTRIBUTE, value: completedAttributeValue(snapshot.now, action.hook), targetType: 'container-instance', targetId: container.containerInstanceArn },
+        });
+      }
     },
   );
+  await putAttributes(completedMarks, deps, fail, 'complete');
 
   // 5. The other notices (drain-blocked).
   for (const n of notices) if (n.kind === 'drain-blocked') await deliver(n);
@@ -260,7 +313,7 @@ async function lifecycleAction(
   deps: ActDeps,
   outcomes: ActionOutcome[],
   fail: (type: DrainActionType, ec2InstanceId: string | undefined, error: unknown, extra?: Record<string, unknown>) => void,
-): Promise<void> {
+): Promise<'done' | 'already' | 'failed'> {
   const { logger, metrics } = deps;
   const params = { AutoScalingGroupName: action.asg, LifecycleHookName: action.hook, InstanceId: action.ec2InstanceId };
   try {
@@ -274,17 +327,18 @@ async function lifecycleAction(
   } catch (error) {
     if (!isNoActiveLifecycleAction(error)) {
       fail(action.type, action.ec2InstanceId, error, { asg: action.asg, hook: action.hook });
-      return;
+      return 'failed';
     }
     logger.info('no active lifecycle action: already completed', { action: action.type, ...params });
     outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'already' });
-    return;
+    return 'already';
   }
   logger.info(action.type === 'heartbeat' ? 'lifecycle action heartbeat recorded' : 'lifecycle action completed (CONTINUE)', {
     ...params,
     ...(action.type === 'complete' ? { reason: action.reason } : {}),
   });
   outcomes.push({ type: action.type, ec2InstanceId: action.ec2InstanceId, outcome: 'done', ...(action.type === 'complete' ? { detail: action.reason } : {}) });
+  return 'done';
 }
 
 type SetDraining = Extract<DrainAction, { type: 'set-draining' }>;
@@ -342,38 +396,81 @@ async function setDraining(
   return result;
 }
 
-/**
- * The drain-started attributes of the instances now DRAINING that have none yet (≤10 attributes a call per cluster),
- * written once: later passes measure the deadline and the heartbeat schedule from them. The start is the snapshot's
- * instant (the event's or the reconcile pass's), not the clock after the calls: a drain started by the pass at P is
- * then forced by the pass at P + deadline, not one pass later.
- */
-async function writeDrainAttributes(
-  draining: readonly SetDraining[],
-  snapshot: DrainSnapshot,
+/** The start-notice attribute's value (see DRAIN_START_NOTICE_ATTRIBUTE): about the drain started at `startedAt`. */
+export function startNoticeValue(state: 'pending' | 'sent', startedAt: number, trigger?: InstanceSnapshot['trigger']): string {
+  return (state === 'pending' && trigger !== undefined ? `pending:${startedAt}:${trigger}` : `${state}:${startedAt}`).slice(0, ATTRIBUTE_VALUE_MAX);
+}
+
+interface NoticeState {
+  cluster: string;
+  containerInstanceArn: string;
+  ec2InstanceId: string;
+  value: string;
+}
+
+interface AttributeWrite {
+  cluster: string;
+  ec2InstanceId: string;
+  attribute: Attribute;
+}
+
+function containerOf(snapshot: DrainSnapshot, ec2InstanceId: string): NonNullable<DrainSnapshot['instances'][number]['container']> | undefined {
+  return snapshot.instances.find((i) => i.ec2InstanceId === ec2InstanceId)?.container;
+}
+
+/** PutAttributes, ≤10 attributes a call per cluster; a failure is reported against `type` for each instance of the batch. */
+async function putAttributes(
+  writes: readonly AttributeWrite[],
   deps: ActDeps,
   fail: (type: DrainActionType, ec2InstanceId: string | undefined, error: unknown, extra?: Record<string, unknown>) => void,
+  type: DrainActionType,
 ): Promise<void> {
-  const containers = new Map(snapshot.instances.flatMap((i) => (i.container ? [[i.container.containerInstanceArn, i.container] as const] : [])));
-  const startedAt = String(snapshot.now);
-  const byCluster = new Map<string, { action: SetDraining; attribute: Attribute }[]>();
-  for (const a of draining) {
-    if (containers.get(a.containerInstanceArn)?.drainStartedAt !== undefined) continue;
-    const list = byCluster.get(a.cluster) ?? [];
-    list.push(
-      { action: a, attribute: { name: DRAIN_STARTED_ATTRIBUTE, value: startedAt, targetType: 'container-instance', targetId: a.containerInstanceArn } },
-      { action: a, attribute: { name: DRAIN_TASKS_ATTRIBUTE, value: String(a.tasks), targetType: 'container-instance', targetId: a.containerInstanceArn } },
-    );
-    byCluster.set(a.cluster, list);
-  }
-  for (const [cluster, attributes] of byCluster) {
-    for (const batch of chunk(attributes, LIMITS.putAttributes)) {
+  const byCluster = new Map<string, AttributeWrite[]>();
+  for (const w of writes) byCluster.set(w.cluster, [...(byCluster.get(w.cluster) ?? []), w]);
+  for (const [cluster, list] of byCluster) {
+    for (const batch of chunk(list, LIMITS.putAttributes)) {
       try {
         await deps.ecs.send(new PutAttributesCommand({ cluster, attributes: batch.map((b) => b.attribute) }));
       } catch (error) {
-        // The instance drains anyway; without the attribute the next look adopts the drain (decide rule 4).
-        for (const a of new Set(batch.map((b) => b.action))) fail('set-draining', a.ec2InstanceId, error, { cluster, containerInstanceArn: a.containerInstanceArn, attributes: true });
+        for (const id of new Set(batch.map((b) => b.ec2InstanceId))) fail(type, id, error, { cluster, attributes: batch.filter((b) => b.ec2InstanceId === id).map((b) => b.attribute.name) });
       }
     }
   }
+}
+
+/**
+ * The drain-started attributes of the instances now DRAINING whose drain starts now (no `ecs-ops.drain.started-at`
+ * yet, an ACTIVE instance — an attribute left by an earlier drain says nothing about this one —, or a `restart`), with
+ * `start-notice` `pending` when a drain-started notice is about to be sent (`notices`, by instance: its trigger):
+ * written before the notice, so later passes measure the deadline and the heartbeat schedule from DRAINING whatever
+ * the channels do. The start is the snapshot's instant (the event's or the reconcile pass's), not the clock after the
+ * calls: a drain started by the pass at P is then forced by the pass at P + deadline, not one pass later. Returns the
+ * start written, by EC2 instance id.
+ */
+async function writeDrainAttributes(
+  draining: readonly SetDraining[],
+  notices: ReadonlyMap<string, InstanceSnapshot['trigger']>,
+  snapshot: DrainSnapshot,
+  deps: ActDeps,
+  fail: (type: DrainActionType, ec2InstanceId: string | undefined, error: unknown, extra?: Record<string, unknown>) => void,
+): Promise<Map<string, number>> {
+  const containers = new Map(snapshot.instances.flatMap((i) => (i.container ? [[i.container.containerInstanceArn, i.container] as const] : [])));
+  const written = new Map<string, number>();
+  const writes: AttributeWrite[] = [];
+  for (const a of draining) {
+    const container = containers.get(a.containerInstanceArn);
+    if (container?.drainStartedAt !== undefined && container.status !== 'ACTIVE' && a.restart !== true) continue;
+    const target = { targetType: 'container-instance', targetId: a.containerInstanceArn } as const;
+    writes.push(
+      { cluster: a.cluster, ec2InstanceId: a.ec2InstanceId, attribute: { name: DRAIN_STARTED_ATTRIBUTE, value: String(snapshot.now), ...target } },
+      { cluster: a.cluster, ec2InstanceId: a.ec2InstanceId, attribute: { name: DRAIN_TASKS_ATTRIBUTE, value: String(a.tasks), ...target } },
+    );
+    if (notices.has(a.ec2InstanceId)) {
+      writes.push({ cluster: a.cluster, ec2InstanceId: a.ec2InstanceId, attribute: { name: DRAIN_START_NOTICE_ATTRIBUTE, value: startNoticeValue('pending', snapshot.now, notices.get(a.ec2InstanceId)), ...target } });
+    }
+    written.set(a.ec2InstanceId, snapshot.now);
+  }
+  // The instance drains anyway; without the attribute the next look adopts the drain (decide rule 4).
+  await putAttributes(writes, deps, fail, 'set-draining');
+  return written;
 }

@@ -21,8 +21,16 @@
  *  3. Waiting, container ACTIVE → `set-draining` (tasks = how many tasks are on it that ECS is not already stopping,
  *     desiredStatus not STOPPED; 0 when not known) + `heartbeat` (the heartbeat timer then starts with the drain), and
  *     `notify drain-started` when `notifyStart` or the trigger is a Spot interruption (rule 10). Tasks known and
- *     empty → also `complete` `empty` (after set-draining, so nothing lands meanwhile). The drain-started attributes
- *     are written by the I/O with the set-draining.
+ *     empty → also `complete` `empty` (after set-draining, so nothing lands meanwhile) + `notify drain-completed`
+ *     (tasksMoved 0, duration 0: "no tasks to move"; completions are always reported). The drain-started attributes
+ *     are written by the I/O with the set-draining, before any notice, whatever becomes of the notice: the deadline
+ *     and the heartbeat schedule count from DRAINING, never from a notice getting through.
+ *  1a. Waiting, DRAINING, and ecs-ops already completed its own lifecycle action for this drain (the `completed`
+ *     attribute names this instance's hook, is not older than `drainStartedAt` nor than 48 h, the longest any lifecycle
+ *     action waits, and is not older than the lifecycle event being looked at) → nothing but an owed drain-started
+ *     notice (rule 13): another hook (another tool's, ECS's managed draining) holds the instance in
+ *     `Terminating:Wait`; the drain was completed and reported once. A mark that fails only the age or event test
+ *     belongs to an earlier lifecycle action of a reused instance: the drain is adopted afresh (rule 4, `restart`).
  *  4. Waiting, DRAINING without `drainStartedAt` (drained by someone else, or the attribute write was lost), not
  *     known empty → adopt: `set-draining` (idempotent; the I/O writes the attributes) + `heartbeat` (+ drain-started
  *     as in rule 3). Deadline, heartbeat schedule and blocked detection start from the adoption.
@@ -57,19 +65,27 @@
  *     for an instance held by other tasks (lib/drain/gather.ts).
  * 10. Spot interruption (trigger `spot-interruption`, when `config.spotInterruption`) or rebalance recommendation
  *     (`rebalance-recommendation`, when `rebalanceRecommendation: drain`) on an instance that is not waiting: container
- *     ACTIVE, or DRAINING without `drainStartedAt` (the ECS agent's Spot draining got there first, or the first attempt's
- *     drain-started notice failed) → `set-draining` + `notify drain-started` (always for Spot, with `notifyStart` for
- *     rebalance); no ASG needed; nothing else. A waiting instance follows rules 2-9 whatever the trigger (a disabled trigger counts as
- *     any other look), except that an enabled Spot trigger always notifies the start.
+ *     ACTIVE, or DRAINING without `drainStartedAt` (the ECS agent's Spot draining got there first, or the attribute
+ *     write was lost) → `set-draining` + `notify drain-started` (always for Spot, with `notifyStart` for
+ *     rebalance); no ASG needed; nothing else. DRAINING with `drainStartedAt`: only an owed notice (rule 13). A waiting instance follows rules 2-9 whatever the trigger (a disabled trigger counts as
+ *     any other look), except that an enabled Spot trigger always notifies the start (rule 13).
  * 11. Not waiting (InService, Terminating:Proceed, Terminated, Pending:Wait, no ASG, a foreign ASG or hook) and any
  *     other trigger → no action. Every decision is a function of the state the snapshot shows, so duplicated,
  *     reordered, late or retried events change nothing.
+ * 13. Owed drain-started notice, on any instance (waiting or not) DRAINING with `drainStartedAt`: one whose delivery
+ *     failed (`startNotice` pending: re-sent on every look until delivered, the fingerprint dedupes the channels that
+ *     have it), or, for an enabled Spot trigger, one not yet delivered for this drain (`startNotice` not `sent`: the
+ *     lifecycle event was handled first and drained without a notice, or completed an empty instance) → `notify
+ *     drain-started` (tasks = `tasksAtStart`), alongside whatever rules 1a and 5-9 decide. One drain-started per
+ *     interrupted instance, whatever the order and duplicates of the events.
  * 12. Output: instances are looked at in order of EC2 instance id, and the actions are ordered by kind
  *     (set-draining, stop-task, heartbeat, complete, notify), then by instance; identical actions appear once. A
  *     set-draining therefore always comes before any complete, and a heartbeat before the complete of its instance.
  */
 import type { EcsOpsConfig } from '../config/schema.js';
 import {
+  ATTRIBUTE_VALUE_MAX,
+  MAX_LIFECYCLE_ACTION_MS,
   WAITING_STATES,
   type DrainAction,
   type DrainNotification,
@@ -147,6 +163,27 @@ export function isWaitingState(lifecycleState: string): boolean {
 /** Managed and waiting: the only instances ecs-ops may complete or heartbeat (rule 1). */
 export function isWaiting(instance: InstanceSnapshot, hooks: readonly ManagedHook[]): boolean {
   return instance.asg !== undefined && isWaitingState(instance.asg.lifecycleState) && isManaged(instance, hooks);
+}
+
+/** The `completed` attribute's value: `<completed-at>/<hook>`, within ECS's 128 characters (a long hook name is cut). */
+export function completedAttributeValue(completedAt: number, hook: string): string {
+  return `${completedAt}/${hook}`.slice(0, ATTRIBUTE_VALUE_MAX);
+}
+
+/**
+ * Whether ecs-ops's completion mark on a waiting instance is about the lifecycle action it waits in (`current`, rule
+ * 1a), about an earlier one of the same hook (`stale`: the instance was reused), or not ecs-ops's own (undefined).
+ */
+export function completionMark(instance: InstanceSnapshot, now: number): 'current' | 'stale' | undefined {
+  const container = instance.container;
+  const completed = container?.completed;
+  const hook = instance.asg?.hook.hook;
+  if (completed === undefined || hook === undefined || container?.status !== 'DRAINING') return undefined;
+  if (completedAttributeValue(completed.at, completed.hook) !== completedAttributeValue(completed.at, hook)) return undefined;
+  // A drain started after the completion is another drain (rule 3 records a new start).
+  if (container.drainStartedAt !== undefined && completed.at < container.drainStartedAt) return undefined;
+  const newerAction = instance.lifecycleActionAt !== undefined && instance.lifecycleActionAt > completed.at;
+  return newerAction || now - completed.at >= MAX_LIFECYCLE_ACTION_MS ? 'stale' : 'current';
 }
 
 /**
@@ -233,7 +270,7 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
   // Rule 3: the tasks the drain moves (or waits for): not those ECS is already stopping.
   const toMove = tasks?.filter(isNotBeingStopped).length ?? 0;
 
-  const setDraining = (cluster: string, containerInstanceArn: string): DrainAction => ({
+  const setDraining = (cluster: string, containerInstanceArn: string): Extract<DrainAction, { type: 'set-draining' }> => ({
     type: 'set-draining',
     cluster,
     containerInstanceArn,
@@ -244,19 +281,38 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
     type: 'notify',
     notification: { kind: 'drain-started', ec2InstanceId, cluster, asg: instance.asg?.name, tasks: toMove, trigger },
   });
+  // Rule 13: a drain-started notice owed for the drain recorded on the instance.
+  const owedStart =
+    container?.status === 'DRAINING' && container.drainStartedAt !== undefined && (container.startNotice === 'pending' || (spot && container.startNotice !== 'sent'));
+  const owed: DrainAction[] =
+    owedStart && container !== undefined
+      ? [
+          {
+            type: 'notify',
+            notification: {
+              kind: 'drain-started',
+              ec2InstanceId,
+              cluster: container.cluster,
+              asg: instance.asg?.name,
+              tasks: container.tasksAtStart ?? toMove,
+              trigger: spot ? trigger : (container.startTrigger ?? trigger),
+            },
+          },
+        ]
+      : [];
 
   // Rules 10 and 11: not waiting.
   const asg = instance.asg;
   if (asg === undefined || !isWaiting(instance, snapshot.managedHooks)) {
-    // ACTIVE, or DRAINING without the drain-started attribute: drained by the ECS agent's own Spot draining, or by a
-    // first invocation whose drain-started notice failed (the attribute is written once the notice is delivered).
+    // ACTIVE, or DRAINING without the drain-started attribute: drained by the ECS agent's own Spot draining, or the
+    // attribute write was lost.
     const undrained = container?.status === 'ACTIVE' || (container?.status === 'DRAINING' && container.drainStartedAt === undefined);
     if ((spot || rebalance) && container !== undefined && undrained) {
-      const out = [setDraining(container.cluster, container.containerInstanceArn)];
+      const out: DrainAction[] = [setDraining(container.cluster, container.containerInstanceArn)];
       if (spot || config.notifyStart) out.push(started(container.cluster));
       return out;
     }
-    return [];
+    return owed;
   }
 
   // Rules 1-9: waiting on a hook ecs-ops owns.
@@ -268,21 +324,29 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
   // Rule 2.
   if (container === undefined || NOT_IN_ECS_STATUSES.includes(container.status)) return [complete('not-in-ecs')];
 
-  const { cluster, containerInstanceArn, drainStartedAt } = container;
+  const { cluster, containerInstanceArn } = container;
   const empty = tasks !== undefined && tasks.length === 0;
 
   // Rule 3.
   if (container.status === 'ACTIVE') {
-    const out = [setDraining(cluster, containerInstanceArn), heartbeat];
+    const out: DrainAction[] = [setDraining(cluster, containerInstanceArn), heartbeat];
     if (config.notifyStart || spot) out.push(started(cluster));
-    if (empty) out.push(complete('empty'));
+    if (empty) out.push(complete('empty'), notify({ kind: 'drain-completed', ec2InstanceId, cluster, asg: asg.name, durationMs: 0, tasksMoved: 0 }));
     return out;
   }
   if (container.status !== 'DRAINING') return []; // Rule 2: REGISTERING or unknown, the next look decides.
 
+  // Rule 1a: ecs-ops completed its own action; another hook holds the instance. A stale mark: the earlier drain is over.
+  const mark = completionMark(instance, now);
+  if (mark === 'current') return owed;
+  const drainStartedAt = mark === 'stale' ? undefined : container.drainStartedAt;
+  const tasksAtStart = mark === 'stale' ? undefined : container.tasksAtStart;
+  const current: DrainAction[] = mark === 'stale' ? [] : owed;
+
   // Rule 5.
   if (empty) {
     return [
+      ...current,
       complete('empty'),
       notify({
         kind: 'drain-completed',
@@ -290,14 +354,14 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
         cluster,
         asg: asg.name,
         durationMs: drainStartedAt === undefined ? undefined : now - drainStartedAt,
-        tasksMoved: container.tasksAtStart,
+        tasksMoved: tasksAtStart,
       }),
     ];
   }
 
   // Rule 4.
   if (drainStartedAt === undefined) {
-    const out = [setDraining(cluster, containerInstanceArn), heartbeat];
+    const out: DrainAction[] = [mark === 'stale' ? { ...setDraining(cluster, containerInstanceArn), restart: true } : setDraining(cluster, containerInstanceArn), heartbeat];
     if (config.notifyStart || spot) out.push(started(cluster));
     return out;
   }
@@ -307,14 +371,14 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
   const beat = heartbeatDue(elapsed, asg.hook.heartbeatTimeoutSeconds * 1000, snapshot.reconcileIntervalMs);
 
   // Rule 5, tasks not known: no completion; heartbeats until the deadline only.
-  if (tasks === undefined) return now < deadline && beat ? [heartbeat] : [];
+  if (tasks === undefined) return now < deadline && beat ? [heartbeat, ...current] : current;
 
   // Rule 6.
   if (now >= deadline) {
-    return [complete('deadline'), notify({ kind: 'drain-forced', ec2InstanceId, cluster, asg: asg.name, durationMs: elapsed, remaining: tasks })];
+    return [...current, complete('deadline'), notify({ kind: 'drain-forced', ec2InstanceId, cluster, asg: asg.name, durationMs: elapsed, remaining: tasks })];
   }
 
-  const out: DrainAction[] = [];
+  const out: DrainAction[] = [...current];
   // Rule 7.
   if (beat) out.push(heartbeat);
 

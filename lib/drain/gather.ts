@@ -59,8 +59,10 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { EcsOpsConfig } from '../config/schema.js';
-import { deadlineOf, isServiceTask, isStandaloneTask, managedHooks, serviceOf } from './decide.js';
+import { completionMark, deadlineOf, isServiceTask, isStandaloneTask, managedHooks, serviceOf } from './decide.js';
 import {
+  DRAIN_COMPLETED_ATTRIBUTE,
+  DRAIN_START_NOTICE_ATTRIBUTE,
   DRAIN_STARTED_ATTRIBUTE,
   DRAIN_TASKS_ATTRIBUTE,
   WAITING_STATES,
@@ -255,7 +257,7 @@ function emptySnapshot(config: EcsOpsConfig, now: number): DrainSnapshot {
 /**
  * Everything about one EC2 instance (event path): its ASG and lifecycle state (configured ASGs only), its container
  * instance in a configured cluster, the tasks still on it and their services. An instance of an ASG configured with
- * `drain: false` is left alone (no instance in the snapshot).
+ * `drain: false` is left alone (no instance in the snapshot). `lifecycleActionAt`: the lifecycle event's time.
  */
 export async function gatherInstance(
   deps: GatherDeps,
@@ -263,6 +265,7 @@ export async function gatherInstance(
   trigger: InstanceSnapshot['trigger'],
   hint?: ContainerHint,
   at?: number,
+  lifecycleActionAt?: number,
 ): Promise<DrainSnapshot> {
   const { config, logger } = deps;
   const now = at ?? deps.now();
@@ -299,7 +302,7 @@ export async function gatherInstance(
     }
   }
 
-  const instance: InstanceSnapshot = { ec2InstanceId, asg, trigger };
+  const instance: InstanceSnapshot = { ec2InstanceId, asg, trigger, ...(lifecycleActionAt === undefined ? {} : { lifecycleActionAt }) };
   const snapshot: DrainSnapshot = { ...emptySnapshot(config, now), instances: [instance] };
   if (found) {
     instance.container = containerOf(found.cluster, found.containerInstance);
@@ -452,14 +455,42 @@ function numberAttribute(ci: ContainerInstance, name: string): number | undefine
   return Number.isFinite(n) ? n : undefined;
 }
 
+const TRIGGERS: readonly string[] = ['lifecycle-action', 'spot-interruption', 'rebalance-recommendation', 'container-instance-change', 'reconcile'];
+
+/**
+ * The start-notice attribute (`pending:<started-at>[:<trigger>]` / `sent:<started-at>`) when it is about the drain
+ * started at `startedAt` (an attribute left by an earlier drain of the instance says nothing about this one).
+ */
+export function parseStartNotice(value: string | undefined, startedAt: number | undefined): { state: 'pending' | 'sent'; trigger?: InstanceSnapshot['trigger'] } | undefined {
+  if (value === undefined || startedAt === undefined) return undefined;
+  const [state, at, trigger] = value.split(':');
+  if ((state !== 'pending' && state !== 'sent') || at !== String(startedAt)) return undefined;
+  return trigger !== undefined && TRIGGERS.includes(trigger) ? { state, trigger: trigger as InstanceSnapshot['trigger'] } : { state };
+}
+
+/** The completion attribute (`<completed-at>/<hook>`), or undefined when it is not one. */
+export function parseCompleted(value: string | undefined): { at: number; hook: string } | undefined {
+  if (value === undefined) return undefined;
+  const slash = value.indexOf('/');
+  const at = Number(value.slice(0, slash));
+  if (slash <= 0 || !Number.isFinite(at)) return undefined;
+  return { at, hook: value.slice(slash + 1) };
+}
+
 function containerOf(cluster: string, ci: ContainerInstance): NonNullable<InstanceSnapshot['container']> {
+  const drainStartedAt = numberAttribute(ci, DRAIN_STARTED_ATTRIBUTE);
+  const attribute = (name: string): string | undefined => ci.attributes?.find((a) => a.name === name)?.value;
+  const startNotice = parseStartNotice(attribute(DRAIN_START_NOTICE_ATTRIBUTE), drainStartedAt);
   return {
     cluster,
     containerInstanceArn: ci.containerInstanceArn ?? '',
     status: ci.status ?? 'UNKNOWN',
     agentConnected: ci.agentConnected ?? false,
-    drainStartedAt: numberAttribute(ci, DRAIN_STARTED_ATTRIBUTE),
+    drainStartedAt,
     tasksAtStart: numberAttribute(ci, DRAIN_TASKS_ATTRIBUTE),
+    startNotice: startNotice?.state,
+    startTrigger: startNotice?.trigger,
+    completed: parseCompleted(attribute(DRAIN_COMPLETED_ATTRIBUTE)),
   };
 }
 
@@ -597,7 +628,8 @@ export function clusterListingBudget(n: number, tasksOnInstances: number, zeroCo
  *  2. DescribeServices of their services (DAEMON or not);
  *  3. the instance's own ListTasks of both desired statuses (one more, STOPPED, when step 1 listed it already) for the
  *     instances whose decision needs it (needsOwnListing), + DescribeTasks and DescribeServices of what is new.
- * Instances in other statuses (INACTIVE, REGISTERING, …) need no task: decide completes or skips them without.
+ * Instances in other statuses (INACTIVE, REGISTERING, …) need no task: decide completes or skips them without; nor do
+ * instances ecs-ops already completed that another hook holds (decide rule 1a).
  */
 async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, now: number, counts?: TaskCounts): Promise<void> {
   const listings: TaskListing[] = [];
@@ -605,6 +637,8 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
     const container = instance.container;
     if (!container || container.containerInstanceArn === '') continue;
     if (counts !== undefined && container.status !== 'ACTIVE' && container.status !== 'DRAINING') continue;
+    // Completed by ecs-ops, held by another hook: decide looks no further (rule 1a), its tasks cost no call.
+    if (completionMark(instance, now) === 'current') continue;
     listings.push({ instance, container, arns: new Set(), full: false });
   }
   if (listings.length === 0) return;

@@ -148,8 +148,12 @@ export async function handleDrainEvent(raw: unknown, deps: DrainPipelineDeps, de
   }
   // The decision's instant: the event's (or the scheduled pass's) time when it is fresh, see eventInstant.
   const eventTime = parsed.event.event.time;
-  const at = eventInstant(now(), eventTime === undefined ? undefined : Date.parse(eventTime));
-  const snapshot = plan.kind === 'reconcile' ? await gatherReconcile(gatherDeps, at) : await gatherInstance(gatherDeps, plan.ec2InstanceId, plan.trigger, plan.hint, at);
+  const eventMs = eventTime === undefined ? undefined : Date.parse(eventTime);
+  const at = eventInstant(now(), eventMs);
+  // A lifecycle event's time is when its action started: a completion mark older than that is an earlier action's.
+  const lifecycleActionAt = plan.kind === 'instance' && plan.trigger === 'lifecycle-action' && eventMs !== undefined && Number.isFinite(eventMs) ? eventMs : undefined;
+  const snapshot =
+    plan.kind === 'reconcile' ? await gatherReconcile(gatherDeps, at) : await gatherInstance(gatherDeps, plan.ec2InstanceId, plan.trigger, plan.hint, at, lifecycleActionAt);
   const trigger = plan.kind === 'reconcile' ? 'reconcile' : plan.trigger;
   metrics.count('DrainInstancesSeen', snapshot.instances.length);
 

@@ -4,13 +4,27 @@
  * `decide` (lib/drain/decide.ts) never talks to AWS. Both the event handlers and the reconcile pass call `decide`.
  *
  * State lives in AWS, not in ecs-ops: the lifecycle state in the ASG (`Terminating:Wait`), the drain in ECS
- * (`DRAINING`), and when ecs-ops started a drain in two custom attributes on the container instance
- * (`ecs-ops.drain.started-at`, `ecs-ops.drain.tasks`), written when it sets DRAINING.
+ * (`DRAINING`), and what ecs-ops did in custom attributes on the container instance: when it started the drain and
+ * with how many tasks (`ecs-ops.drain.started-at`, `ecs-ops.drain.tasks`, written with DRAINING, before any notice),
+ * whether the drain-started notice is owed or delivered (`ecs-ops.drain.start-notice`), and that it completed its own
+ * lifecycle action (`ecs-ops.drain.completed`), so a drain held by another hook is completed and reported once.
  */
 
 /** Custom container-instance attributes ecs-ops writes when it starts a drain. */
 export const DRAIN_STARTED_ATTRIBUTE = 'ecs-ops.drain.started-at';
 export const DRAIN_TASKS_ATTRIBUTE = 'ecs-ops.drain.tasks';
+/** `pending:<started-at>` (a drain-started notice is owed) or `sent:<started-at>` (delivered), for that drain only. */
+export const DRAIN_START_NOTICE_ATTRIBUTE = 'ecs-ops.drain.start-notice';
+/** `<completed-at>/<hook>`: ecs-ops completed its lifecycle action (hook `<hook>`) for this drain at `<completed-at>`. */
+export const DRAIN_COMPLETED_ATTRIBUTE = 'ecs-ops.drain.completed';
+/** ECS attribute values are at most 128 characters. */
+export const ATTRIBUTE_VALUE_MAX = 128;
+/**
+ * No lifecycle action waits longer than 48 hours (the global timeout is min(48 h, 100 × heartbeat timeout), EC2 Auto
+ * Scaling user guide, "Amazon EC2 Auto Scaling lifecycle hooks"): a completion mark older than that cannot belong to
+ * the action an instance waits in now.
+ */
+export const MAX_LIFECYCLE_ACTION_MS = 48 * 3600_000;
 
 /**
  * ASG lifecycle states in which a terminate lifecycle action is waiting for ecs-ops: an instance being terminated
@@ -74,12 +88,20 @@ export interface InstanceSnapshot {
         drainStartedAt?: number | undefined;
         /** How many tasks were on the instance when ecs-ops started the drain. */
         tasksAtStart?: number | undefined;
+        /** The drain-started notice of this drain (`drainStartedAt`): owed (`pending`) or delivered (`sent`). */
+        startNotice?: 'pending' | 'sent' | undefined;
+        /** What triggered the drain-started notice still owed (`startNotice: pending`), when recorded. */
+        startTrigger?: InstanceSnapshot['trigger'] | undefined;
+        /** When ecs-ops completed its lifecycle action of hook `hook` for the instance (the `completed` attribute). */
+        completed?: { at: number; hook: string } | undefined;
         /** Every task on the instance not yet STOPPED by lastStatus; undefined when not fetched. */
         tasks?: DrainTask[] | undefined;
         /** Epoch ms the last task listed STOPPED on the instance stopped (when ECS still lists one): when it emptied. */
         lastTaskStoppedAt?: number | undefined;
       }
     | undefined;
+  /** For a lifecycle event: its `time` (epoch ms), when the ASG started that lifecycle action. */
+  lifecycleActionAt?: number | undefined;
   /** What triggered this look: a lifecycle event, a Spot warning, a container instance event, or the reconcile pass. */
   trigger: 'lifecycle-action' | 'spot-interruption' | 'rebalance-recommendation' | 'container-instance-change' | 'reconcile';
 }
@@ -103,7 +125,15 @@ export interface DrainSnapshot {
 export type DrainAction =
   | { type: 'complete'; ec2InstanceId: string; asg: string; hook: string; result: 'CONTINUE'; reason: 'not-in-ecs' | 'empty' | 'deadline' | 'not-waiting' }
   | { type: 'heartbeat'; ec2InstanceId: string; asg: string; hook: string }
-  | { type: 'set-draining'; cluster: string; containerInstanceArn: string; ec2InstanceId: string; tasks: number }
+  | {
+      type: 'set-draining';
+      cluster: string;
+      containerInstanceArn: string;
+      ec2InstanceId: string;
+      tasks: number;
+      /** A new drain of an instance whose earlier drain ecs-ops completed: its start is recorded afresh. */
+      restart?: true | undefined;
+    }
   | { type: 'stop-task'; cluster: string; taskArn: string; ec2InstanceId: string; reason: string }
   | { type: 'notify'; notification: DrainNotification };
 

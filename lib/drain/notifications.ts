@@ -100,10 +100,13 @@ export function drainNotification(n: DrainNotification, ctx: DrainNotificationCo
       const duration = n.durationMs !== undefined ? formatDuration(n.durationMs) : undefined;
       const moved = n.tasksMoved !== undefined ? plural(n.tasksMoved, 'task') : undefined;
       title = `${n.ec2InstanceId}: drained`;
-      summary =
-        `Container instance ${where} is empty` +
-        (duration !== undefined || moved !== undefined ? `: ${[moved !== undefined ? `${moved} moved` : undefined, duration !== undefined ? `in ${duration}` : undefined].filter((p) => p !== undefined).join(' ')}` : '') +
-        '. ecs-ops completed the lifecycle action (CONTINUE); the instance terminates now.';
+      // An instance that ran nothing when its drain started is reported too: completions are always posted.
+      const what =
+        n.tasksMoved === 0
+          ? 'ran no task: no tasks to move'
+          : 'is empty' +
+            (duration !== undefined || moved !== undefined ? `: ${[moved !== undefined ? `${moved} moved` : undefined, duration !== undefined ? `in ${duration}` : undefined].filter((p) => p !== undefined).join(' ')}` : '');
+      summary = `Container instance ${where} ${what}. ecs-ops completed the lifecycle action (CONTINUE); the instance terminates now.`;
       fields = [...common, ...field('Tasks moved', n.tasksMoved !== undefined ? String(n.tasksMoved) : undefined), ...field('Drain time', duration)];
       break;
     }

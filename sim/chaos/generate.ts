@@ -48,6 +48,8 @@ export interface Ingredient {
   config?: string | ((state: ChaosState) => string);
   /** Task definitions it needs in the fleet (YAML list items, indented for `taskDefinitions:`), added when it is used. */
   taskDefinitions?: string | ((state: ChaosState) => string);
+  /** More lifecycle hooks of the on-demand ASG (YAML list items, indented for its `lifecycleHooks:`), added when it is used. */
+  onDemandHooks?: string;
   /** Invariants it promises under the chaos faults (expect entries), added once when it is used. */
   expect?: string[] | ((end: ChaosEnd) => string[]);
   /** Minutes the run goes on after the usual settling time when it is used (for its invariants to have a window). */
@@ -132,6 +134,26 @@ export const SCHEDULED_RUN: Ingredient = {
   expect: ['scheduledRuns: { schedule: sync, noOverlap: true, perTick: 1, failuresReportedOnce: true }'],
 };
 
+/** A second terminate hook on the drained ASG that nobody completes (sim/scenarios/drain-foreign-hook.yml). */
+export const FOREIGN_HOOK: Ingredient = {
+  // ECS's managed-draining hook (another tool's would do the same) on the on-demand ASG from the start: every
+  // instance that ASG terminates waits in Terminating:Wait until both hooks are done, here until the foreign one times
+  // out (20 minutes, within the chaos deadline), long after ecs-ops completed its own. Its entry is a scale-in.
+  name: 'foreign-hook',
+  weight: 1,
+  entries: (s) => {
+    if (s.onDemandDesired <= ON_DEMAND_MIN) return undefined;
+    s.onDemandDesired--;
+    s.shrunk = true;
+    return [`scaleAsg: { asg: ${ON_DEMAND_ASG}, desired: ${s.onDemandDesired} }`];
+  },
+  onDemandHooks: '            - { name: ecs-managed-draining-termination-hook, transition: terminating, heartbeatTimeout: 20m, defaultResult: CONTINUE }\n',
+  // One drain, one completion, one report, whatever the faults: ecs-ops never completes its action again for an
+  // instance the other hook holds, nor reports its drain again. A completion mark lost to throttling past the SDK's
+  // retries makes the invocation fail; its retry may find the action over ("No active Lifecycle Action") once.
+  expect: ['drainsOnce: { hook: ecs-ops-drain, lateCompletions: 1 }', 'drainStarted: { within: 2m, trigger: lifecycle-action }'],
+};
+
 export const INGREDIENTS: Ingredient[] = [
   {
     name: 'scale-in',
@@ -211,6 +233,7 @@ export const INGREDIENTS: Ingredient[] = [
   },
   PLACEMENT,
   SCHEDULED_RUN,
+  FOREIGN_HOOK,
 ];
 
 /** Invariants of every chaos run, whatever the ingredients (the scenario format adds its own three). */
@@ -250,7 +273,7 @@ const FLEET = `fleet:
           desiredCapacity: 6
           lifecycleHooks:
             - { name: ecs-ops-drain, transition: terminating, heartbeatTimeout: 10m, defaultResult: CONTINUE }
-        - name: ${SPOT_ASG}
+%ON_DEMAND_HOOKS%        - name: ${SPOT_ASG}
           instanceType: m5.large
           spot: true
           spotInstanceDraining: true
@@ -329,7 +352,7 @@ description: Chaos run ${seed} - ${used.map((i) => i.name).join(', ') || 'nothin
 seed: ${seed}
 
 ${configText(used.flatMap((i) => text(i.config)))}
-${FLEET.replace('%TASK_DEFINITIONS%', used.flatMap((i) => text(i.taskDefinitions)).join(''))}
+${FLEET.replace('%TASK_DEFINITIONS%', used.flatMap((i) => text(i.taskDefinitions)).join('')).replace('%ON_DEMAND_HOOKS%', used.flatMap((i) => text(i.onDemandHooks)).join(''))}
 faults:
   api:
     '*': { throttleRate: ${CHAOS_FAULTS.throttleRate}, serverErrorRate: ${CHAOS_FAULTS.serverErrorRate}, latencyMs: [${CHAOS_FAULTS.latencyMs.join(', ')}] }

@@ -66,6 +66,7 @@ export interface LifecycleActionFact {
   completedBy: string | undefined;
   heldAfterEmptyMs: number | undefined;
   heartbeats: number;
+  lateCompletions: number;
 }
 
 export interface ServiceFact {
@@ -397,6 +398,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
         completedBy: a.completedBy,
         heldAfterEmptyMs: a.heldAfterEmptyMs,
         heartbeats: a.heartbeats,
+        lateCompletions: a.lateCompletions,
       })),
       services: report.services.map((s) => ({
         cluster: s.cluster,

@@ -180,6 +180,32 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
         detail: actions.length === 0 && p.count === undefined ? 'no terminate lifecycle action' : problems.length === 0 ? `${actions.length} completed${longest}` : problems.join('; '),
       };
     }
+    case 'drainsOnce': {
+      const p = expectation.params;
+      const allowed = p.lateCompletions ?? 0;
+      const problems: string[] = [];
+      // An instance never registered with ECS is not a drain: nothing on it can hold the mark, so a pass completing it
+      // again while another hook holds it is an idempotent no-op (ecs-ops has nowhere in ECS to remember it).
+      const unregistered = new Set(record.drains.filter((d) => !d.registered).map((d) => d.instance));
+      const actions = terminateActions(record, p.hook).filter((a) => !unregistered.has(a.instance));
+      for (const a of actions) if (a.lateCompletions > allowed) problems.push(`${a.instance}: ${a.lateCompletions} CompleteLifecycleAction calls after its action ended`);
+      const reports = new Map<string, number>();
+      for (const n of record.notifications) {
+        if (!n.delivered || (n.kind !== 'drain-started' && n.kind !== 'drain-completed' && n.kind !== 'drain-forced')) continue;
+        const instance = /\bi-[0-9a-f]+\b/.exec(n.title)?.[0];
+        if (instance === undefined) continue;
+        const key = `${n.channel} ${n.kind === 'drain-started' ? 'drain-started' : 'drain-completed/forced'} ${instance}`;
+        reports.set(key, (reports.get(key) ?? 0) + 1);
+      }
+      for (const [key, n] of reports) if (n > 1) problems.push(`${key}: ${n} notifications`);
+      const late = actions.reduce((sum, a) => sum + a.lateCompletions, 0);
+      return {
+        type: 'drainsOnce',
+        description: `every drain of ${p.hook} completed once (at most ${allowed} late CompleteLifecycleAction call${allowed === 1 ? '' : 's'} each) and reported once per channel`,
+        passed: problems.length === 0,
+        detail: problems.length === 0 ? `${actions.length} lifecycle action${actions.length === 1 ? '' : 's'}, ${late} late completion call${late === 1 ? '' : 's'}, ${reports.size} drain report${reports.size === 1 ? '' : 's'}` : problems.join('; '),
+      };
+    }
     case 'heartbeats': {
       const p = expectation.params;
       const actions = terminateActions(record, p.hook);

@@ -68,6 +68,8 @@ export interface LifecycleActionItem {
   completedBy: string | undefined;
   heldAfterEmptySeconds: number | undefined;
   heartbeats: number;
+  /** CompleteLifecycleAction calls after the action had ended (answered "No active Lifecycle Action"). */
+  lateCompletions: number;
 }
 
 /** An instance ecs-ops had to drain: a terminate lifecycle action started, or a Spot interruption warning. */

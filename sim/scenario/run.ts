@@ -55,7 +55,9 @@ const SAMPLE_EVERY_MS = 60_000;
 const DUPLICATE_AFTER_MS = 1000;
 
 interface PendingEventFault {
-  kind: 'drop' | 'duplicate';
+  kind: 'drop' | 'duplicate' | 'delay';
+  /** For `delay`: how late (ms). */
+  delayMs?: number;
   detailType: string | undefined;
   /** Fields the event's detail must have (deep partial match). */
   detail: Record<string, unknown> | undefined;
@@ -434,6 +436,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           note('fault', `dropped ${event['detail-type']} ${event.id}`);
           return;
         }
+        if (fault?.kind === 'delay') {
+          const delayMs = fault.delayMs ?? 0;
+          note('fault', `delayed ${event['detail-type']} ${event.id}: delivered ${formatDuration(delayMs)} late`);
+          world.clock.after(delayMs, () => {
+            note('event', `${text}${arrow} (delivered late)`);
+            bus.put(event);
+          });
+          return;
+        }
         if (fault?.kind === 'duplicate') {
           note('event', `${text}${arrow}`);
           note('fault', `duplicated ${event['detail-type']} ${event.id}: delivered again in ${formatDuration(DUPLICATE_AFTER_MS)}`);
@@ -532,6 +543,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             'fault',
             `the next ${action.detailType ?? 'event'}${action.detail === undefined ? '' : ` with ${JSON.stringify(action.detail)}`} a rule matches will be ${action.type === 'dropNextEvent' ? 'dropped' : 'delivered twice'}`,
           );
+          return;
+        case 'delayNextEvent':
+          pendingFaults.push({ kind: 'delay', delayMs: action.by, detailType: action.detailType, detail: action.detail });
+          note('fault', `the next ${action.detailType ?? 'event'}${action.detail === undefined ? '' : ` with ${JSON.stringify(action.detail)}`} a rule matches will arrive ${formatDuration(action.by)} late`);
           return;
         case 'delayNextTick':
         case 'duplicateNextTick': {
@@ -697,6 +712,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         completedBy: a.completedBy,
         heldAfterEmptySeconds: a.heldAfterEmptyMs === undefined ? undefined : a.heldAfterEmptyMs / 1000,
         heartbeats: a.heartbeats,
+        lateCompletions: a.lateCompletions,
       })),
       drains: triggers.map((t): DrainItem => {
         const draining = drainingAt.get(t.instance);

@@ -257,6 +257,12 @@ export const ACTION_SCHEMAS = {
   dropNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
   /** The next world event that a rule matches (same filters as dropNextEvent) is delivered twice (1 s apart). */
   duplicateNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional() }),
+  /**
+   * The next world event that a rule matches (same filters as dropNextEvent) is delivered `by` late, so events emitted
+   * together arrive in another order (EventBridge does not order deliveries: "events might be delivered out of order",
+   * EventBridge user guide, event delivery).
+   */
+  delayNextEvent: z.strictObject({ detailType: z.string().min(1).optional(), detail: z.record(z.string(), z.unknown()).optional(), by: duration }),
   /** The next tick of a schedule (Scheduler schedule or rule name; any when omitted) arrives `by` late. */
   delayNextTick: z.strictObject({ schedule: z.string().min(1).optional(), by: duration }),
   /** The next tick of a schedule (any when omitted) is delivered twice, 1 s apart (the same invocation). */
@@ -323,6 +329,12 @@ export const EXPECTATION_SCHEMAS = {
     /** How many terminate lifecycle actions (of that hook) there were. */
     count: count.optional(),
   }),
+  /**
+   * One drain, one completion, one report: every terminate lifecycle action of the hook (on an instance registered with
+   * ECS) got at most `lateCompletions` (default 0) CompleteLifecycleAction calls after it had ended, and no instance was named by more than one delivered
+   * drain-started, nor by more than one drain-completed or drain-forced notification, per channel.
+   */
+  drainsOnce: z.strictObject({ hook: z.string().min(1), lateCompletions: count.optional() }),
   /** Every terminate lifecycle action (of that hook) got `min`-`max` RecordLifecycleActionHeartbeat calls. */
   heartbeats: z.strictObject({ hook: z.string().min(1).optional(), min: count.optional(), max: count.optional() }),
   /** No terminate lifecycle action (of that hook) waited longer than `deadline` after it started (nor still waits). */
@@ -583,6 +595,7 @@ export type Action =
   | ({ type: 'runTask' } & Params<'runTask'>)
   | ({ type: 'dropNextEvent' } & Params<'dropNextEvent'>)
   | ({ type: 'duplicateNextEvent' } & Params<'duplicateNextEvent'>)
+  | ({ type: 'delayNextEvent' } & Params<'delayNextEvent'>)
   | ({ type: 'delayNextTick' } & Params<'delayNextTick'>)
   | ({ type: 'duplicateNextTick' } & Params<'duplicateNextTick'>)
   | ({ type: 'slackRespond' } & Params<'slackRespond'>)

@@ -608,6 +608,7 @@ export class AutoScalingWorld {
       completedBy: undefined,
       heldAfterEmptyMs: undefined,
       heartbeats: 0,
+      lateCompletions: 0,
     };
     const action: LifecycleAction = {
       token,
@@ -669,6 +670,10 @@ export class AutoScalingWorld {
       // The other hooks' actions are dropped.
       for (const other of [...instance.actions]) this.finishAction(other, 'ABANDON', by, false);
     }
+    // With several hooks the instance waits until every one is completed or has timed out: "CONTINUE allows any other
+    // lifecycle hooks to complete" while "ABANDON stops any remaining actions, such as other lifecycle hooks" (EC2 Auto
+    // Scaling user guide, adding-lifecycle-hooks, DefaultResult); a hook nobody completes ends at its heartbeat timeout
+    // with its default result ("How lifecycle hooks work in Amazon EC2 Auto Scaling groups").
     if (instance.actions.length > 0) return;
     if (launching) {
       if (result === 'ABANDON') {
@@ -712,7 +717,17 @@ export class AutoScalingWorld {
     if (result !== 'CONTINUE' && result !== 'ABANDON') {
       throw validationError(`Invalid value ${result ?? 'null'} for parameter LifecycleActionResult. Valid values: CONTINUE, ABANDON.`);
     }
-    const action = this.findAction(group, input.LifecycleHookName, input.InstanceId, input.LifecycleActionToken);
+    let action: LifecycleAction;
+    try {
+      action = this.findAction(group, input.LifecycleHookName, input.InstanceId, input.LifecycleActionToken);
+    } catch (error) {
+      // Bookkeeping only (the caller gets the same error): a completion of an action that already ended.
+      const ended = this.stats.lifecycleActions.findLast(
+        (r) => r.ec2InstanceId === input.InstanceId && r.autoScalingGroupName === group.name && r.lifecycleHookName === input.LifecycleHookName && r.completedAt !== undefined,
+      );
+      if (ended) ended.lateCompletions++;
+      throw error;
+    }
     this.finishAction(action, result, 'api', true);
   }
 

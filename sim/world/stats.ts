@@ -37,6 +37,8 @@ export interface LifecycleActionRecord {
   /** completedAt − emptyAt: how long an empty instance was held. */
   heldAfterEmptyMs: number | undefined;
   heartbeats: number;
+  /** CompleteLifecycleAction calls for this instance and hook after the action had ended ("No active Lifecycle Action"). */
+  lateCompletions: number;
 }
 
 export interface Counters {

@@ -171,6 +171,25 @@ describe('lifecycle actions', () => {
     for (const call of autoscaling.calls()) expect(call.args[0].input).not.toHaveProperty('LifecycleActionToken');
   });
 
+  it('marks each completed (or already ended) action on its container instance, never one not in ECS', async () => {
+    autoscaling.on(CompleteLifecycleActionCommand, { InstanceId: id(2) }).rejects(validationError(`No active Lifecycle Action found with instance ID ${id(2)}`));
+    const result = await act(
+      [
+        { type: 'complete', ...hookRef(1), result: 'CONTINUE', reason: 'empty' },
+        { type: 'complete', ...hookRef(2), result: 'CONTINUE', reason: 'deadline' },
+        { type: 'complete', ...hookRef(3), result: 'CONTINUE', reason: 'not-in-ecs' },
+      ],
+      snapshot([instance(1, { status: 'DRAINING' }), instance(2, { status: 'DRAINING' }), instance(3, { status: 'INACTIVE' })]),
+      deps(),
+    );
+    expect(ecs).toHaveReceivedCommandTimes(PutAttributesCommand, 1);
+    expect(ecs).toHaveReceivedCommandWith(PutAttributesCommand, {
+      cluster: 'prod',
+      attributes: [1, 2].map((n) => ({ name: 'ecs-ops.drain.completed', value: `${NOW}/ecs-ops-drain`, targetType: 'container-instance', targetId: ciArn(n) })),
+    });
+    expect(result.outcomes.filter((o) => o.outcome === 'failed')).toEqual([]);
+  });
+
   it('counts "No active Lifecycle Action" as done, for completions and heartbeats', async () => {
     autoscaling.on(CompleteLifecycleActionCommand).rejects(validationError(`No active Lifecycle Action found with instance ID ${id(1)}`));
     autoscaling.on(RecordLifecycleActionHeartbeatCommand).rejects(validationError(`No active Lifecycle Action found with instance ID ${id(2)}`));

@@ -283,3 +283,50 @@ describe('decide: the lifecycle action never times out before the deadline', () 
     );
   });
 });
+
+describe('decide: one drain, one completion, one report (issue 14)', () => {
+  // Each DRAINING instance gets a completion mark ecs-ops would have written for its drain: its own hook, not older
+  // than the drain's start, younger than 48 hours, and no lifecycle event newer than it.
+  const markedArb = fc
+    .tuple(snapshotArb, fc.array(fc.integer({ min: 0, max: 47 * HOUR }), { minLength: 6, maxLength: 6 }), fc.array(fc.constantFrom(undefined, 'pending' as const, 'sent' as const), { minLength: 6, maxLength: 6 }))
+    .map(([snapshot, ages, notices]) => ({
+      ...snapshot,
+      instances: snapshot.instances.map((instance, i) => {
+        const container = instance.container;
+        if (container?.status !== 'DRAINING' || instance.asg === undefined) return instance;
+        const at = Math.max(snapshot.now - (ages[i] ?? 0), container.drainStartedAt ?? Number.NEGATIVE_INFINITY);
+        return { ...instance, container: { ...container, startNotice: notices[i], completed: { at, hook: instance.asg.hook.hook } } };
+      }),
+    }));
+
+  it('an instance whose action ecs-ops completed is never completed, heartbeated, drained or reported again; only an owed start notice goes out', () => {
+    fc.assert(
+      fc.property(markedArb, configArb, (snapshot, config) => {
+        const actions = decide(snapshot, config);
+        for (const instance of snapshot.instances) {
+          if (instance.container?.completed === undefined || !mayComplete(instance, snapshot.managedHooks)) continue;
+          const mine = actions.filter((a) => (a.type === 'notify' ? a.notification.ec2InstanceId : a.ec2InstanceId) === instance.ec2InstanceId);
+          const owed = instance.container.drainStartedAt !== undefined && (instance.container.startNotice === 'pending' || (instance.trigger === 'spot-interruption' && config.spotInterruption && instance.container.startNotice !== 'sent'));
+          expect(mine.map((a) => (a.type === 'notify' ? a.notification.kind : a.type))).toEqual(owed ? ['drain-started'] : []);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('an enabled Spot warning on a DRAINING instance whose start was not reported reports it, once it is reported never again', () => {
+    fc.assert(
+      fc.property(snapshotArb, configArb, fc.constantFrom(undefined, 'pending' as const, 'sent' as const), (snapshot, config, startNotice) => {
+        const spot = { ...config, spotInterruption: true };
+        const instances = snapshot.instances.map((i) => (i.container?.status === 'DRAINING' && i.container.drainStartedAt !== undefined ? { ...i, trigger: 'spot-interruption' as const, container: { ...i.container, startNotice } } : i));
+        const actions = decide({ ...snapshot, instances }, spot);
+        for (const instance of instances) {
+          if (instance.trigger !== 'spot-interruption' || instance.container?.status !== 'DRAINING' || instance.container.drainStartedAt === undefined) continue;
+          const started = actions.filter((a) => a.type === 'notify' && a.notification.kind === 'drain-started' && a.notification.ec2InstanceId === instance.ec2InstanceId);
+          expect(started).toHaveLength(startNotice === 'sent' ? 0 : 1);
+        }
+      }),
+      RUNS,
+    );
+  });
+});

@@ -63,6 +63,10 @@ interface InstanceSpec {
   tasks?: DrainTask[] | undefined;
   drainStartedAt?: number | undefined;
   tasksAtStart?: number | undefined;
+  startNotice?: 'pending' | 'sent' | undefined;
+  startTrigger?: InstanceSnapshot['trigger'];
+  completed?: { at: number; hook: string } | undefined;
+  lifecycleActionAt?: number | undefined;
   trigger?: InstanceSnapshot['trigger'];
 }
 
@@ -87,7 +91,11 @@ function instance(spec: InstanceSpec = {}): InstanceSnapshot {
             drainStartedAt: 'drainStartedAt' in spec ? spec.drainStartedAt : START,
             tasksAtStart: 'tasksAtStart' in spec ? spec.tasksAtStart : 3,
             tasks: 'tasks' in spec ? spec.tasks : [serviceTask('web', 1)],
+            ...(spec.startNotice === undefined ? {} : { startNotice: spec.startNotice }),
+            ...(spec.startTrigger === undefined ? {} : { startTrigger: spec.startTrigger }),
+            ...(spec.completed === undefined ? {} : { completed: spec.completed }),
           },
+    ...(spec.lifecycleActionAt === undefined ? {} : { lifecycleActionAt: spec.lifecycleActionAt }),
     trigger: spec.trigger ?? 'reconcile',
   };
 }
@@ -233,17 +241,18 @@ describe('rule 3: waiting and ACTIVE → set-draining + heartbeat', () => {
     expect(types(run({ status: 'ACTIVE', tasks, trigger: 'spot-interruption' }, START))).toEqual(['set-draining', 'heartbeat', 'notify:drain-started']);
   });
 
-  it('already empty: set-draining first, then complete empty', () => {
+  it('already empty: set-draining first, then complete empty, reported as a drain with no tasks to move', () => {
     expect(run({ status: 'ACTIVE', tasks: [], trigger: 'lifecycle-action' }, START)).toEqual([
       { type: 'set-draining', cluster: CLUSTER, containerInstanceArn: CI_ARN, ec2InstanceId: 'i-0aaa', tasks: 0 },
       { type: 'heartbeat', ...ref },
       { type: 'complete', ...ref, result: 'CONTINUE', reason: 'empty' },
+      { type: 'notify', notification: { kind: 'drain-completed', ec2InstanceId: 'i-0aaa', cluster: CLUSTER, asg: ASG, durationMs: 0, tasksMoved: 0 } },
     ]);
   });
 
   it('STOPPED tasks in the list count for nothing', () => {
     const actions = run({ status: 'ACTIVE', tasks: [standaloneTask(1, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED' })] }, START);
-    expect(types(actions)).toEqual(['set-draining', 'heartbeat', 'complete:empty']);
+    expect(types(actions)).toEqual(['set-draining', 'heartbeat', 'complete:empty', 'notify:drain-completed']);
     expect(actions[0]).toMatchObject({ tasks: 0 });
   });
 
@@ -597,8 +606,8 @@ describe('rule 10: Spot interruptions and rebalance recommendations', () => {
     ]);
   });
 
-  it('already drained by ecs-ops, not in ECS, or not registered yet: nothing', () => {
-    expect(run({ ...spotSpec, status: 'DRAINING', drainStartedAt: START, trigger: 'spot-interruption' })).toEqual([]);
+  it('already drained by ecs-ops with the start reported, not in ECS, or not registered yet: nothing', () => {
+    expect(run({ ...spotSpec, status: 'DRAINING', drainStartedAt: START, startNotice: 'sent', trigger: 'spot-interruption' })).toEqual([]);
     for (const status of ['INACTIVE', 'REGISTERING']) expect(run({ ...spotSpec, status, trigger: 'spot-interruption' })).toEqual([]);
     expect(run({ ...spotSpec, container: false, trigger: 'spot-interruption' })).toEqual([]);
   });
@@ -613,8 +622,8 @@ describe('rule 10: Spot interruptions and rebalance recommendations', () => {
   });
 
   it('a waiting instance follows the lifecycle rules whatever the trigger', () => {
-    expect(types(run({ status: 'ACTIVE', tasks: [], trigger: 'spot-interruption' }))).toEqual(['set-draining', 'heartbeat', 'complete:empty', 'notify:drain-started']);
-    expect(types(run({ tasks: [], trigger: 'spot-interruption' }))).toEqual(['complete:empty', 'notify:drain-completed']);
+    expect(types(run({ status: 'ACTIVE', tasks: [], trigger: 'spot-interruption' }))).toEqual(['set-draining', 'heartbeat', 'complete:empty', 'notify:drain-started', 'notify:drain-completed']);
+    expect(types(run({ tasks: [], startNotice: 'sent', trigger: 'spot-interruption' }))).toEqual(['complete:empty', 'notify:drain-completed']);
     expect(types(run({ container: false, trigger: 'rebalance-recommendation' }))).toEqual(['complete:not-in-ecs']);
     // Disabled Spot handling: a plain lifecycle drain, no forced start notice.
     expect(types(run({ status: 'ACTIVE', trigger: 'spot-interruption' }, undefined, { spotInterruption: false }))).toEqual(['set-draining', 'heartbeat']);
@@ -633,7 +642,7 @@ describe('rule 11: stale, duplicated and foreign events', () => {
 
   it('the same instance twice in a snapshot (duplicated event): each action once', () => {
     const a = instance({ status: 'ACTIVE', tasks: [], trigger: 'lifecycle-action' });
-    expect(types(decide(snapshot([a, a, a]), CONFIG))).toEqual(['set-draining', 'heartbeat', 'complete:empty']);
+    expect(types(decide(snapshot([a, a, a]), CONFIG))).toEqual(['set-draining', 'heartbeat', 'complete:empty', 'notify:drain-completed']);
   });
 
   it('the trigger does not change the decision for a waiting instance', () => {
@@ -670,6 +679,7 @@ describe('rule 12: output order', () => {
       'i-1 complete:empty',
       'i-3 complete:empty',
       'i-1 notify:drain-started',
+      'i-1 notify:drain-completed',
       'i-3 notify:drain-completed',
     ]);
     expect(decide({ ...s, instances: [...s.instances].reverse() }, { ...CONFIG, standaloneTasks: 'stop' })).toEqual(actions);
@@ -698,5 +708,72 @@ describe('helpers', () => {
     expect(isEmpty([])).toBe(true);
     expect(isEmpty([standaloneTask(1, { lastStatus: 'STOPPED' })])).toBe(true);
     expect(isEmpty([standaloneTask(1, { lastStatus: 'STOPPED' }), daemonTask(1)])).toBe(false);
+  });
+});
+
+describe('rule 1a: a drain ecs-ops completed while another hook holds the instance', () => {
+  const completed = { at: START + 6 * MIN, hook: HOOK };
+  const now = START + 40 * MIN;
+
+  it('is neither completed, heartbeated nor reported again, empty or not, whatever the trigger', () => {
+    for (const trigger of ['reconcile', 'lifecycle-action', 'container-instance-change'] as const) {
+      expect(run({ tasks: [], completed, trigger }, now)).toEqual([]);
+      expect(run({ completed, trigger }, START + 61 * MIN)).toEqual([]); // past the deadline: no forced completion either
+      expect(run({ tasks: undefined, completed, trigger }, START + 12 * MIN, {}, { reconcileIntervalMs: I })).toEqual([]);
+    }
+  });
+
+  it('only the owed start notice goes out (a Spot warning handled after the completion)', () => {
+    expect(run({ tasks: [], completed, trigger: 'spot-interruption' }, now)).toEqual([
+      { type: 'notify', notification: { kind: 'drain-started', ec2InstanceId: 'i-0aaa', cluster: CLUSTER, asg: ASG, tasks: 3, trigger: 'spot-interruption' } },
+    ]);
+    expect(run({ tasks: [], completed, startNotice: 'sent', trigger: 'spot-interruption' }, now)).toEqual([]);
+  });
+
+  it('a mark of another hook, or older than the drain, is not this drain’s', () => {
+    expect(types(run({ tasks: [], completed: { at: START + 6 * MIN, hook: 'other-tools-hook' } }, now))).toEqual(['complete:empty', 'notify:drain-completed']);
+    expect(types(run({ tasks: [], completed: { at: START - MIN, hook: HOOK } }, now))).toEqual(['complete:empty', 'notify:drain-completed']);
+    // ACTIVE: a new drain (rule 3), whatever marks an earlier one left.
+    expect(types(run({ status: 'ACTIVE', completed }, now))).toEqual(['set-draining', 'heartbeat']);
+  });
+
+  it('a mark of an earlier lifecycle action (48 h old, or older than the lifecycle event): the drain is adopted afresh', () => {
+    const adopt = [
+      { type: 'set-draining', cluster: CLUSTER, containerInstanceArn: CI_ARN, ec2InstanceId: 'i-0aaa', tasks: 1, restart: true },
+      { type: 'heartbeat', ...ref },
+    ];
+    expect(run({ completed }, START + 6 * MIN + 48 * 3600 * SEC)).toEqual(adopt);
+    expect(run({ completed, lifecycleActionAt: START + 30 * MIN, trigger: 'lifecycle-action' }, START + 30 * MIN)).toEqual(adopt);
+    // A duplicate of the lifecycle event that started the completed action: its time is not newer than the mark.
+    expect(run({ completed, lifecycleActionAt: START, trigger: 'lifecycle-action' }, now)).toEqual([]);
+    // Empty with a stale mark: completed, but the old drain's start and task count are not reported as this one's.
+    expect(run({ tasks: [], completed }, START + 6 * MIN + 48 * 3600 * SEC)).toEqual([
+      { type: 'complete', ...ref, result: 'CONTINUE', reason: 'empty' },
+      { type: 'notify', notification: { kind: 'drain-completed', ec2InstanceId: 'i-0aaa', cluster: CLUSTER, asg: ASG, durationMs: undefined, tasksMoved: undefined } },
+    ]);
+  });
+});
+
+describe('rule 13: an owed drain-started notice', () => {
+  const spotSpec = { asg: false as const, tasks: [serviceTask('web', 1)] };
+
+  it('Spot warning after the lifecycle event drained the instance (waiting or not): reported with the tasks the drain started with', () => {
+    const notice = { type: 'notify', notification: { kind: 'drain-started', ec2InstanceId: 'i-0aaa', cluster: CLUSTER, asg: undefined, tasks: 3, trigger: 'spot-interruption' } };
+    expect(run({ ...spotSpec, trigger: 'spot-interruption' })).toEqual([notice]);
+    expect(run({ ...spotSpec, startNotice: 'pending', trigger: 'spot-interruption' })).toEqual([notice]);
+    expect(run({ ...spotSpec, startNotice: 'sent', trigger: 'spot-interruption' })).toEqual([]);
+    expect(run({ ...spotSpec, trigger: 'spot-interruption' }, undefined, { spotInterruption: false })).toEqual([]);
+    expect(types(run({ trigger: 'spot-interruption' }))).toEqual(['notify:drain-started']);
+  });
+
+  it('a notice that failed is re-sent by any later look, with the trigger it was for, until it is sent', () => {
+    expect(run({ startNotice: 'pending', startTrigger: 'lifecycle-action', trigger: 'reconcile' })).toEqual([
+      { type: 'notify', notification: { kind: 'drain-started', ec2InstanceId: 'i-0aaa', cluster: CLUSTER, asg: ASG, tasks: 3, trigger: 'lifecycle-action' } },
+    ]);
+    expect(types(run({ startNotice: 'pending', tasks: [] }))).toEqual(['complete:empty', 'notify:drain-started', 'notify:drain-completed']);
+    expect(types(run({ startNotice: 'pending' }, START + 61 * MIN))).toEqual(['complete:deadline', 'notify:drain-started', 'notify:drain-forced']);
+    expect(run({ startNotice: 'sent', trigger: 'reconcile' })).toEqual([]);
+    // Not owed without a notice pending: a lifecycle drain with notifyStart off is never reported as started.
+    expect(run({ trigger: 'reconcile' })).toEqual([]);
   });
 });

@@ -530,17 +530,18 @@ describe('a notice whose delivery fails transiently is not lost', () => {
     expect(world.completed).toEqual([`${id} CONTINUE`]);
   });
 
-  it('drain-started on a Spot warning: DRAINING at once, the attributes wait for the notice; the retry adopts and notifies once', async () => {
+  it('drain-started on a Spot warning: DRAINING and its start recorded at once, the notice owed until the retry delivers it, once', async () => {
     const send = await newHandler();
     const { id, arn } = world.addInstance({ asg: 'prod-spot', state: 'InService', tasks: 2 });
     failDeliveries = 1;
     const event = ec2Event('ec2-spot-interruption-warning-concrete', id);
     await expect(send(event)).rejects.toThrow(/failed transiently/);
-    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: {} });
+    // The start is DRAINING's, not the notice's: a channel outage never moves the deadline.
+    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: { ...attrs(T0, 2), 'ecs-ops.drain.start-notice': `pending:${T0}:spot-interruption` } });
     clock += MIN;
     handled(await send(event));
     expect(kinds()).toEqual(['ops drain-started']);
-    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: attrs(T0 + MIN, 2) });
+    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: { ...attrs(T0, 2), 'ecs-ops.drain.start-notice': `sent:${T0}` } });
     handled(await send(event));
     expect(kinds()).toEqual(['ops drain-started']);
   });
@@ -648,5 +649,131 @@ describe('malformed events', () => {
     expect(logs).toContain('detail.EC2InstanceId');
     expect(logs).toContain('"MalformedEvent":1');
     expect(autoscaling.calls()).toHaveLength(0);
+  });
+});
+
+describe('issue 14: one drain, one start notice, one completion, deadlines from DRAINING', () => {
+  const spotWarning = (id: string): FixtureEvent => {
+    const event = ec2Event('ec2-spot-interruption-warning-concrete', id);
+    event.time = new Date(clock).toISOString();
+    return event;
+  };
+
+  it.each([
+    ['the lifecycle event first', ['lifecycle', 'spot', 'spot', 'lifecycle']],
+    ['the Spot warning first', ['spot', 'lifecycle', 'lifecycle', 'spot']],
+    ['the lifecycle event only, duplicated, then the warning late', ['lifecycle', 'lifecycle', 'reconcile', 'spot']],
+  ] as const)('Spot interruption, %s: one drain-started, whatever the order and duplicates', async (_, order) => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-spot', state: 'Terminating:Wait', tasks: 2 });
+    for (const step of order) {
+      handled(await send(step === 'lifecycle' ? lifecycleEvent(id, 'prod-spot') : step === 'spot' ? spotWarning(id) : scheduled()));
+      clock += 5_000;
+    }
+    expect(kinds()).toEqual(['ops drain-started']);
+    expect(posted[0]?.notification.fields).toContainEqual({ label: 'Trigger', value: 'spot-interruption' });
+    expect(world.instances.get(arn)).toMatchObject({ status: 'DRAINING', attributes: { ...attrs(T0, 2), 'ecs-ops.drain.start-notice': `sent:${T0}` } });
+    // Twenty minutes of passes and another duplicate of the warning later: still one.
+    for (let pass = 0; pass < 20; pass++) {
+      clock += MIN;
+      handled(await send(scheduled()));
+    }
+    handled(await send(spotWarning(id)));
+    expect(kinds()).toEqual(['ops drain-started']);
+  });
+
+  it('Spot interruption of an empty instance, lifecycle event first: completed and reported at once, the warning still posts its drain-started', async () => {
+    const send = await newHandler();
+    const { id } = world.addInstance({ asg: 'prod-spot', state: 'Terminating:Wait' });
+    handled(await send(lifecycleEvent(id, 'prod-spot')));
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+    handled(await send(spotWarning(id)));
+    handled(await send(spotWarning(id)));
+    expect(kinds()).toEqual(['ops drain-completed', 'ops drain-started']);
+  });
+
+  it('an instance another terminate hook holds in Terminating:Wait: one CompleteLifecycleAction, one drain-completed with the true duration', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', tasks: 1 });
+    handled(await send(lifecycleEvent(id)));
+    clock += 32_000;
+    world.empty(arn);
+    handled(await send(containerInstanceEvent(id, arn)));
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+    // ECS's managed-draining hook (or another tool's) still holds the instance: the ASG keeps it in Terminating:Wait,
+    // and ecs-ops's own action is over ("No active Lifecycle Action" from now on).
+    world.asgInstances.set(id, { asg: 'prod-asg', state: 'Terminating:Wait' });
+    world.expired.add(id);
+    for (let pass = 0; pass < 120; pass++) {
+      clock += MIN;
+      handled(await send(scheduled()));
+    }
+    // A late duplicate of the lifecycle event: its time is still the action's start.
+    const late = lifecycleEvent(id);
+    late.time = new Date(T0).toISOString();
+    handled(await send(late));
+    expect(ecs).toHaveReceivedCommandTimes(UpdateContainerInstancesStateCommand, 1);
+    expect(autoscaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+    expect(autoscaling).toHaveReceivedCommandTimes(RecordLifecycleActionHeartbeatCommand, 1);
+    expect(kinds()).toEqual(['ops drain-completed']);
+    expect(posted[0]?.notification.summary).toContain('1 task moved in 32s');
+    expect(world.instances.get(arn)?.attributes['ecs-ops.drain.completed']).toBe(`${T0 + 32_000}/ecs-ops-drain`);
+  });
+
+  it('the completion mark is ecs-ops’s own hook’s, of this drain: a mark of another hook, or older than the drain, does not stop it', async () => {
+    const send = await newHandler();
+    const other = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', attributes: { ...attrs(T0 - 5 * MIN, 1), 'ecs-ops.drain.completed': `${T0 - MIN}/another-tools-hook` } });
+    const older = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', attributes: { ...attrs(T0 - 5 * MIN, 1), 'ecs-ops.drain.completed': `${T0 - 6 * MIN}/ecs-ops-drain` } });
+    handled(await send(scheduled()));
+    expect(world.completed.sort()).toEqual([`${other.id} CONTINUE`, `${older.id} CONTINUE`].sort());
+    expect(kinds()).toEqual(['ops drain-completed', 'ops drain-completed']);
+  });
+
+  it('a reused instance (a new lifecycle action after ecs-ops completed an earlier one) is drained afresh', async () => {
+    const send = await newHandler();
+    const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', status: 'DRAINING', tasks: 2, attributes: { ...attrs(T0 - 3 * 3600_000, 4), 'ecs-ops.drain.completed': `${T0 - 3 * 3600_000 + MIN}/ecs-ops-drain` } });
+    handled(await send(lifecycleEvent(id)));
+    expect(world.instances.get(arn)?.attributes).toMatchObject(attrs(T0, 2));
+    expect(world.heartbeats).toEqual([id]);
+  });
+
+  it('notifyStart with the only channel down for 20 minutes: the deadline still counts from DRAINING, the notice comes when the channel is back', async () => {
+    const send = await newHandler('drain:\n  notifyStart: true\n  deadline: 30m\n');
+    const { id, arn } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', tasks: 2, group: 'family:nightly-report' });
+    failDeliveries = 1_000_000;
+    // Owed on the waiting instance, which every reconcile pass looks at: the invocation does not fail for it (no
+    // retries, no dead letters while the channel is down).
+    handled(await send(lifecycleEvent(id)));
+    expect(world.instances.get(arn)?.attributes).toMatchObject({ ...attrs(T0, 2), 'ecs-ops.drain.start-notice': `pending:${T0}:lifecycle-action` });
+    for (let pass = 1; pass <= 30; pass++) {
+      clock = T0 + pass * MIN;
+      if (pass === 20) failDeliveries = 0;
+      handled(await send(scheduled()));
+      if (pass < 30) expect(world.completed).toEqual([]);
+    }
+    expect(world.instances.get(arn)?.attributes['ecs-ops.drain.start-notice']).toBe(`sent:${T0}`);
+    expect(kinds().filter((k) => k.startsWith('ops'))).toEqual(['ops drain-started', 'ops drain-forced']);
+    expect(world.completed).toEqual([`${id} CONTINUE`]);
+    const started = posted.find((p) => p.notification.kind === 'drain-started')?.notification;
+    expect(started?.summary).toContain('the ASG is terminating the instance');
+  });
+
+  it('the global timeout caps the deadline from the start of the drain, whatever the notices do', async () => {
+    // Heartbeat timeout 30 s: global timeout 50 minutes, below the 1 h deadline.
+    world.hooks.splice(0, world.hooks.length, { asg: 'prod-asg', name: 'ecs-ops-drain', heartbeat: 30 });
+    const send = await newHandler('drain:\n  notifyStart: true\n  deadline: 1h\n');
+    const { id } = world.addInstance({ asg: 'prod-asg', state: 'Terminating:Wait', tasks: 1, group: 'family:nightly-report' });
+    failDeliveries = 1_000_000;
+    handled(await send(lifecycleEvent(id)));
+    let forcedAt: number | undefined;
+    for (let pass = 1; pass <= 50 && forcedAt === undefined; pass++) {
+      clock = T0 + pass * MIN;
+      if (pass === 25) failDeliveries = 0;
+      await send(scheduled()).catch(() => undefined);
+      if (world.completed.length > 0) forcedAt = clock;
+    }
+    // 50 min − 2 passes: before the ASG would end the action on its own.
+    expect(forcedAt).toBe(T0 + 48 * MIN);
+    expect(kinds().filter((k) => k.startsWith('ops'))).toEqual(['ops drain-started', 'ops drain-forced']);
   });
 });

@@ -38,12 +38,16 @@ describe('the drain scenarios', () => {
       expect.arrayContaining([
         'drain-blocked-service.yml',
         'drain-duplicated-events.yml',
+        'drain-empty-instance.yml',
+        'drain-foreign-hook.yml',
         'drain-long.yml',
         'drain-lost-instance-event.yml',
         'drain-lost-lifecycle-event.yml',
         'drain-no-capacity.yml',
         'drain-not-registered.yml',
+        'drain-notification-outage.yml',
         'drain-scale-in.yml',
+        'drain-spot-lifecycle-first.yml',
         'drain-spot.yml',
         'drain-standalone-task-stop.yml',
         'drain-standalone-task.yml',
@@ -91,9 +95,9 @@ describe('the drain scenarios', () => {
       console.info(`drain-scale-in.yml, the drain function's AWS calls by operation:\n${Object.entries(calls).map(([op, n]) => `  ${op.padEnd(42)} ${n}`).join('\n')}`);
 
       // The writes: once per instance - one DRAINING, one drain-started attribute write, one heartbeat with the drain,
-      // one completion. No task is stopped (service tasks are moved by ECS).
+      // one completion and its mark (a second attribute write). No task is stopped (service tasks are moved by ECS).
       expect(calls['ecs:UpdateContainerInstancesState']).toBe(3);
-      expect(calls['ecs:PutAttributes']).toBe(3);
+      expect(calls['ecs:PutAttributes']).toBe(6);
       expect(calls['autoscaling:RecordLifecycleActionHeartbeat']).toBe(3);
       expect(calls['autoscaling:CompleteLifecycleAction']).toBe(3);
       expect(calls['ecs:StopTask']).toBeUndefined();

@@ -23,6 +23,7 @@ function action(instance: string, fields: Partial<LifecycleActionItem> = {}): Li
     completedBy: 'api',
     heldAfterEmptySeconds: 0,
     heartbeats: 1,
+    lateCompletions: 0,
     ...fields,
   };
 }
@@ -82,6 +83,18 @@ describe('drain expectations', () => {
     expect(check({ type: 'lifecycleActionsCompleted', params: { all: true, count: 2 } }, run)).toMatchObject({ passed: true, detail: '2 completed, longest hold after empty 0s' });
     expect(check({ type: 'lifecycleActionsCompleted', params: { all: true, count: 3 } }, run)).toMatchObject({ passed: false, detail: '2 terminate lifecycle actions, expected 3' });
     expect(check({ type: 'lifecycleActionsCompleted', params: { all: true, maxHoldAfterEmpty: 0 } }, run)).toMatchObject({ passed: false, detail: 'i-0b: held without ever being empty' });
+  });
+
+  it('drainsOnce: late CompleteLifecycleAction calls, and a drain reported twice on a channel', () => {
+    const completed = (instance: string, channel = 'ops'): NotificationItem => ({ ...forced(instance, ''), kind: 'drain-completed', channel, title: `${instance}: drained` });
+    const once = record({ lifecycleActions: [action('i-0a'), action('i-0b', { lateCompletions: 1 })], notifications: [completed('i-0a'), completed('i-0a', 'pager'), completed('i-0b')] });
+    expect(check({ type: 'drainsOnce', params: { hook: 'ecs-ops-drain', lateCompletions: 1 } }, once)).toMatchObject({ passed: true, detail: '2 lifecycle actions, 1 late completion call, 3 drain reports' });
+    expect(check({ type: 'drainsOnce', params: { hook: 'ecs-ops-drain' } }, once)).toMatchObject({ passed: false, detail: 'i-0b: 1 CompleteLifecycleAction calls after its action ended' });
+    const twice = record({ lifecycleActions: [action('i-0a')], notifications: [completed('i-0a'), { ...completed('i-0a'), at: at(2000) }, { ...completed('i-0a'), delivered: false }] });
+    expect(check({ type: 'drainsOnce', params: { hook: 'ecs-ops-drain' } }, twice)).toMatchObject({ passed: false, detail: 'ops drain-completed/forced i-0a: 2 notifications' });
+    // An instance never registered with ECS is not a drain (nowhere in ECS to remember its completion).
+    const unregistered = record({ lifecycleActions: [action('i-0c', { lateCompletions: 5 })], drains: [drain('i-0c', { registered: false })] });
+    expect(check({ type: 'drainsOnce', params: { hook: 'ecs-ops-drain' } }, unregistered)).toMatchObject({ passed: true, detail: '0 lifecycle actions, 0 late completion calls, 0 drain reports' });
   });
 
   it('heartbeats: every action within bounds, and at least one action', () => {
