@@ -170,6 +170,11 @@ export class AutoScalingApiImpl implements AutoScalingApi {
     this.asg.setDesiredCapacity(input.AutoScalingGroupName, input.DesiredCapacity);
   }
 
+  SetInstanceProtection(input: ASG.SetInstanceProtectionQuery): Record<string, never> {
+    this.asg.setInstanceProtection(input.AutoScalingGroupName, input.InstanceIds, input.ProtectedFromScaleIn);
+    return {};
+  }
+
   TerminateInstanceInAutoScalingGroup(input: ASG.TerminateInstanceInAutoScalingGroupType): Out<ASG.ActivityType> {
     return { Activity: this.asg.terminateInstance(input.InstanceId, input.ShouldDecrementDesiredCapacity) };
   }

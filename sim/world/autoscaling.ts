@@ -10,8 +10,8 @@
  */
 import type * as ASG from '@aws-sdk/client-auto-scaling';
 import type { Core } from './core.js';
-import type { ContainerInstanceState } from './ecs-model.js';
-import type { EcsWorld } from './ecs.js';
+import type { ClusterState, ContainerInstanceState } from './ecs-model.js';
+import type { EcsWorld, InstanceRegistration } from './ecs.js';
 import { validationError } from './errors.js';
 import { ASG_SOURCE, EC2_SOURCE, isoSeconds } from './events.js';
 import { instanceType, type InstanceTypeInfo } from './instance-types.js';
@@ -446,7 +446,12 @@ export class AutoScalingWorld {
     const group = instance.group;
     const cluster = this.ecs.clusters.get(group.cluster);
     if (!cluster || instance.containerInstance) return;
-    instance.containerInstance = this.ecs.registerContainerInstance({
+    instance.containerInstance = this.ecs.registerContainerInstance({ ...this.registration(instance, cluster), initial });
+  }
+
+  private registration(instance: AsgInstance, cluster: ClusterState): Omit<InstanceRegistration, 'initial'> {
+    const group = instance.group;
+    return {
       cluster,
       ec2InstanceId: instance.id,
       type: group.type,
@@ -458,8 +463,7 @@ export class AutoScalingWorld {
       asgName: group.name,
       attributes: group.attributes,
       trunking: group.eniTrunking,
-      initial,
-    });
+    };
   }
 
   // ---- terminating -------------------------------------------------------------------------------------------------
@@ -552,6 +556,51 @@ export class AutoScalingWorld {
     this.beginTermination(instance, cause);
     if (!decrement) this.reconcile(group);
     return { ...(instance.terminateActivity?.activity ?? {}) } as ASG.Activity;
+  }
+
+  // ---- instance scale-in protection --------------------------------------------------------------------------------
+
+  /**
+   * SetInstanceProtection (API reference: up to 50 instances of the group). Protection only keeps an instance from
+   * being chosen by scale-in ("Instance scale-in protection does not protect Auto Scaling instances from … manual
+   * termination through the Amazon EC2 Auto Scaling console, the terminate-instance-in-auto-scaling-group command …,
+   * health check replacement if the instance fails health checks, Spot Instance interruptions", instance scale-in
+   * protection considerations, EC2 Auto Scaling user guide). When scale-in found every instance protected the group
+   * keeps its lower desired capacity and terminates once protection is removed ("its desired capacity is decremented
+   * … the Auto Scaling group can't terminate the required number of instances until their instance scale-in
+   * protection settings are disabled"), so removing protection reconciles the group.
+   */
+  setInstanceProtection(groupName: string | undefined, instanceIds: readonly string[] | undefined, protect: boolean | undefined): void {
+    const group = this.group(groupName);
+    if (protect === undefined) throw validationError('ProtectedFromScaleIn is required.');
+    const ids = instanceIds ?? [];
+    if (ids.length === 0) throw validationError('InstanceIds is required.');
+    if (ids.length > 50) throw validationError('The number of instance ids that may be passed in is limited to 50');
+    const instances = ids.map((id) => {
+      const instance = group.instances.get(id);
+      if (!instance) throw validationError(`The instance ${id} is not part of Auto Scaling group ${group.name}.`);
+      return instance;
+    });
+    for (const instance of instances) instance.protectedFromScaleIn = protect;
+    if (!protect) this.reconcile(group);
+  }
+
+  // ---- the ECS agent on an instance --------------------------------------------------------------------------------
+
+  /** The ECS agent on the instance disconnects from or reconnects to ECS (see EcsWorld.setAgentConnected). */
+  setAgentConnected(instanceId: string, connected: boolean): void {
+    const ci = this.instances.get(instanceId)?.containerInstance;
+    if (!ci) throw new Error(`setAgentConnected: ${instanceId} has no container instance`);
+    this.ecs.setAgentConnected(ci, connected);
+  }
+
+  /** The ECS agent registers the instance again: a new container instance ARN, the old one INACTIVE. */
+  reregister(instanceId: string): string {
+    const instance = this.instances.get(instanceId);
+    const ci = instance?.containerInstance;
+    if (!instance || !ci || instance.lifecycleState === 'Terminated') throw new Error(`reregister: ${instanceId} has no container instance`);
+    instance.containerInstance = this.ecs.reregisterInstance(ci, this.registration(instance, ci.cluster));
+    return instance.containerInstance.arn;
   }
 
   // ---- Spot --------------------------------------------------------------------------------------------------------

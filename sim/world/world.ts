@@ -23,14 +23,14 @@ import type { EventListener } from './events.js';
 import { ServiceScheduler, type CreateServiceInput } from './scheduler.js';
 import { SnsWorld, type SnsMessage } from './sns.js';
 import { SsmWorld } from './ssm.js';
-import { Stats, type Counters, type KilledTaskRecord, type LifecycleActionRecord } from './stats.js';
+import { Stats, type Counters, type KilledTaskRecord, type LifecycleActionRecord, type TaskStopRecord } from './stats.js';
 
 export type { CreateAutoScalingGroupInput, LifecycleHookInput } from './autoscaling.js';
 export type { RegisterTaskDefinitionInput, TaskSimulationInput } from './ecs-model.js';
 export type { EventBridgeEvent, EventListener } from './events.js';
 export type { CreateServiceInput } from './scheduler.js';
 export type { SnsMessage } from './sns.js';
-export type { Counters, KilledTaskRecord, LifecycleActionRecord, LifecycleCompletedBy } from './stats.js';
+export type { Counters, KilledTaskRecord, LifecycleActionRecord, LifecycleCompletedBy, TaskStopRecord } from './stats.js';
 
 export interface WorldOptions {
   seed: number;
@@ -72,6 +72,8 @@ export interface WorldReport {
   at: number;
   tasksKilledByTermination: KilledTaskRecord[];
   lifecycleActions: LifecycleActionRecord[];
+  /** Every stop of a RUNNING task: who, why, protected or not, how long it took, killed at its stop timeout or not. */
+  taskStops: TaskStopRecord[];
   services: ServiceReport[];
   counters: Counters;
   /** `service.Operation` → calls (errors included). */
@@ -103,6 +105,8 @@ const ECS_OPERATIONS: Record<keyof EcsApi, true> = {
   DescribeCapacityProviders: true,
   PutAttributes: true,
   DeleteAttributes: true,
+  UpdateTaskProtection: true,
+  GetTaskProtection: true,
 };
 const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
   DescribeAutoScalingGroups: true,
@@ -113,6 +117,7 @@ const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
   DescribeScalingActivities: true,
   SetDesiredCapacity: true,
   TerminateInstanceInAutoScalingGroup: true,
+  SetInstanceProtection: true,
 };
 const AAS_OPERATIONS: Record<keyof ApplicationAutoScalingApi, true> = { DescribeScalableTargets: true, DescribeScalingActivities: true };
 const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true };
@@ -153,6 +158,7 @@ export class World implements AwsApis {
   private readonly aasWorld: AppAutoScalingWorld;
   private readonly snsWorld: SnsWorld;
   private readonly ssmWorld: SsmWorld;
+  private readonly ecsApiImpl: EcsApiImpl;
 
   constructor(options: WorldOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -166,7 +172,8 @@ export class World implements AwsApis {
     this.aasWorld = new AppAutoScalingWorld(this.core, this.stats);
     this.snsWorld = new SnsWorld(this.core, this.stats);
     this.ssmWorld = new SsmWorld(this.core);
-    this.ecs = wrapApi<EcsApi>(this.core, this.stats, 'ecs', new EcsApiImpl(this.core, this.ecsWorld, this.scheduler, this.stats), ECS_OPERATIONS);
+    this.ecsApiImpl = new EcsApiImpl(this.core, this.ecsWorld, this.scheduler, this.stats);
+    this.ecs = wrapApi<EcsApi>(this.core, this.stats, 'ecs', this.ecsApiImpl, ECS_OPERATIONS);
     this.autoscaling = wrapApi<AutoScalingApi>(this.core, this.stats, 'autoscaling', new AutoScalingApiImpl(this.asgWorld), ASG_OPERATIONS);
     this.applicationAutoScaling = wrapApi<ApplicationAutoScalingApi>(this.core, this.stats, 'applicationAutoScaling', this.aasWorld, AAS_OPERATIONS);
     this.sns = wrapApi<SnsApi>(this.core, this.stats, 'sns', this.snsWorld, SNS_OPERATIONS);
@@ -336,6 +343,39 @@ export class World implements AwsApis {
     });
   }
 
+  /** UpdateTaskProtection, as a user (or the task itself, through the agent endpoint) would call it. */
+  updateTaskProtection(cluster: string, tasks: string[], protectionEnabled: boolean, expiresInMinutes?: number): ECS.UpdateTaskProtectionResponse {
+    return this.core.batch(() =>
+      this.ecsApiImpl.UpdateTaskProtection({ cluster, tasks, protectionEnabled, ...(expiresInMinutes === undefined ? {} : { expiresInMinutes }) }),
+    );
+  }
+
+  /** SetInstanceProtection, as a user would call it. */
+  setInstanceProtection(autoScalingGroupName: string, instanceIds: string[], protectedFromScaleIn: boolean): void {
+    this.core.batch(() => {
+      this.asgWorld.setInstanceProtection(autoScalingGroupName, instanceIds, protectedFromScaleIn);
+    });
+  }
+
+  /** The ECS agent on the EC2 instance disconnects (false) or reconnects (true). */
+  setAgentConnected(ec2InstanceId: string, connected: boolean): void {
+    this.core.batch(() => {
+      this.asgWorld.setAgentConnected(ec2InstanceId, connected);
+    });
+  }
+
+  /** The ECS agent registers the EC2 instance again: returns the new container instance ARN (the old one is INACTIVE). */
+  reregisterInstance(ec2InstanceId: string): string {
+    return this.core.batch(() => this.asgWorld.reregister(ec2InstanceId));
+  }
+
+  /** The service's tasks not yet STOPPED (desired RUNNING), ARNs in creation order. */
+  serviceTaskArns(cluster: string, service: string): string[] {
+    const state = this.ecsWorld.cluster(cluster).services.get(service);
+    if (!state) throw serviceNotFound();
+    return [...state.tasks].filter((t) => t.desiredStatus === 'RUNNING').map((t) => t.arn);
+  }
+
   // ---- looking at the world ----------------------------------------------------------------------------------------
 
   /** The group's instances not yet Terminated, in launch order. */
@@ -392,6 +432,7 @@ export class World implements AwsApis {
       at: this.core.now(),
       tasksKilledByTermination: this.stats.killedTasks.map((k) => ({ ...k })),
       lifecycleActions: this.stats.lifecycleActions.map((a) => ({ ...a })),
+      taskStops: this.stats.taskStops.map((t) => ({ ...t })),
       services,
       counters: { ...this.stats.counters },
       apiCalls: { ...this.stats.apiCalls },
