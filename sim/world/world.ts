@@ -18,7 +18,7 @@ import { Core } from './core.js';
 import { EcsApiImpl } from './ecs-api.js';
 import type { RegisterTaskDefinitionInput } from './ecs-model.js';
 import { EcsWorld } from './ecs.js';
-import { serviceNotFound } from './errors.js';
+import { AwsApiError, serviceNotFound } from './errors.js';
 import type { EventListener } from './events.js';
 import { ServiceScheduler, type CreateServiceInput } from './scheduler.js';
 import { SnsWorld, type SnsMessage } from './sns.js';
@@ -123,8 +123,19 @@ const AAS_OPERATIONS: Record<keyof ApplicationAutoScalingApi, true> = { Describe
 const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true };
 const SSM_OPERATIONS: Record<keyof SsmApi, true> = { GetParameter: true, PutParameter: true };
 
-/** Each operation of `impl` as a batch of the world, counted in the report. */
-function wrapApi<T extends object>(core: Core, stats: Stats, service: string, impl: T, operations: Record<keyof T, true>): T {
+/** One API call the world answered (or refused): for attributing calls to a caller, an ASG, a cluster, a hook. */
+export interface ApiCallRecord {
+  service: string;
+  operation: string;
+  input: unknown;
+  /** The AWS error code, when the world refused the call. */
+  errorCode: string | undefined;
+}
+
+export type ApiCallListener = (call: ApiCallRecord) => void;
+
+/** Each operation of `impl` as a batch of the world, counted in the report and told to the API call listeners. */
+function wrapApi<T extends object>(core: Core, stats: Stats, service: string, impl: T, operations: Record<keyof T, true>, listeners: readonly ApiCallListener[] = []): T {
   const out: Record<string, (input: unknown) => unknown> = {};
   for (const name of Object.keys(operations)) {
     const method = (impl as Record<string, unknown>)[name];
@@ -134,7 +145,16 @@ function wrapApi<T extends object>(core: Core, stats: Stats, service: string, im
     out[name] = (input: unknown) => {
       const key = `${service}.${name}`;
       stats.apiCalls[key] = (stats.apiCalls[key] ?? 0) + 1;
-      return core.batch(() => call.call(impl, input));
+      if (listeners.length === 0) return core.batch(() => call.call(impl, input));
+      let errorCode: string | undefined;
+      try {
+        return core.batch(() => call.call(impl, input));
+      } catch (error) {
+        errorCode = error instanceof AwsApiError ? error.code : 'InternalFailure';
+        throw error;
+      } finally {
+        for (const listener of listeners) listener({ service, operation: name, input, errorCode });
+      }
     };
   }
   return out as T;
@@ -159,6 +179,7 @@ export class World implements AwsApis {
   private readonly snsWorld: SnsWorld;
   private readonly ssmWorld: SsmWorld;
   private readonly ecsApiImpl: EcsApiImpl;
+  private readonly apiCallListeners: ApiCallListener[] = [];
 
   constructor(options: WorldOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -173,11 +194,11 @@ export class World implements AwsApis {
     this.snsWorld = new SnsWorld(this.core, this.stats);
     this.ssmWorld = new SsmWorld(this.core);
     this.ecsApiImpl = new EcsApiImpl(this.core, this.ecsWorld, this.scheduler, this.stats);
-    this.ecs = wrapApi<EcsApi>(this.core, this.stats, 'ecs', this.ecsApiImpl, ECS_OPERATIONS);
-    this.autoscaling = wrapApi<AutoScalingApi>(this.core, this.stats, 'autoscaling', new AutoScalingApiImpl(this.asgWorld), ASG_OPERATIONS);
-    this.applicationAutoScaling = wrapApi<ApplicationAutoScalingApi>(this.core, this.stats, 'applicationAutoScaling', this.aasWorld, AAS_OPERATIONS);
-    this.sns = wrapApi<SnsApi>(this.core, this.stats, 'sns', this.snsWorld, SNS_OPERATIONS);
-    this.ssm = wrapApi<SsmApi>(this.core, this.stats, 'ssm', this.ssmWorld, SSM_OPERATIONS);
+    this.ecs = wrapApi<EcsApi>(this.core, this.stats, 'ecs', this.ecsApiImpl, ECS_OPERATIONS, this.apiCallListeners);
+    this.autoscaling = wrapApi<AutoScalingApi>(this.core, this.stats, 'autoscaling', new AutoScalingApiImpl(this.asgWorld), ASG_OPERATIONS, this.apiCallListeners);
+    this.applicationAutoScaling = wrapApi<ApplicationAutoScalingApi>(this.core, this.stats, 'applicationAutoScaling', this.aasWorld, AAS_OPERATIONS, this.apiCallListeners);
+    this.sns = wrapApi<SnsApi>(this.core, this.stats, 'sns', this.snsWorld, SNS_OPERATIONS, this.apiCallListeners);
+    this.ssm = wrapApi<SsmApi>(this.core, this.stats, 'ssm', this.ssmWorld, SSM_OPERATIONS, this.apiCallListeners);
   }
 
   // ---- time --------------------------------------------------------------------------------------------------------
@@ -224,6 +245,11 @@ export class World implements AwsApis {
   }
 
   // ---- events ------------------------------------------------------------------------------------------------------
+
+  /** Every API call through `ecs`, `autoscaling`, … (the server's and the controls' alike), after it was answered. */
+  onApiCall(listener: ApiCallListener): void {
+    this.apiCallListeners.push(listener);
+  }
 
   /** Every event the world emits, as a full EventBridge envelope, in order. Returns an unsubscribe function. */
   onEvent(listener: EventListener): () => void {
