@@ -48,6 +48,9 @@ export interface AutoScalingApi {
   TerminateInstanceInAutoScalingGroup(input: ASG.TerminateInstanceInAutoScalingGroupType): Out<ASG.ActivityType>;
   // eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- the SDK's answer has no members
   SetInstanceProtection(input: ASG.SetInstanceProtectionQuery): Out<ASG.SetInstanceProtectionAnswer>;
+  // eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- the SDK's answer has no members
+  PutWarmPool(input: ASG.PutWarmPoolType): Out<ASG.PutWarmPoolAnswer>;
+  DescribeWarmPool(input: ASG.DescribeWarmPoolType): Out<ASG.DescribeWarmPoolAnswer>;
 }
 
 export interface ApplicationAutoScalingApi {

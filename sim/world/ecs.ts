@@ -433,10 +433,19 @@ export class EcsWorld {
     return this.registerContainerInstance({ ...registration, initial: false });
   }
 
-  /** The EC2 instance is gone: tasks still on it are killed; the container instance is deregistered. */
-  instanceTerminated(ci: ContainerInstanceState): void {
+  /**
+   * The EC2 instance stopped (returned to a warm pool): its tasks are STOPPED ("When you stop a container instance, the
+   * tasks that are running on it are transitioned to the STOPPED status", container instance state change events) and
+   * counted as killed (they did not get to stop on their own); the agent disconnects; the registration and its status
+   * stay (a DRAINING instance is still DRAINING when it starts again).
+   */
+  instanceStopped(ci: ContainerInstanceState): void {
     if (ci.status === 'INACTIVE') return;
-    const reason = `Host EC2 (instance ${ci.ec2InstanceId}) terminated.`;
+    this.killTasks(ci, `Host EC2 (instance ${ci.ec2InstanceId}) stopped.`);
+    if (ci.agentConnected) this.setAgentConnected(ci, false);
+  }
+
+  private killTasks(ci: ContainerInstanceState, reason: string): void {
     for (const task of [...ci.tasks]) {
       this.stats.killedTasks.push({
         taskArn: task.arn,
@@ -455,6 +464,12 @@ export class EcsWorld {
       task.stoppingAt ??= this.core.now();
       this.finishStop(task, { killed: true });
     }
+  }
+
+  /** The EC2 instance is gone: tasks still on it are killed; the container instance is deregistered. */
+  instanceTerminated(ci: ContainerInstanceState): void {
+    if (ci.status === 'INACTIVE') return;
+    this.killTasks(ci, `Host EC2 (instance ${ci.ec2InstanceId}) terminated.`);
     ci.agentConnected = false;
     this.bumpInstance(ci);
     ci.status = 'INACTIVE';

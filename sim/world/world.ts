@@ -118,6 +118,8 @@ const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
   SetDesiredCapacity: true,
   TerminateInstanceInAutoScalingGroup: true,
   SetInstanceProtection: true,
+  PutWarmPool: true,
+  DescribeWarmPool: true,
 };
 const AAS_OPERATIONS: Record<keyof ApplicationAutoScalingApi, true> = { DescribeScalableTargets: true, DescribeScalingActivities: true };
 const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true };
@@ -374,6 +376,27 @@ export class World implements AwsApis {
     return this.core.batch(() =>
       this.ecsApiImpl.UpdateTaskProtection({ cluster, tasks, protectionEnabled, ...(expiresInMinutes === undefined ? {} : { expiresInMinutes }) }),
     );
+  }
+
+  /** PutWarmPool, as a user would call it; `initial`: the pool is part of the starting fleet (instances ready, no events). */
+  putWarmPool(
+    autoScalingGroupName: string,
+    config: { minSize?: number; maxGroupPreparedCapacity?: number; poolState?: 'Stopped' | 'Running' | 'Hibernated'; reuseOnScaleIn?: boolean },
+    initial = false,
+  ): void {
+    this.core.batch(() => {
+      this.asgWorld.putWarmPool(autoScalingGroupName, config, initial);
+    });
+  }
+
+  /** The group's warm pool instances (any Warmed:* state), in launch order. */
+  warmPoolInstances(autoScalingGroupName: string): AsgInstanceInfo[] {
+    return this.asgWorld.warmPoolOf(this.asgWorld.group(autoScalingGroupName)).instances.map((i) => ({
+      ec2InstanceId: i.id,
+      availabilityZone: i.az,
+      lifecycleState: i.lifecycleState,
+      containerInstanceArn: i.containerInstance?.arn,
+    }));
   }
 
   /** SetInstanceProtection, as a user would call it. */

@@ -430,6 +430,14 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
         got('autoscaling', 'SetInstanceProtection', input);
         return {};
       },
+      PutWarmPool(input) {
+        got('autoscaling', 'PutWarmPool', input);
+        return {};
+      },
+      DescribeWarmPool(input) {
+        got('autoscaling', 'DescribeWarmPool', input);
+        return { Instances: [] };
+      },
       TerminateInstanceInAutoScalingGroup(input) {
         got('autoscaling', 'TerminateInstanceInAutoScalingGroup', input);
         if (!(INSTANCE_IDS as readonly string[]).includes(input.InstanceId ?? '')) {

@@ -4,7 +4,15 @@
  * agent disconnecting and reconnecting, and an instance registering again. Each `it` names the AWS behaviour it holds
  * the world to (sources in the comments of sim/world).
  */
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand, SetInstanceProtectionCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  AutoScalingClient,
+  CompleteLifecycleActionCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingInstancesCommand,
+  DescribeWarmPoolCommand,
+  PutWarmPoolCommand,
+  SetInstanceProtectionCommand,
+} from '@aws-sdk/client-auto-scaling';
 import {
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
@@ -246,5 +254,55 @@ describe('the ECS agent disconnecting, reconnecting and registering again', () =
     world.advanceBy(2 * MINUTE);
     expect(runningWeb(world)).toHaveLength(4);
     expect(world.report().tasksKilledByTermination).toEqual([]);
+  });
+});
+
+describe('warm pools (PutWarmPool / DescribeWarmPool)', () => {
+  it('fills the pool, returns a scaled-in instance through Warmed:Pending:Wait, and reuses it on scale-out', async () => {
+    const { world, asg, ecs, recorder } = await serve({ instances: 3, webCount: 3, asg: { maxSize: 5 } });
+    await asg.send(new PutWarmPoolCommand({ AutoScalingGroupName: 'prod-asg', MinSize: 1, InstanceReusePolicy: { ReuseOnScaleIn: true } }));
+    const pending = await asg.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: 'prod-asg' }));
+    expect(pending.WarmPoolConfiguration).toEqual({ MinSize: 1, PoolState: 'Stopped', InstanceReusePolicy: { ReuseOnScaleIn: true } });
+    expect(pending.Instances?.map((i) => i.LifecycleState)).toEqual(['Warmed:Pending', 'Warmed:Pending']); // max 5 − desired 3
+    world.advanceBy(2 * MINUTE);
+    const ready = await asg.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: 'prod-asg' }));
+    expect(ready.Instances?.map((i) => i.LifecycleState)).toEqual(['Warmed:Stopped', 'Warmed:Stopped']);
+    const group = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-asg'] }))).AutoScalingGroups?.[0];
+    expect(group?.Instances).toHaveLength(3);
+    expect(group?.WarmPoolSize).toBe(2);
+
+    // Scale-in with ReuseOnScaleIn: the terminate hook holds the instance in Warmed:Pending:Wait, Destination WarmPool.
+    world.setDesiredCapacity('prod-asg', 2);
+    const [action] = recorder.of('EC2 Instance-terminate Lifecycle Action').slice(-1);
+    const detail = action?.detail as { EC2InstanceId: string; Origin: string; Destination: string };
+    expect([detail.Origin, detail.Destination]).toEqual(['AutoScalingGroup', 'WarmPool']);
+    const returning = detail.EC2InstanceId;
+    const listed = await asg.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: 'prod-asg', MaxRecords: 50 }));
+    expect(listed.Instances?.find((i) => i.InstanceId === returning)?.LifecycleState).toBe('Warmed:Pending:Wait');
+    expect((await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [returning] }))).AutoScalingInstances?.[0]?.LifecycleState).toBe('Warmed:Pending:Wait');
+    const inGroup = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-asg'] }))).AutoScalingGroups?.[0]?.Instances ?? [];
+    expect(inGroup.map((i) => i.InstanceId)).not.toContain(returning);
+
+    const ci = world.warmPoolInstances('prod-asg').find((i) => i.ec2InstanceId === returning)?.containerInstanceArn ?? '';
+    await ecs.send(new UpdateContainerInstancesStateCommand({ cluster: 'prod', containerInstances: [ci], status: 'DRAINING' }));
+    world.advanceBy(MINUTE);
+    await asg.send(new CompleteLifecycleActionCommand({ AutoScalingGroupName: 'prod-asg', LifecycleHookName: 'ecs-ops-drain', InstanceId: returning, LifecycleActionResult: 'CONTINUE' }));
+    world.advanceBy(MINUTE);
+    expect(world.warmPoolInstances('prod-asg').find((i) => i.ec2InstanceId === returning)?.lifecycleState).toBe('Warmed:Stopped');
+    const stopped = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'prod', containerInstances: [ci] }))).containerInstances?.[0];
+    expect([stopped?.status, stopped?.agentConnected]).toEqual(['DRAINING', false]);
+
+    // Scale-out: the oldest ready warm instance starts (not a new launch); a reused one reconnects with its registration.
+    world.setDesiredCapacity('prod-asg', 5);
+    world.advanceBy(3 * MINUTE);
+    const after = world.autoScalingInstances('prod-asg');
+    expect(after).toHaveLength(5);
+    expect(after.map((i) => i.ec2InstanceId)).toContain(returning);
+    const back = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'prod', containerInstances: [ci] }))).containerInstances?.[0];
+    expect([back?.status, back?.agentConnected]).toEqual(['DRAINING', true]); // ECS keeps the status it had
+    // Launched: the initial three, the two warm ones, and one more into the pool to keep its MinSize of 1 (the three
+    // warm instances went into service: no direct launch).
+    expect(world.report().counters.instancesLaunched).toBe(3 + 2 + 1);
+    expect(world.warmPoolInstances('prod-asg')).toHaveLength(1);
   });
 });
