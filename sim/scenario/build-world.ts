@@ -259,6 +259,12 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
     });
   });
   fleet.clusters.forEach((cluster, ci) => {
+    cluster.asgs.forEach((asg, ai) => {
+      const pool = asg.warmPool;
+      if (pool) at(['fleet', 'clusters', ci, 'asgs', ai, 'warmPool'], () => { world.putWarmPool(asg.name, { ...pool }, true); });
+    });
+  });
+  fleet.clusters.forEach((cluster, ci) => {
     cluster.services.forEach((service, si) => {
       at(['fleet', 'clusters', ci, 'services', si], () => {
         world.createService({
@@ -522,7 +528,8 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
     },
     containerInstanceOf: (id) => {
       for (const asg of asgClusters.keys()) {
-        const found = instancesOf(asg).find((i) => i.ec2InstanceId === id);
+        // Warm pool instances too: one returning to the pool waits in Warmed:Pending:Wait, still registered.
+        const found = [...instancesOf(asg), ...world.warmPoolInstances(asg)].find((i) => i.ec2InstanceId === id);
         if (found) return found.containerInstanceArn;
       }
       return undefined;

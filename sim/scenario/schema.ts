@@ -152,6 +152,17 @@ const AsgSchema = z.strictObject({
   attributes: z.record(z.string(), z.string()).optional(),
   /** NewInstancesProtectedFromScaleIn: every instance launched is protected from scale-in (SetInstanceProtection changes it). */
   protectFromScaleIn: z.boolean().optional(),
+  /** A warm pool (PutWarmPool), ready (Warmed:<poolState>) at the start. */
+  warmPool: z
+    .strictObject({
+      minSize: count.default(0),
+      /** Default: the group's maxSize (the pool holds maxSize − desired, at least minSize). */
+      maxGroupPreparedCapacity: count.optional(),
+      poolState: z.enum(['Stopped', 'Running', 'Hibernated']).default('Stopped'),
+      /** InstanceReusePolicy.ReuseOnScaleIn: scale-in returns instances to the pool (through Warmed:Pending:Wait). */
+      reuseOnScaleIn: z.boolean().default(false),
+    })
+    .optional(),
 });
 
 const ServiceSchema = z.strictObject({
@@ -519,6 +530,8 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
       const max = asg.maxSize ?? Math.max(asg.desiredCapacity, 10);
       if (asg.minSize > max) issue([...path, 'minSize'], `minSize ${asg.minSize} is above maxSize ${max}`);
       if (asg.desiredCapacity < asg.minSize || asg.desiredCapacity > max) issue([...path, 'desiredCapacity'], `desiredCapacity must be between minSize ${asg.minSize} and maxSize ${max}`);
+      const prepared = asg.warmPool?.maxGroupPreparedCapacity;
+      if (prepared !== undefined && prepared < asg.desiredCapacity) issue([...path, 'warmPool', 'maxGroupPreparedCapacity'], `maxGroupPreparedCapacity ${prepared} is below desiredCapacity ${asg.desiredCapacity}`);
       asgs.set(asg.name, { cluster: cluster.name, azs: asg.availabilityZones, min: asg.minSize, max, spot: asg.spot });
     });
     cluster.services.forEach((service, si) => {
