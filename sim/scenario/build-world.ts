@@ -37,7 +37,7 @@ export type WorldAction =
     }
   | { type: 'protectTasks'; cluster: string; service: string; count: number; enabled: boolean; /** ms */ expiresIn?: number | undefined }
   | { type: 'setInstanceProtection'; asg: string; instances?: (number | string)[] | undefined; protected: boolean }
-  | { type: 'agentDisconnect' | 'agentReconnect' | 'reregisterInstance'; asg: string; instance: number | string }
+  | { type: 'agentDisconnect' | 'agentReconnect' | 'reregisterInstance'; asg: string; instance: number | string; for?: number | undefined }
   | { type: 'fargateCapacity'; provider: 'FARGATE' | 'FARGATE_SPOT'; available: boolean };
 
 export type InstancePhase = 'pending' | 'inService' | 'terminating';
@@ -384,7 +384,16 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
       case 'agentReconnect': {
         const id = pick(action.asg, action.instance);
         world.setAgentConnected(id, action.type === 'agentReconnect');
-        return action.type === 'agentReconnect' ? `ECS agent on ${id} (${action.asg}) reconnected` : `ECS agent on ${id} (${action.asg}) disconnected: its tasks keep running, nothing is placed there`;
+        const back = action.for;
+        if (action.type === 'agentDisconnect' && back !== undefined) {
+          world.clock.after(back, () => {
+            // Reconnects unless the instance went away meanwhile.
+            if (world.autoScalingInstances(action.asg).some((i) => i.ec2InstanceId === id && i.containerInstanceArn !== undefined)) world.setAgentConnected(id, true);
+          });
+        }
+        return action.type === 'agentReconnect'
+          ? `ECS agent on ${id} (${action.asg}) reconnected`
+          : `ECS agent on ${id} (${action.asg}) disconnected: its tasks keep running, nothing is placed there${back === undefined ? '' : `; it reconnects in ${Math.round(back / 1000)}s`}`;
       }
       case 'reregisterInstance': {
         const id = pick(action.asg, action.instance);

@@ -285,8 +285,8 @@ export const ACTION_SCHEMAS = {
   }),
   /** SetInstanceProtection (ProtectedFromScaleIn) on those instances of the ASG (default: every instance it has now). */
   setInstanceProtection: z.strictObject({ asg: asgName, instances: z.array(instanceRef).min(1).optional(), protected: z.boolean() }),
-  /** The ECS agent on that instance disconnects: its tasks keep running, nothing is placed there, stops wait. */
-  agentDisconnect: z.strictObject({ asg: asgName, instance: instanceRef }),
+  /** The ECS agent on that instance disconnects: its tasks keep running, nothing is placed there, stops wait; `for`: it reconnects that much later. */
+  agentDisconnect: z.strictObject({ asg: asgName, instance: instanceRef, for: duration.optional() }),
   /** The ECS agent on that instance reconnects (stops asked meanwhile go ahead). */
   agentReconnect: z.strictObject({ asg: asgName, instance: instanceRef }),
   /** The ECS agent registers that EC2 instance again: a new container instance ARN, the old one INACTIVE. */
