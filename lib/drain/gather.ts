@@ -87,6 +87,8 @@ export const LIMITS = {
   describeTasks: 100,
   describeServices: 10,
   describeAutoScalingGroups: 100,
+  /** DescribeWarmPool MaxRecords: "The maximum value is 50" (API reference). */
+  describeWarmPool: 50,
   updateContainerInstancesState: 10,
   putAttributes: 10,
 } as const;
@@ -350,7 +352,7 @@ export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<Dr
   // listed by DescribeWarmPool, not with the group:
   // one more paginated call per drained ASG that has a warm pool.
   await mapLimit(withWarmPool, CONCURRENCY, async (asg) => {
-    for await (const page of paginateDescribeWarmPool({ client: deps.autoscaling, pageSize: 100 }, { AutoScalingGroupName: asg.asg })) addWaiting(asg, page.Instances ?? []);
+    for await (const page of paginateDescribeWarmPool({ client: deps.autoscaling, pageSize: LIMITS.describeWarmPool }, { AutoScalingGroupName: asg.asg })) addWaiting(asg, page.Instances ?? []);
   });
   if (waiting.length === 0) return snapshot;
 

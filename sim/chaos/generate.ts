@@ -36,6 +36,8 @@ export interface ChaosState {
   jobs: number;
   /** Whether an on-demand instance has been scaled in or terminated (a draining instance takes no new task). */
   shrunk: boolean;
+  /** Services whose tasks were protected from scale-in (once each). */
+  protectedServices?: string[];
 }
 
 export interface Ingredient {
@@ -50,6 +52,8 @@ export interface Ingredient {
   taskDefinitions?: string | ((state: ChaosState) => string);
   /** More lifecycle hooks of the on-demand ASG (YAML list items, indented for its `lifecycleHooks:`), added when it is used. */
   onDemandHooks?: string;
+  /** Settings of the on-demand ASG it needs (YAML keys, indented for the ASG), added when it is used. */
+  onDemandAsg?: string;
   /** Invariants it promises under the chaos faults (expect entries), added once when it is used. */
   expect?: string[] | ((end: ChaosEnd) => string[]);
   /** Minutes the run goes on after the usual settling time when it is used (for its invariants to have a window). */
@@ -153,6 +157,58 @@ export const FOREIGN_HOOK: Ingredient = {
   // retries makes the invocation fail; its retry may find the action over ("No active Lifecycle Action") once.
   expect: ['drainsOnce: { hook: ecs-ops-drain, lateCompletions: 1 }', 'drainStarted: { within: 2m, trigger: lifecycle-action }'],
 };
+/** Task scale-in protection, slow stops, agent disconnects and warm pools (the simulator's fleet features) amid the rest. */
+export const FLEET_FEATURES: Ingredient[] = [
+  {
+    // One or two tasks of web or api protect themselves for 10-30 minutes: scale-ins and deployments of the service
+    // leave them alone, drains do not (ECS documents protection against service scale-in and deployments only).
+    name: 'task-protection',
+    weight: 1,
+    entries: (s) => {
+      const done = (s.protectedServices ??= []);
+      const service = s.rng.chance(0.5) ? 'web' : 'api';
+      if (done.includes(service)) return undefined;
+      done.push(service);
+      return [`protectTasks: { cluster: prod, service: ${service}, count: ${1 + s.rng.int(2)}, expiresIn: ${10 + 10 * s.rng.int(3)}m }`];
+    },
+    // No protected task is ever stopped by a service scale-in or a deployment.
+    expect: ["taskStops: { protected: true, reason: 'Scaling activity', count: 0 }"],
+  },
+  {
+    // web:3, whose containers ignore SIGTERM: every stop takes its 90 s stopTimeout (SIGKILL), so drains wait on it.
+    name: 'slow-stop',
+    weight: 1,
+    entries: (s) => {
+      s.deployments.web = 2; // the next deployment ingredient of web deploys web:2
+      return [`deploy: { cluster: prod, service: web, taskDefinition: 'web:3' }`];
+    },
+    taskDefinitions: `    - { family: web, cpu: 256, memory: 512, stopTimeout: 90s, simulation: { startDelay: 20s, ignoreSigterm: true } }\n`,
+    // A container that ignores SIGTERM is killed at its stopTimeout, never earlier (min 0: the run may stop none).
+    expect: ['taskStops: { service: web, killedAtStopTimeout: true, minStopTime: 90s, min: 0 }'],
+  },
+  {
+    // The ECS agent of one of the two oldest on-demand instances disconnects for 1-5 minutes: its tasks keep running,
+    // nothing is placed there, and a drain of it waits for the reconnection to stop its tasks.
+    name: 'agent-disconnect',
+    weight: 1,
+    entries: (s) => [`agentDisconnect: { asg: ${ON_DEMAND_ASG}, instance: ${s.rng.int(2)}, for: ${1 + s.rng.int(5)}m }`],
+  },
+  {
+    // The on-demand ASG has a warm pool with ReuseOnScaleIn: scale-ins return instances to it through
+    // Warmed:Pending:Wait, the pool sheds extras through Warmed:Terminating:Wait, scale-outs reuse them.
+    name: 'warm-pool',
+    weight: 1,
+    onDemandAsg: '          warmPool: { minSize: 1, reuseOnScaleIn: true }\n',
+    entries: (s) => {
+      if (s.onDemandDesired <= ON_DEMAND_MIN) return undefined;
+      s.onDemandDesired--;
+      s.shrunk = true;
+      return [`scaleAsg: { asg: ${ON_DEMAND_ASG}, desired: ${s.onDemandDesired} }`];
+    },
+    // The reconcile pass reads the pool (instances waiting there are not listed with the group).
+    expect: [`apiCalls: { operation: 'autoscaling:DescribeWarmPool', function: drain, asg: ${ON_DEMAND_ASG}, min: 1 }`],
+  },
+];
 
 export const INGREDIENTS: Ingredient[] = [
   {
@@ -234,6 +290,7 @@ export const INGREDIENTS: Ingredient[] = [
   PLACEMENT,
   SCHEDULED_RUN,
   FOREIGN_HOOK,
+  ...FLEET_FEATURES,
 ];
 
 /** Invariants of every chaos run, whatever the ingredients (the scenario format adds its own three). */
@@ -273,7 +330,7 @@ const FLEET = `fleet:
           desiredCapacity: 6
           lifecycleHooks:
             - { name: ecs-ops-drain, transition: terminating, heartbeatTimeout: 10m, defaultResult: CONTINUE }
-%ON_DEMAND_HOOKS%        - name: ${SPOT_ASG}
+%ON_DEMAND_HOOKS%%ON_DEMAND_ASG%        - name: ${SPOT_ASG}
           instanceType: m5.large
           spot: true
           spotInstanceDraining: true
@@ -352,7 +409,9 @@ description: Chaos run ${seed} - ${used.map((i) => i.name).join(', ') || 'nothin
 seed: ${seed}
 
 ${configText(used.flatMap((i) => text(i.config)))}
-${FLEET.replace('%TASK_DEFINITIONS%', used.flatMap((i) => text(i.taskDefinitions)).join('')).replace('%ON_DEMAND_HOOKS%', used.flatMap((i) => text(i.onDemandHooks)).join(''))}
+${FLEET.replace('%TASK_DEFINITIONS%', used.flatMap((i) => text(i.taskDefinitions)).join(''))
+  .replace('%ON_DEMAND_HOOKS%', used.flatMap((i) => text(i.onDemandHooks)).join(''))
+  .replace('%ON_DEMAND_ASG%', [...new Set(used.flatMap((i) => (i.onDemandAsg === undefined ? [] : [i.onDemandAsg])))].join(''))}
 faults:
   api:
     '*': { throttleRate: ${CHAOS_FAULTS.throttleRate}, serverErrorRate: ${CHAOS_FAULTS.serverErrorRate}, latencyMs: [${CHAOS_FAULTS.latencyMs.join(', ')}] }

@@ -7,7 +7,7 @@
 import type * as ECS from '@aws-sdk/client-ecs';
 import type { AwsApis, ResourceDirectory } from '../world/api.js';
 import { INSTANCE_TYPES } from '../world/instance-types.js';
-import { World, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
+import { World, type ApiCallListener, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
 import type { FleetSpec, TaskDefinitionSpec } from './schema.js';
 
 /** Instance types the world can launch. */
@@ -34,7 +34,11 @@ export type WorldAction =
       group?: string | undefined;
       /** Pins the tasks to that instance of the ASG (index among its instances not terminated, or an id). */
       instance?: { asg: string; index: number | string } | undefined;
-    };
+    }
+  | { type: 'protectTasks'; cluster: string; service: string; count: number; enabled: boolean; /** ms */ expiresIn?: number | undefined }
+  | { type: 'setInstanceProtection'; asg: string; instances?: (number | string)[] | undefined; protected: boolean }
+  | { type: 'agentDisconnect' | 'agentReconnect' | 'reregisterInstance'; asg: string; instance: number | string; for?: number | undefined }
+  | { type: 'fargateCapacity'; provider: 'FARGATE' | 'FARGATE_SPOT'; available: boolean };
 
 export type InstancePhase = 'pending' | 'inService' | 'terminating';
 
@@ -83,8 +87,22 @@ export interface ServiceFact {
   belowMinimumHealthy: { at: number; running: number; minimumHealthy: number; desired: number; stoppedReason: string | undefined }[];
 }
 
+/** A RUNNING task asked to stop (sim/world/stats.ts TaskStopRecord). */
+export interface TaskStopFact {
+  at: number;
+  cluster: string;
+  service: string | undefined;
+  taskArn: string;
+  stopCode: string;
+  reason: string;
+  protected: boolean;
+  stoppedAfterMs: number | undefined;
+  killedAtStopTimeout: boolean;
+}
+
 export interface WorldFacts {
   tasksKilled: KilledTask[];
+  taskStops: TaskStopFact[];
   lifecycleActions: LifecycleActionFact[];
   services: ServiceFact[];
   counters: Record<string, number>;
@@ -124,6 +142,8 @@ export interface SimWorld {
   facts(): WorldFacts;
   /** The container instance ARN of an EC2 instance of an ASG (not terminated), if it is registered with ECS. */
   containerInstanceOf(ec2InstanceId: string): string | undefined;
+  /** Every API call the world answered (or refused), after it was answered. */
+  onApiCall(listener: ApiCallListener): void;
 }
 
 export interface BuildWorldOptions {
@@ -155,8 +175,18 @@ function registration(td: TaskDefinitionSpec): Parameters<World['registerTaskDef
         ...(c.memoryReservation === undefined ? {} : { memoryReservation: c.memoryReservation }),
         essential: c.essential ?? true,
         ...(c.portMappings === undefined ? {} : { portMappings: c.portMappings }),
+        ...(c.stopTimeout === undefined ? {} : { stopTimeout: c.stopTimeout / 1000 }),
       }))
-    : [{ name: td.family, image: DEFAULT_IMAGE, cpu: td.cpu ?? 0, ...(td.memory === undefined ? {} : { memory: td.memory }), essential: true }];
+    : [
+        {
+          name: td.family,
+          image: DEFAULT_IMAGE,
+          cpu: td.cpu ?? 0,
+          ...(td.memory === undefined ? {} : { memory: td.memory }),
+          essential: true,
+          ...(td.stopTimeout === undefined ? {} : { stopTimeout: td.stopTimeout / 1000 }),
+        },
+      ];
   const sim = td.simulation;
   return {
     family: td.family,
@@ -174,6 +204,7 @@ function registration(td: TaskDefinitionSpec): Parameters<World['registerTaskDef
       ...(sim?.runFor === undefined ? {} : { runSeconds: sim.runFor / 1000 }),
       ...(sim?.exitCode === undefined ? {} : { exitCode: sim.exitCode }),
       ...(sim?.failToStart === undefined ? {} : { failToStart: sim.failToStart }),
+      ...(sim?.ignoreSigterm === undefined ? {} : { ignoreSigterm: sim.ignoreSigterm }),
     },
   };
 }
@@ -219,6 +250,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           ...(asg.terminationDelay === undefined ? {} : { terminationSeconds: asg.terminationDelay / 1000 }),
           ...(asg.spotInstanceDraining === undefined ? {} : { spotInstanceDraining: asg.spotInstanceDraining }),
           ...(asg.attributes === undefined ? {} : { attributes: asg.attributes }),
+          ...(asg.protectFromScaleIn === undefined ? {} : { protectFromScaleIn: asg.protectFromScaleIn }),
           lifecycleHooks: asg.lifecycleHooks.map(
             (hook): LifecycleHookInput => ({
               name: hook.name,
@@ -229,6 +261,12 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           ),
         }),
       );
+    });
+  });
+  fleet.clusters.forEach((cluster, ci) => {
+    cluster.asgs.forEach((asg, ai) => {
+      const pool = asg.warmPool;
+      if (pool) at(['fleet', 'clusters', ci, 'asgs', ai, 'warmPool'], () => { world.putWarmPool(asg.name, { ...pool }, true); });
     });
   });
   fleet.clusters.forEach((cluster, ci) => {
@@ -329,6 +367,48 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
       case 'insufficientCapacity':
         world.setInsufficientCapacity(action.asg, action.az, action.enabled);
         return action.enabled ? `no ${action.asg} capacity in ${action.az} (InsufficientInstanceCapacity)` : `${action.asg} capacity back in ${action.az}`;
+      case 'protectTasks': {
+        // As the tasks themselves would, through the agent's task scale-in protection endpoint (UpdateTaskProtection).
+        const arns = world.serviceTaskArns(action.cluster, action.service).slice(0, action.count);
+        if (arns.length < action.count) throw new Error(`${action.cluster}/${action.service} has ${arns.length} task${arns.length === 1 ? '' : 's'}, not ${action.count}`);
+        const minutes = action.expiresIn === undefined ? undefined : action.expiresIn / 60_000;
+        const out = world.updateTaskProtection(action.cluster, arns, action.enabled, minutes);
+        const failures = (out.failures ?? []).map((f) => `${f.arn?.split('/').pop() ?? '?'}: ${f.reason ?? 'failed'}`);
+        if (failures.length > 0) throw new Error(`UpdateTaskProtection failed for ${failures.join('; ')}`);
+        const ids = arns.map((arn) => arn.split('/').pop() ?? arn);
+        return action.enabled
+          ? `protect ${ids.length} task${ids.length === 1 ? '' : 's'} of ${action.cluster}/${action.service} from scale-in for ${minutes ?? 120}m: ${ids.join(', ')}`
+          : `unprotect ${ids.length} task${ids.length === 1 ? '' : 's'} of ${action.cluster}/${action.service}: ${ids.join(', ')}`;
+      }
+      case 'setInstanceProtection': {
+        const ids = action.instances === undefined ? instancesOf(action.asg).map((i) => i.ec2InstanceId) : action.instances.map((ref) => pick(action.asg, ref));
+        world.setInstanceProtection(action.asg, ids, action.protected);
+        return `${action.protected ? 'protect' : 'unprotect'} ${ids.join(', ')} of ${action.asg} ${action.protected ? 'from' : 'for'} scale-in`;
+      }
+      case 'agentDisconnect':
+      case 'agentReconnect': {
+        const id = pick(action.asg, action.instance);
+        world.setAgentConnected(id, action.type === 'agentReconnect');
+        const back = action.for;
+        if (action.type === 'agentDisconnect' && back !== undefined) {
+          world.clock.after(back, () => {
+            // Reconnects unless the instance went away meanwhile.
+            if (world.autoScalingInstances(action.asg).some((i) => i.ec2InstanceId === id && i.containerInstanceArn !== undefined)) world.setAgentConnected(id, true);
+          });
+        }
+        return action.type === 'agentReconnect'
+          ? `ECS agent on ${id} (${action.asg}) reconnected`
+          : `ECS agent on ${id} (${action.asg}) disconnected: its tasks keep running, nothing is placed there${back === undefined ? '' : `; it reconnects in ${Math.round(back / 1000)}s`}`;
+      }
+      case 'reregisterInstance': {
+        const id = pick(action.asg, action.instance);
+        const before = instancesOf(action.asg).find((i) => i.ec2InstanceId === id)?.containerInstanceArn;
+        const after = world.reregisterInstance(id);
+        return `ECS agent on ${id} (${action.asg}) registered again: ${after.split('/').pop() ?? after} replaces ${before?.split('/').pop() ?? '?'} (INACTIVE)`;
+      }
+      case 'fargateCapacity':
+        world.setFargateCapacity(action.provider, action.available);
+        return action.available ? `${action.provider} capacity back` : `no ${action.provider} capacity: tasks fail to place (RESOURCE:FARGATE)`;
       case 'runTask': {
         // As a user's RunTask (through the world's API, so the same validation and placement, but not counted as a
         // call of the functions): `instance` pins the tasks with a memberOf constraint on the EC2 instance id.
@@ -378,6 +458,17 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
   const facts = (): WorldFacts => {
     const report = world.report();
     return {
+      taskStops: report.taskStops.map((t) => ({
+        at: t.at,
+        cluster: t.cluster,
+        service: t.service,
+        taskArn: t.taskArn,
+        stopCode: t.stopCode,
+        reason: t.reason,
+        protected: t.protected,
+        stoppedAfterMs: t.stoppedAfterMs,
+        killedAtStopTimeout: t.killedAtStopTimeout,
+      })),
       tasksKilled: report.tasksKilledByTermination.map((k) => ({
         at: k.at,
         cluster: k.cluster,
@@ -448,9 +539,13 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
         attributes: Object.fromEntries(Object.entries(m.messageAttributes).map(([k, v]) => [k, v.StringValue ?? ''])),
       })),
     facts,
+    onApiCall: (listener) => {
+      world.onApiCall(listener);
+    },
     containerInstanceOf: (id) => {
       for (const asg of asgClusters.keys()) {
-        const found = instancesOf(asg).find((i) => i.ec2InstanceId === id);
+        // Warm pool instances too: one returning to the pool waits in Warmed:Pending:Wait, still registered.
+        const found = [...instancesOf(asg), ...world.warmPoolInstances(asg)].find((i) => i.ec2InstanceId === id);
         if (found) return found.containerInstanceArn;
       }
       return undefined;

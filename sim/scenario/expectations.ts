@@ -39,9 +39,58 @@ function listNotifications(items: readonly NotificationItem[], limit = 4): strin
   return shown.join('; ') + (items.length > limit ? `; … ${items.length - limit} more` : '');
 }
 
-/** The terminate lifecycle actions, of the hook if given. */
-function terminateActions(record: RunRecord, hook: string | undefined) {
-  return record.lifecycleActions.filter((a) => a.transition === 'terminating' && (hook === undefined || a.hook === hook));
+/** The terminate lifecycle actions, of the hook and ASG if given. */
+function terminateActions(record: RunRecord, hook: string | undefined, asg?: string) {
+  return record.lifecycleActions.filter((a) => a.transition === 'terminating' && (hook === undefined || a.hook === hook) && (asg === undefined || a.asg === asg));
+}
+
+/** " of <hook> in <asg>" for descriptions. */
+function ofHookAsg(hook: string | undefined, asg: string | undefined): string {
+  return `${hook === undefined ? '' : ` of ${hook}`}${asg === undefined ? '' : ` in ${asg}`}`;
+}
+
+/** Whether a notification is about a cluster or ASG: its SNS attribute, or the name in its title or text. */
+function names(n: NotificationItem, attribute: 'cluster' | 'asg', name: string): boolean {
+  const attr = n.attributes?.[attribute];
+  if (attr !== undefined) return attr === name;
+  const word = new RegExp(`(^|[^A-Za-z0-9_-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`);
+  return word.test(n.title) || word.test(n.text);
+}
+
+function taskStops(p: Extract<Expectation, { type: 'taskStops' }>['params'], record: RunRecord): Omit<ExpectationResult, 'line' | 'invariant'> {
+  const stops = (record.taskStops ?? []).filter(
+    (t) =>
+      (p.cluster === undefined || t.cluster === p.cluster) &&
+      (p.service === undefined || t.service === p.service) &&
+      (p.reason === undefined || t.reason.includes(p.reason)) &&
+      (p.protected === undefined || t.protected === p.protected) &&
+      (p.killedAtStopTimeout === undefined || t.killedAtStopTimeout === p.killedAtStopTimeout),
+  );
+  const filters = [
+    p.cluster === undefined && p.service === undefined ? undefined : `of ${p.cluster ?? '*'}/${p.service ?? '*'}`,
+    p.reason === undefined ? undefined : `reason containing "${p.reason}"`,
+    p.protected === undefined ? undefined : p.protected ? 'protected from scale-in' : 'not protected',
+    p.killedAtStopTimeout === undefined ? undefined : p.killedAtStopTimeout ? 'SIGKILLed at their stopTimeout' : 'exited on SIGTERM',
+  ].filter((f): f is string => f !== undefined);
+  const problems: string[] = [];
+  if (!within(stops.length, p, 1)) problems.push(`${stops.length} matching stops`);
+  if (p.minStopTime !== undefined) {
+    for (const t of stops) {
+      if (t.stoppedAfterSeconds !== undefined && t.stoppedAfterSeconds * 1000 < p.minStopTime) problems.push(`${t.task.split('/').pop() ?? t.task} stopped in ${formatDuration(t.stoppedAfterSeconds * 1000)}`);
+    }
+  }
+  const shown = stops.slice(0, 4).map((t) => `${shortTime(t.at)} ${t.task.split('/').pop() ?? t.task}${t.stoppedAfterSeconds === undefined ? '' : ` (${formatDuration(t.stoppedAfterSeconds * 1000)})`}: ${t.reason}`);
+  return {
+    type: 'taskStops',
+    description: `task stops${filters.length > 0 ? ` ${filters.join(', ')}` : ''}: ${boundsText(p, 1)}${p.minStopTime === undefined ? '' : `, each taking at least ${formatDuration(p.minStopTime)}`}`,
+    passed: problems.length === 0,
+    detail: problems.length > 0 ? problems.slice(0, 5).join('; ') : `${stops.length} matching${shown.length > 0 ? ` (${shown.join('; ')}${stops.length > 4 ? '; …' : ''})` : ''}`,
+  };
+}
+
+/** A function's short name from its short name, function name or logical id (the ref itself when unknown). */
+function functionShortName(record: RunRecord, ref: string): string {
+  return Object.entries(record.invocations.byFunction).find(([short, s]) => short === ref || s.name === ref || s.logicalId === ref)?.[0] ?? ref;
 }
 
 /** Finds a function's stats by short name, function name or logical id. */
@@ -117,6 +166,8 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
   switch (expectation.type) {
     case 'scheduledRuns':
       return scheduledRuns(expectation.params, record);
+    case 'taskStops':
+      return taskStops(expectation.params, record);
     case 'notification': {
       const p = expectation.params;
       const filters = [
@@ -124,14 +175,21 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
         p.via === undefined ? undefined : `via ${p.via}`,
         p.kind === undefined ? undefined : `of kind ${p.kind}`,
         p.contains === undefined ? undefined : `containing "${p.contains}"`,
+        p.function === undefined ? undefined : `from ${p.function}`,
+        p.cluster === undefined ? undefined : `about cluster ${p.cluster}`,
+        p.asg === undefined ? undefined : `about ASG ${p.asg}`,
       ].filter((f): f is string => f !== undefined);
+      const fromFunction = p.function === undefined ? undefined : functionShortName(record, p.function);
       const matching = record.notifications.filter(
         (n) =>
           n.delivered &&
           (p.channel === undefined || n.channel === p.channel) &&
           (p.via === undefined || n.via === p.via) &&
           (p.kind === undefined || n.kind === p.kind) &&
-          (p.contains === undefined || n.title.includes(p.contains) || n.text.includes(p.contains)),
+          (p.contains === undefined || n.title.includes(p.contains) || n.text.includes(p.contains)) &&
+          (fromFunction === undefined || n.function === fromFunction) &&
+          (p.cluster === undefined || names(n, 'cluster', p.cluster)) &&
+          (p.asg === undefined || names(n, 'asg', p.asg)),
       );
       const passed = within(matching.length, p, 1);
       const delivered = record.notifications.filter((n) => n.delivered);
@@ -159,7 +217,7 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
     }
     case 'lifecycleActionsCompleted': {
       const p = expectation.params;
-      const actions = record.lifecycleActions.filter((a) => a.transition === 'terminating' && (p.hook === undefined || a.hook === p.hook));
+      const actions = terminateActions(record, p.hook, p.asg);
       const problems: string[] = [];
       for (const a of actions) {
         if (a.completedBy !== 'api' || a.result !== 'CONTINUE') {
@@ -174,7 +232,7 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
       return {
         type: 'lifecycleActionsCompleted',
         description:
-          `every terminate lifecycle action${p.hook ? ` of ${p.hook}` : ''}${p.count === undefined ? '' : ` (${p.count})`} completed with CONTINUE` +
+          `every terminate lifecycle action${ofHookAsg(p.hook, p.asg)}${p.count === undefined ? '' : ` (${p.count})`} completed with CONTINUE` +
           (p.maxHoldAfterEmpty === undefined ? '' : `, within ${formatDuration(p.maxHoldAfterEmpty)} of the instance being empty`),
         passed: problems.length === 0,
         detail: actions.length === 0 && p.count === undefined ? 'no terminate lifecycle action' : problems.length === 0 ? `${actions.length} completed${longest}` : problems.join('; '),
@@ -208,12 +266,12 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
     }
     case 'heartbeats': {
       const p = expectation.params;
-      const actions = terminateActions(record, p.hook);
+      const actions = terminateActions(record, p.hook, p.asg);
       const bad = actions.filter((a) => !within(a.heartbeats, { min: p.min, max: p.max }, undefined));
       const counts = actions.map((a) => a.heartbeats);
       return {
         type: 'heartbeats',
-        description: `every terminate lifecycle action${p.hook ? ` of ${p.hook}` : ''} got ${boundsText({ min: p.min, max: p.max }, undefined)} heartbeats`,
+        description: `every terminate lifecycle action${ofHookAsg(p.hook, p.asg)} got ${boundsText({ min: p.min, max: p.max }, undefined)} heartbeats`,
         passed: actions.length > 0 && bad.length === 0,
         detail:
           actions.length === 0
@@ -228,7 +286,7 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
       const endMs = Date.parse(record.virtual.end);
       const problems: string[] = [];
       let longest = 0;
-      for (const a of terminateActions(record, p.hook)) {
+      for (const a of terminateActions(record, p.hook, p.asg)) {
         const started = Date.parse(a.started);
         const waited = (a.completed === undefined ? endMs : Date.parse(a.completed)) - started;
         longest = Math.max(longest, waited);
@@ -238,7 +296,7 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
       }
       return {
         type: 'noLifecycleActionPastDeadline',
-        description: `no terminate lifecycle action${p.hook ? ` of ${p.hook}` : ''} waited more than ${formatDuration(p.deadline)}`,
+        description: `no terminate lifecycle action${ofHookAsg(p.hook, p.asg)} waited more than ${formatDuration(p.deadline)}`,
         passed: problems.length === 0,
         detail: problems.length === 0 ? `longest wait ${formatDuration(longest)}` : problems.join('; '),
       };
@@ -327,10 +385,26 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
     }
     case 'apiCalls': {
       const p = expectation.params;
-      const n = record.apiCalls.byOperation[p.operation] ?? 0;
+      const filtered = p.function !== undefined || p.cluster !== undefined || p.asg !== undefined || p.hook !== undefined;
+      const fn = p.function === undefined ? undefined : functionShortName(record, p.function);
+      const n = filtered
+        ? (record.apiCalls.byCaller ?? [])
+            .filter(
+              (c) =>
+                c.operation === p.operation &&
+                (p.function === undefined || c.function === fn) &&
+                (p.cluster === undefined || c.cluster === p.cluster) &&
+                (p.asg === undefined || c.asg === p.asg) &&
+                (p.hook === undefined || c.hook === p.hook),
+            )
+            .reduce((sum, c) => sum + c.calls, 0)
+        : (record.apiCalls.byOperation[p.operation] ?? 0);
+      const by = [p.function === undefined ? undefined : `by ${p.function}`, p.cluster === undefined ? undefined : `for cluster ${p.cluster}`, p.asg === undefined ? undefined : `for ASG ${p.asg}`, p.hook === undefined ? undefined : `for hook ${p.hook}`]
+        .filter((f): f is string => f !== undefined)
+        .join(' ');
       return {
         type: 'apiCalls',
-        description: `${p.operation} calls: ${boundsText({ min: p.min, max: p.max }, undefined)}`,
+        description: `${p.operation} calls${by === '' ? '' : ` ${by}`}: ${boundsText({ min: p.min, max: p.max }, undefined)}`,
         passed: within(n, { min: p.min, max: p.max }, undefined),
         detail: `${n} calls`,
       };

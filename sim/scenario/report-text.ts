@@ -104,6 +104,15 @@ export function renderTextReport(report: SimulationReport, options: TextReportOp
     const count = (items: typeof drains) => new Set(items.map((d) => d.instance)).size;
     out.push(`  drains: ${plural(count(drains), 'instance')} to drain, ${count(drained)} set DRAINING${slowest === undefined ? '' : ` (at most ${formatDuration(slowest * 1000)} after its lifecycle action or Spot warning)`}`);
   }
+  const eventFaults = report.events.faults ?? [];
+  if (eventFaults.length > 0) {
+    out.push(`  event faults: ${eventFaults.filter((f) => f.kind === 'dropped').length} dropped, ${eventFaults.filter((f) => f.kind === 'duplicated').length} duplicated`);
+    for (const f of eventFaults) out.push(`    ${hms(f.at)}  ${f.kind} ${f.detailType} ${f.eventId}${f.function === undefined ? '' : ` (→ ${f.function})`}${f.by === 'action' ? ' [timeline]' : ''}`);
+  }
+  const stops = report.taskStops ?? [];
+  const protectedStops = stops.filter((t) => t.protected).length;
+  const sigkilled = stops.filter((t) => t.killedAtStopTimeout).length;
+  if (protectedStops > 0 || sigkilled > 0) out.push(`  task stops: ${stops.length} (${protectedStops} protected from scale-in, ${sigkilled} killed at their stopTimeout)`);
   const lost = report.deadLetters.filter((d) => !d.delivered).length;
   out.push(`  dead letters: ${report.deadLetters.length}${lost > 0 ? ` (${lost} not delivered to the failure queue)` : ''}`);
   const denied = Object.entries(report.iam.byPrincipal);

@@ -201,13 +201,24 @@ export interface SimulationReport {
     deliveries: number;
     dropped: number;
     duplicated: number;
+    /** Each delivery an event fault dropped or duplicated (rate faults and dropNextEvent / duplicateNextEvent), in order. */
+    faults?: EventFaultItem[];
   };
   invocations: { total: number; errors: number; byFunction: Record<string, FunctionStats> };
-  apiCalls: { total: number; byOperation: Record<string, number>; failed: Record<string, number>; injectedFaults: number };
+  apiCalls: {
+    total: number;
+    byOperation: Record<string, number>;
+    failed: Record<string, number>;
+    injectedFaults: number;
+    /** The calls that reached the simulated AWS during an invocation, by function, operation and what they named. */
+    byCaller?: ApiCallerItem[];
+  };
   lifecycleActions: LifecycleActionItem[];
   /** Instances to drain (terminate lifecycle actions, Spot interruption warnings) and when they went DRAINING. */
   drains: DrainItem[];
   tasksKilled: { count: number; byService: Record<string, number>; tasks: KilledTaskItem[] };
+  /** Every RUNNING task asked to stop (by anyone), with its reason, protection and how long the stop took. */
+  taskStops?: TaskStopItem[];
   /** Present when the config has placement policies. */
   placement?: PlacementReport | undefined;
   services: ServiceItem[];
@@ -223,6 +234,43 @@ export interface SimulationReport {
   counters: Record<string, number>;
   /** Tasks started by the schedule runner (startedBy `ecs-ops/<schedule>`), as their last state change showed them. */
   scheduledTasks?: ScheduledTaskItem[];
+}
+
+/** A delivery an event fault dropped or duplicated. */
+export interface EventFaultItem {
+  at: string;
+  kind: 'dropped' | 'duplicated';
+  eventId: string;
+  detailType: string;
+  /** The function it was (or was not) delivered to (short name), when known. */
+  function: string | undefined;
+  /** `rate` (faults.events), or `action` (dropNextEvent / duplicateNextEvent). */
+  by: 'rate' | 'action';
+}
+
+/** Calls of one function to one operation naming one cluster / ASG / hook. */
+export interface ApiCallerItem {
+  function: string;
+  /** `service:Operation`. */
+  operation: string;
+  cluster: string | undefined;
+  asg: string | undefined;
+  hook: string | undefined;
+  calls: number;
+  /** Of those, refused by the simulated AWS with an error. */
+  errors: number;
+}
+
+export interface TaskStopItem {
+  at: string;
+  cluster: string;
+  service: string | undefined;
+  task: string;
+  stopCode: string;
+  reason: string;
+  protected: boolean;
+  stoppedAfterSeconds: number | undefined;
+  killedAtStopTimeout: boolean;
 }
 
 /** A task the schedule runner started, from the world's task state change events (delivered or not). */

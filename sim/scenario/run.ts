@@ -25,7 +25,7 @@ import { CHATTY_DETAIL_TYPES, describeEvent, slackText } from './describe.js';
 import { evaluateExpectation, type RunRecord } from './expectations.js';
 import type { Scenario, TimelineEntry } from './load.js';
 import { packageConfigFile, packageConfigText } from './package.js';
-import type { DrainItem, ExpectationResult, FunctionStats, IamReport, NotificationItem, ScheduledTaskItem, SimulationReport, TimelineItem } from './report.js';
+import type { ApiCallerItem, DrainItem, EventFaultItem, ExpectationResult, FunctionStats, IamReport, NotificationItem, ScheduledTaskItem, SimulationReport, TimelineItem } from './report.js';
 import { FIXTURE_EVENTS_DIR, type Action, type ApiFaults } from './schema.js';
 import { formatDuration, isoTime } from './time.js';
 
@@ -352,6 +352,27 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       }
     };
 
+    // ---- API calls by caller: function × operation × the cluster / ASG / hook they name ------------------------------
+    let invoking: string | undefined;
+    const byCaller = new Map<string, ApiCallerItem>();
+    world.onApiCall((call) => {
+      if (invoking === undefined) return;
+      const input = isRecord(call.input) ? call.input : {};
+      const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+      const clusterRef = text(input.cluster);
+      const cluster = clusterRef?.startsWith('arn:') === true ? clusterRef.split('/').pop() : clusterRef;
+      const asgs = Array.isArray(input.AutoScalingGroupNames) ? input.AutoScalingGroupNames.map(text) : [text(input.AutoScalingGroupName)];
+      const hook = text(input.LifecycleHookName);
+      for (const asg of asgs.length === 0 ? [undefined] : asgs) {
+        const operation = `${call.service}:${call.operation}`;
+        const key = JSON.stringify([invoking, operation, cluster, asg, hook]);
+        const item = byCaller.get(key) ?? { function: invoking, operation, cluster, asg, hook, calls: 0, errors: 0 };
+        item.calls++;
+        if (call.errorCode !== undefined) item.errors++;
+        byCaller.set(key, item);
+      }
+    });
+
     const targets: BusTarget[] = functions.functions.map((fn) => ({
       logicalId: fn.logicalId,
       name: fn.name,
@@ -360,9 +381,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       maximumEventAgeSeconds: fn.maximumEventAgeSeconds,
       onFailure: fn.onFailure,
       invoke: async (event, info) => {
-        const record = await fn.invoke(event, info);
-        attribute(fn, record);
-        return record;
+        // The bus runs one invocation at a time: the world's API calls meanwhile are this function's.
+        invoking = shortName(fn);
+        try {
+          const record = await fn.invoke(event, info);
+          attribute(fn, record);
+          return record;
+        } finally {
+          invoking = undefined;
+        }
       },
     }));
     // What Scheduler and Lambda do with a role: each decision is the same every time (one request), so made once here.
@@ -424,6 +451,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
     // ---- world events → bus, with the one-shot faults -----------------------------------------------------------------
     const pendingFaults: PendingEventFault[] = [];
+    const eventFaults: EventFaultItem[] = [];
+    const detailTypes = new Map<string, string>();
     const putOnBus = (event: EventEnvelope, origin: 'world' | 'injected') => {
       const targetsOf = matchedFunctions(event);
       const text = describeEvent(event);
@@ -431,6 +460,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       if (targetsOf.length > 0) {
         const index = pendingFaults.findIndex((f) => (f.detailType === undefined || f.detailType === event['detail-type']) && (f.detail === undefined || hasFields(event.detail, f.detail)));
         const fault = index >= 0 ? pendingFaults.splice(index, 1)[0] : undefined;
+        if (fault) eventFaults.push({ at: isoTime(world.now()), kind: fault.kind === 'drop' ? 'dropped' : 'duplicated', eventId: event.id, detailType: event['detail-type'], function: targetsOf.join(', ') || undefined, by: 'action' });
         if (fault?.kind === 'drop') {
           note('event', `${text} (dropped: never delivered)`);
           note('fault', `dropped ${event['detail-type']} ${event.id}`);
@@ -457,6 +487,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         }
       }
       if (origin === 'injected' || targetsOf.length > 0 || !CHATTY_DETAIL_TYPES.has(event['detail-type'])) note('event', `${text}${arrow}`);
+      detailTypes.set(event.id, event['detail-type']);
       bus.put(event);
     };
     // Instances to drain (terminate lifecycle actions, Spot warnings), when they went DRAINING and terminated.
@@ -522,6 +553,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         case 'setDesiredCount':
         case 'deploy':
         case 'insufficientCapacity':
+        case 'protectTasks':
+        case 'setInstanceProtection':
+        case 'agentDisconnect':
+        case 'agentReconnect':
+        case 'reregisterInstance':
+        case 'fargateCapacity':
         case 'runTask': {
           // Recorded before the world runs the action: the events it causes come after it in the timeline.
           const item: TimelineItem & { seq: number; ms: number } = { ...at(world.now()), kind: 'action', text: action.type, seq: seq++, ms: world.now() };
@@ -688,6 +725,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         deliveries: bus.deliveries.length,
         dropped: bus.dropped.length,
         duplicated: bus.deliveries.filter((d) => d.duplicate).length,
+        faults: [
+          ...eventFaults,
+          ...bus.dropped.map((d): EventFaultItem => ({ at: isoTime(d.atMs), kind: 'dropped', eventId: d.eventId, detailType: detailTypes.get(d.eventId) ?? d.rule, function: functionNames.get(d.function) ?? d.function, by: 'rate' })),
+          ...bus.deliveries
+            .filter((d) => d.duplicate)
+            .map((d): EventFaultItem => ({ at: isoTime(d.putAtMs), kind: 'duplicated', eventId: d.eventId, detailType: detailTypes.get(d.eventId) ?? d.rule, function: functionNames.get(d.function) ?? d.function, by: 'rate' })),
+        ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
       },
       invocations: {
         total: functions.invocations.length,
@@ -699,6 +743,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         byOperation: server.calls.counts(),
         failed: server.calls.counts(failed),
         injectedFaults: server.calls.calls.filter((c) => c.injected !== undefined).length,
+        byCaller: [...byCaller.values()].sort((a, b) => a.function.localeCompare(b.function) || a.operation.localeCompare(b.operation) || (a.cluster ?? '').localeCompare(b.cluster ?? '') || (a.asg ?? '').localeCompare(b.asg ?? '') || (a.hook ?? '').localeCompare(b.hook ?? '')),
       },
       lifecycleActions: facts.lifecycleActions.map((a) => ({
         instance: a.ec2InstanceId,
@@ -734,6 +779,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         byService,
         tasks: facts.tasksKilled.map((k) => ({ at: isoTime(k.at), cluster: k.cluster, service: k.service, task: k.taskArn, instance: k.ec2InstanceId, lastStatus: k.lastStatus })),
       },
+      taskStops: facts.taskStops.map((t) => ({
+        at: isoTime(t.at),
+        cluster: t.cluster,
+        service: t.service,
+        task: t.taskArn,
+        stopCode: t.stopCode,
+        reason: t.reason,
+        protected: t.protected,
+        stoppedAfterSeconds: t.stoppedAfterMs === undefined ? undefined : t.stoppedAfterMs / 1000,
+        killedAtStopTimeout: t.killedAtStopTimeout,
+      })),
       ...(placement.enabled
         ? {
             placement: {

@@ -64,6 +64,15 @@ const count = z.number().int().nonnegative();
 // ---------------------------------------------------------------------------------------------------------------------
 // Fleet
 
+/** ContainerDefinition.stopTimeout: SIGTERM → SIGKILL (default: the agent's 30 s); whole seconds up to 120 s. */
+const stopTimeout = duration.pipe(
+  z
+    .number()
+    .min(1000, 'stopTimeout must be at least 1s')
+    .max(120_000, 'stopTimeout must be at most 120s')
+    .refine((ms) => ms % 1000 === 0, 'stopTimeout is whole seconds'),
+);
+
 const ContainerSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'container names are 1-255 letters, digits, "_" or "-"'),
   image: z.string().min(1).optional(),
@@ -77,6 +86,7 @@ const ContainerSchema = z.strictObject({
   portMappings: z
     .array(z.strictObject({ containerPort: z.number().int().min(1).max(65535), hostPort: z.number().int().min(0).max(65535).optional(), protocol: z.enum(['tcp', 'udp']).optional() }))
     .optional(),
+  stopTimeout: stopTimeout.optional(),
 });
 
 const TaskSimulationSchema = z.strictObject({
@@ -90,6 +100,8 @@ const TaskSimulationSchema = z.strictObject({
   exitCode: z.number().int().optional(),
   /** Tasks never start: they stop with TaskFailedToStart and this reason (e.g. CannotPullContainerError: …). */
   failToStart: z.string().min(1).optional(),
+  /** The containers ignore SIGTERM: a stop takes each container's stopTimeout, then SIGKILL (exit code 137). */
+  ignoreSigterm: z.boolean().optional(),
 });
 
 const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN, e.g. arn:aws:iam::123456789012:role/ecs-task-execution');
@@ -108,6 +120,8 @@ const TaskDefinitionSchema = z.strictObject({
   /** The IAM roles RunTask passes to ECS for this task definition (iam:PassRole is authorized for each). */
   taskRoleArn: roleArn.optional(),
   executionRoleArn: roleArn.optional(),
+  /** Without `containers`: the stopTimeout of the one container (with them, set it per container). */
+  stopTimeout: stopTimeout.optional(),
   simulation: TaskSimulationSchema.optional(),
 });
 
@@ -141,6 +155,19 @@ const AsgSchema = z.strictObject({
   spotInstanceDraining: z.boolean().optional(),
   /** Custom ECS attributes of the container instances (ECS_INSTANCE_ATTRIBUTES), e.g. { lifecycle: spot }. */
   attributes: z.record(z.string(), z.string()).optional(),
+  /** NewInstancesProtectedFromScaleIn: every instance launched is protected from scale-in (SetInstanceProtection changes it). */
+  protectFromScaleIn: z.boolean().optional(),
+  /** A warm pool (PutWarmPool), ready (Warmed:<poolState>) at the start. */
+  warmPool: z
+    .strictObject({
+      minSize: count.default(0),
+      /** Default: the group's maxSize (the pool holds maxSize − desired, at least minSize). */
+      maxGroupPreparedCapacity: count.optional(),
+      poolState: z.enum(['Stopped', 'Running', 'Hibernated']).default('Stopped'),
+      /** InstanceReusePolicy.ReuseOnScaleIn: scale-in returns instances to the pool (through Warmed:Pending:Wait). */
+      reuseOnScaleIn: z.boolean().default(false),
+    })
+    .optional(),
 });
 
 const ServiceSchema = z.strictObject({
@@ -250,6 +277,27 @@ export const ACTION_SCHEMAS = {
   }),
   /** Launches of the ASG in this AZ fail with InsufficientInstanceCapacity while enabled. */
   insufficientCapacity: z.strictObject({ asg: asgName, az: availabilityZone, enabled: z.boolean().default(true) }),
+  /** Task scale-in protection (UpdateTaskProtection) on the service's first `count` tasks (or off, `enabled: false`). */
+  protectTasks: z.strictObject({
+    cluster: clusterName,
+    service: serviceName,
+    count: z.number().int().min(1).max(10).default(1),
+    enabled: z.boolean().default(true),
+    /** 1m-48h, whole minutes (default 2h). */
+    expiresIn: duration
+      .pipe(z.number().min(60_000, 'expiresIn must be at least 1m').max(2880 * 60_000, 'expiresIn must be at most 48h').refine((ms) => ms % 60_000 === 0, 'expiresIn is whole minutes'))
+      .optional(),
+  }),
+  /** SetInstanceProtection (ProtectedFromScaleIn) on those instances of the ASG (default: every instance it has now). */
+  setInstanceProtection: z.strictObject({ asg: asgName, instances: z.array(instanceRef).min(1).optional(), protected: z.boolean() }),
+  /** The ECS agent on that instance disconnects: its tasks keep running, nothing is placed there, stops wait; `for`: it reconnects that much later. */
+  agentDisconnect: z.strictObject({ asg: asgName, instance: instanceRef, for: duration.optional() }),
+  /** The ECS agent on that instance reconnects (stops asked meanwhile go ahead). */
+  agentReconnect: z.strictObject({ asg: asgName, instance: instanceRef }),
+  /** The ECS agent registers that EC2 instance again: a new container instance ARN, the old one INACTIVE. */
+  reregisterInstance: z.strictObject({ asg: asgName, instance: instanceRef }),
+  /** Fargate (or Fargate Spot) capacity runs out (`available: false`: tasks fail with RESOURCE:FARGATE) or comes back. */
+  fargateCapacity: z.strictObject({ provider: z.enum(['FARGATE', 'FARGATE_SPOT']).default('FARGATE'), available: z.boolean() }),
   /**
    * The next world event that a rule matches (of this detail-type, and whose detail has these fields, if given) is
    * never delivered.
@@ -316,6 +364,11 @@ export const EXPECTATION_SCHEMAS = {
     kind: z.string().min(1).optional(),
     /** Text the message contains (Slack `text` and blocks, SNS subject and message). */
     contains: z.string().min(1).optional(),
+    /** The function that sent it (short name, function name or logical id). */
+    function: z.string().min(1).optional(),
+    /** About this cluster / ASG: the SNS `cluster` attribute, or the name in the title or text. */
+    cluster: clusterName.optional(),
+    asg: asgName.optional(),
     ...counted,
   }),
   noTasksKilled: z.literal(true),
@@ -325,6 +378,7 @@ export const EXPECTATION_SCHEMAS = {
   lifecycleActionsCompleted: z.strictObject({
     all: z.literal(true),
     hook: z.string().min(1).optional(),
+    asg: asgName.optional(),
     maxHoldAfterEmpty: duration.optional(),
     /** How many terminate lifecycle actions (of that hook) there were. */
     count: count.optional(),
@@ -336,9 +390,9 @@ export const EXPECTATION_SCHEMAS = {
    */
   drainsOnce: z.strictObject({ hook: z.string().min(1), lateCompletions: count.optional() }),
   /** Every terminate lifecycle action (of that hook) got `min`-`max` RecordLifecycleActionHeartbeat calls. */
-  heartbeats: z.strictObject({ hook: z.string().min(1).optional(), min: count.optional(), max: count.optional() }),
+  heartbeats: z.strictObject({ hook: z.string().min(1).optional(), asg: asgName.optional(), min: count.optional(), max: count.optional() }),
   /** No terminate lifecycle action (of that hook) waited longer than `deadline` after it started (nor still waits). */
-  noLifecycleActionPastDeadline: z.strictObject({ deadline: duration, hook: z.string().min(1).optional() }),
+  noLifecycleActionPastDeadline: z.strictObject({ deadline: duration, hook: z.string().min(1).optional(), asg: asgName.optional() }),
   /**
    * Every instance that got a terminate lifecycle action or a Spot interruption warning (of that trigger) was set to
    * DRAINING within `within` of it, before it terminated. Instances never registered with ECS are left out.
@@ -356,7 +410,20 @@ export const EXPECTATION_SCHEMAS = {
   /** Invocations of a function (short name like `alerts`, function name or logical id); `errors`: most failed ones. */
   invocations: z.strictObject({ function: z.string().min(1), min: count.optional(), max: count.optional(), errors: count.optional() }),
   /** AWS API calls to `service:Operation` (e.g. `ecs:DescribeTasks`, `sns:Publish`), every attempt counted. */
-  apiCalls: z.strictObject({ operation: z.string().regex(/^[A-Za-z]+:[A-Za-z]+$/, 'expected service:Operation, e.g. ecs:DescribeTasks'), min: count.optional(), max: count.optional() }),
+  apiCalls: z.strictObject({
+    operation: z.string().regex(/^[A-Za-z]+:[A-Za-z]+$/, 'expected service:Operation, e.g. ecs:DescribeTasks'),
+    /**
+     * Only the calls of this function (short name, function name or logical id), about this cluster (ECS `cluster`),
+     * ASG (`AutoScalingGroupName(s)`) or lifecycle hook (`LifecycleHookName`). With any of these, the calls counted are
+     * those that reached the simulated AWS (an attempt refused by an injected fault is not).
+     */
+    function: z.string().min(1).optional(),
+    cluster: clusterName.optional(),
+    asg: asgName.optional(),
+    hook: z.string().min(1).optional(),
+    min: count.optional(),
+    max: count.optional(),
+  }),
   /**
    * The tasks the schedule runner started for a schedule (`count`/`min`/`max`), and its invariants: `noOverlap` (no
    * two of its runs running at once, from RUNNING to the stop request), `perTick` (at most that many tasks for one
@@ -371,6 +438,20 @@ export const EXPECTATION_SCHEMAS = {
     perTick: z.number().int().min(1).optional(),
     failuresReportedOnce: z.literal(true).optional(),
     failed: z.strictObject(counted).optional(),
+  }),
+  /**
+   * RUNNING tasks asked to stop (by anyone: the service scheduler, a drain, ecs-ops, an exit), of that cluster/service,
+   * whose stop reason contains `reason`, that were protected from scale-in (`protected`) or not, or that a container
+   * held until its stopTimeout and SIGKILL (`killedAtStopTimeout`); `minStopTime`: each took at least that long to STOPPED.
+   */
+  taskStops: z.strictObject({
+    cluster: clusterName.optional(),
+    service: serviceName.optional(),
+    reason: z.string().min(1).optional(),
+    protected: z.boolean().optional(),
+    killedAtStopTimeout: z.boolean().optional(),
+    minStopTime: duration.optional(),
+    ...counted,
   }),
   /** Tasks ecs-ops stopped for a placement rule (StopTask reason with the marker), of that service / rule. */
   placementStops: z.strictObject({ service: serviceName.optional(), rule: z.enum(['azBalance', 'instanceMatch', 'spot', 'maxPerInstance']).optional(), ...counted }),
@@ -466,6 +547,8 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
       const max = asg.maxSize ?? Math.max(asg.desiredCapacity, 10);
       if (asg.minSize > max) issue([...path, 'minSize'], `minSize ${asg.minSize} is above maxSize ${max}`);
       if (asg.desiredCapacity < asg.minSize || asg.desiredCapacity > max) issue([...path, 'desiredCapacity'], `desiredCapacity must be between minSize ${asg.minSize} and maxSize ${max}`);
+      const prepared = asg.warmPool?.maxGroupPreparedCapacity;
+      if (prepared !== undefined && prepared < asg.desiredCapacity) issue([...path, 'warmPool', 'maxGroupPreparedCapacity'], `maxGroupPreparedCapacity ${prepared} is below desiredCapacity ${asg.desiredCapacity}`);
       asgs.set(asg.name, { cluster: cluster.name, azs: asg.availabilityZones, min: asg.minSize, max, spot: asg.spot });
     });
     cluster.services.forEach((service, si) => {
@@ -535,6 +618,11 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
         if (asg && asg.cluster !== cluster) issue([...path, 'runTask', 'instance', 'asg'], `ASG "${instance.asg}" is in cluster ${asg.cluster}, not ${cluster}`);
       }
     }
+    if (entry.protectTasks) knownService(entry.protectTasks.cluster, entry.protectTasks.service, [...path, 'protectTasks']);
+    for (const kind of ['setInstanceProtection', 'agentDisconnect', 'agentReconnect', 'reregisterInstance'] as const) {
+      const action = entry[kind];
+      if (action) knownAsg(action.asg, [...path, kind, 'asg']);
+    }
     if (entry.setDesiredCount) knownService(entry.setDesiredCount.cluster, entry.setDesiredCount.service, [...path, 'setDesiredCount']);
     if (entry.deploy) {
       knownService(entry.deploy.cluster, entry.deploy.service, [...path, 'deploy']);
@@ -568,6 +656,17 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
       issue([...path, 'heartbeats', 'max'], 'max is below min');
     }
     if (entry.serviceHealthy) knownService(entry.serviceHealthy.cluster, entry.serviceHealthy.service, [...path, 'serviceHealthy']);
+    for (const kind of ['notification', 'lifecycleActionsCompleted', 'heartbeats', 'noLifecycleActionPastDeadline', 'apiCalls'] as const) {
+      const p = entry[kind];
+      if (p && 'asg' in p && p.asg !== undefined) knownAsg(p.asg, [...path, kind, 'asg']);
+      if (p && 'cluster' in p && p.cluster !== undefined && !clusters.has(p.cluster)) issue([...path, kind, 'cluster'], `cluster "${p.cluster}" is not declared in the fleet`);
+    }
+    if (entry.taskStops) {
+      const { cluster, service } = entry.taskStops;
+      if (cluster !== undefined && service !== undefined) knownService(cluster, service, [...path, 'taskStops']);
+      else if (cluster !== undefined && !clusters.has(cluster)) issue([...path, 'taskStops', 'cluster'], `cluster "${cluster}" is not declared in the fleet`);
+      if (entry.taskStops.count !== undefined && (entry.taskStops.min !== undefined || entry.taskStops.max !== undefined)) issue([...path, 'taskStops', 'count'], 'give count, or min and/or max');
+    }
   });
 });
 
@@ -592,6 +691,12 @@ export type Action =
   | ({ type: 'setDesiredCount' } & Params<'setDesiredCount'>)
   | ({ type: 'deploy' } & Params<'deploy'>)
   | ({ type: 'insufficientCapacity' } & Params<'insufficientCapacity'>)
+  | ({ type: 'protectTasks' } & Params<'protectTasks'>)
+  | ({ type: 'setInstanceProtection' } & Params<'setInstanceProtection'>)
+  | ({ type: 'agentDisconnect' } & Params<'agentDisconnect'>)
+  | ({ type: 'agentReconnect' } & Params<'agentReconnect'>)
+  | ({ type: 'reregisterInstance' } & Params<'reregisterInstance'>)
+  | ({ type: 'fargateCapacity' } & Params<'fargateCapacity'>)
   | ({ type: 'runTask' } & Params<'runTask'>)
   | ({ type: 'dropNextEvent' } & Params<'dropNextEvent'>)
   | ({ type: 'duplicateNextEvent' } & Params<'duplicateNextEvent'>)

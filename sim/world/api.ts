@@ -31,6 +31,8 @@ export interface EcsApi {
   DescribeCapacityProviders(input: ECS.DescribeCapacityProvidersRequest): Out<ECS.DescribeCapacityProvidersResponse>;
   PutAttributes(input: ECS.PutAttributesRequest): Out<ECS.PutAttributesResponse>;
   DeleteAttributes(input: ECS.DeleteAttributesRequest): Out<ECS.DeleteAttributesResponse>;
+  UpdateTaskProtection(input: ECS.UpdateTaskProtectionRequest): Out<ECS.UpdateTaskProtectionResponse>;
+  GetTaskProtection(input: ECS.GetTaskProtectionRequest): Out<ECS.GetTaskProtectionResponse>;
 }
 
 export interface AutoScalingApi {
@@ -44,6 +46,11 @@ export interface AutoScalingApi {
   DescribeScalingActivities(input: ASG.DescribeScalingActivitiesType): Out<ASG.ActivitiesType>;
   SetDesiredCapacity(input: ASG.SetDesiredCapacityType): void;
   TerminateInstanceInAutoScalingGroup(input: ASG.TerminateInstanceInAutoScalingGroupType): Out<ASG.ActivityType>;
+  // eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- the SDK's answer has no members
+  SetInstanceProtection(input: ASG.SetInstanceProtectionQuery): Out<ASG.SetInstanceProtectionAnswer>;
+  // eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- the SDK's answer has no members
+  PutWarmPool(input: ASG.PutWarmPoolType): Out<ASG.PutWarmPoolAnswer>;
+  DescribeWarmPool(input: ASG.DescribeWarmPoolType): Out<ASG.DescribeWarmPoolAnswer>;
 }
 
 export interface ApplicationAutoScalingApi {

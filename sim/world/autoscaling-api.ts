@@ -51,7 +51,7 @@ export class AutoScalingApiImpl implements AutoScalingApi {
       TargetGroupARNs: [],
       HealthCheckType: 'EC2',
       HealthCheckGracePeriod: 300,
-      Instances: [...group.instances.values()].map((i) => this.instanceShape(i)),
+      Instances: this.asg.instancesOf(group).map((i) => this.instanceShape(i)),
       CreatedTime: new Date(group.createdAt),
       SuspendedProcesses: [],
       VPCZoneIdentifier: group.azs.map((az) => this.asg.ecs.subnetFor(az)).join(','),
@@ -62,6 +62,9 @@ export class AutoScalingApiImpl implements AutoScalingApi {
       ServiceLinkedRoleARN: `arn:aws:iam::${this.asg.core.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
       CapacityRebalance: false,
       TrafficSources: [],
+      ...(group.warmPool === undefined
+        ? {}
+        : { WarmPoolConfiguration: this.warmPoolConfiguration(group), WarmPoolSize: this.asg.warmPoolOf(group).instances.filter((i) => !i.lifecycleState.startsWith('Warmed:Terminat')).length }),
     };
   }
 
@@ -96,7 +99,7 @@ export class AutoScalingApiImpl implements AutoScalingApi {
     const ids = input.InstanceIds && input.InstanceIds.length > 0 ? new Set(input.InstanceIds) : undefined;
     const instances: AsgInstance[] = [];
     for (const instance of this.asg.instances.values()) {
-      if (instance.lifecycleState === 'Terminated') continue;
+      if (instance.lifecycleState === 'Terminated' || instance.lifecycleState === 'Warmed:Terminated') continue;
       if (ids && !ids.has(instance.id)) continue;
       instances.push(instance);
     }
@@ -168,6 +171,54 @@ export class AutoScalingApiImpl implements AutoScalingApi {
 
   SetDesiredCapacity(input: ASG.SetDesiredCapacityType): void {
     this.asg.setDesiredCapacity(input.AutoScalingGroupName, input.DesiredCapacity);
+  }
+
+  /** PutWarmPool (API reference): MinSize, MaxGroupPreparedCapacity (-1: the group's maximum), PoolState, InstanceReusePolicy. */
+  PutWarmPool(input: ASG.PutWarmPoolType): Record<string, never> {
+    const poolState = input.PoolState;
+    if (poolState !== undefined && poolState !== 'Stopped' && poolState !== 'Running' && poolState !== 'Hibernated') {
+      throw validationError(`Invalid value ${String(poolState)} for parameter PoolState. Valid values: Stopped, Running, Hibernated.`);
+    }
+    this.asg.putWarmPool(input.AutoScalingGroupName, {
+      ...(input.MinSize === undefined ? {} : { minSize: input.MinSize }),
+      ...(input.MaxGroupPreparedCapacity === undefined ? {} : { maxGroupPreparedCapacity: input.MaxGroupPreparedCapacity }),
+      ...(poolState === undefined ? {} : { poolState }),
+      ...(input.InstanceReusePolicy?.ReuseOnScaleIn === undefined ? {} : { reuseOnScaleIn: input.InstanceReusePolicy.ReuseOnScaleIn }),
+    });
+    return {};
+  }
+
+  private warmPoolConfiguration(group: AsgState): ASG.WarmPoolConfiguration | undefined {
+    const pool = group.warmPool;
+    if (!pool) return undefined;
+    return {
+      MinSize: pool.minSize,
+      ...(pool.maxGroupPreparedCapacity === undefined ? {} : { MaxGroupPreparedCapacity: pool.maxGroupPreparedCapacity }),
+      PoolState: pool.poolState,
+      InstanceReusePolicy: { ReuseOnScaleIn: pool.reuseOnScaleIn },
+    };
+  }
+
+  /**
+   * DescribeWarmPool (API reference): the pool's configuration and its instances (every `Warmed:*` state, those waiting
+   * in `Warmed:Pending:Wait` / `Warmed:Terminating:Wait` included), MaxRecords at most 50, paginated.
+   */
+  DescribeWarmPool(input: ASG.DescribeWarmPoolType): Out<ASG.DescribeWarmPoolAnswer> {
+    const group = this.asg.group(input.AutoScalingGroupName);
+    const limit = maxRecords(input.MaxRecords, 50, 50);
+    const { instances } = this.asg.warmPoolOf(group);
+    const page = paginate(instances, (i) => i.seq, { kind: `asg:DescribeWarmPool:${group.name}`, token: input.NextToken, limit, invalidToken: invalidToken(input.NextToken) });
+    const config = this.warmPoolConfiguration(group);
+    return {
+      ...(config === undefined ? {} : { WarmPoolConfiguration: config }),
+      Instances: page.items.map((i) => this.instanceShape(i)),
+      ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
+    };
+  }
+
+  SetInstanceProtection(input: ASG.SetInstanceProtectionQuery): Record<string, never> {
+    this.asg.setInstanceProtection(input.AutoScalingGroupName, input.InstanceIds, input.ProtectedFromScaleIn);
+    return {};
   }
 
   TerminateInstanceInAutoScalingGroup(input: ASG.TerminateInstanceInAutoScalingGroupType): Out<ASG.ActivityType> {

@@ -10,8 +10,8 @@
  */
 import type * as ASG from '@aws-sdk/client-auto-scaling';
 import type { Core } from './core.js';
-import type { ContainerInstanceState } from './ecs-model.js';
-import type { EcsWorld } from './ecs.js';
+import type { ClusterState, ContainerInstanceState } from './ecs-model.js';
+import type { EcsWorld, InstanceRegistration } from './ecs.js';
 import { validationError } from './errors.js';
 import { ASG_SOURCE, EC2_SOURCE, isoSeconds } from './events.js';
 import { instanceType, type InstanceTypeInfo } from './instance-types.js';
@@ -65,6 +65,20 @@ interface HookState {
   notificationMetadata: string | undefined;
 }
 
+/**
+ * A warm pool (PutWarmPool): pre-initialised instances kept Stopped (or Running / Hibernated) beside the group.
+ * Size: max(MinSize, MaxGroupPreparedCapacity − desired capacity), MaxGroupPreparedCapacity defaulting to the group's
+ * maximum ("If the value is not specified, Amazon EC2 Auto Scaling launches and maintains the difference between the
+ * group's maximum capacity and its desired capacity", WarmPoolConfiguration API reference).
+ */
+export interface WarmPoolState {
+  minSize: number;
+  /** undefined: the group's maximum capacity. */
+  maxGroupPreparedCapacity: number | undefined;
+  poolState: 'Stopped' | 'Running' | 'Hibernated';
+  reuseOnScaleIn: boolean;
+}
+
 interface ActivityState {
   seq: number;
   activity: ASG.Activity;
@@ -98,6 +112,7 @@ export interface AsgState {
   /** Newest first. */
   activities: ActivityState[];
   insufficient: Set<string>;
+  warmPool: WarmPoolState | undefined;
   /** Cause text of the last desired-capacity change, prefixed to the activities it causes. */
   pendingCause: string | undefined;
   cancelRetry: (() => void) | undefined;
@@ -128,10 +143,14 @@ export interface AsgInstance {
   terminateActivity: ActivityState | undefined;
   timers: (() => void)[];
   spotInterrupted: boolean;
+  /** In the warm pool (any `Warmed:*` state): not counted in the group's capacity, listed by DescribeWarmPool. */
+  warm: boolean;
 }
 
 const TERMINATING_STATES = new Set(['Terminating', 'Terminating:Wait', 'Terminating:Proceed', 'Terminated']);
 const MAX_GLOBAL_TIMEOUT_S = 48 * 3600;
+/** Where a terminate lifecycle action waits: terminating, returning to the warm pool, terminating from it. */
+const TERMINATE_WAIT_STATES = new Set(['Terminating:Wait', 'Warmed:Pending:Wait', 'Warmed:Terminating:Wait']);
 
 export class AutoScalingWorld {
   readonly groups = new Map<string, AsgState>();
@@ -201,6 +220,7 @@ export class AutoScalingWorld {
       instances: new Map(),
       activities: [],
       insufficient: new Set(),
+      warmPool: undefined,
       pendingCause: undefined,
       cancelRetry: undefined,
     };
@@ -268,7 +288,7 @@ export class AutoScalingWorld {
   /** Instances counted towards the desired capacity: not terminating. */
   private live(group: AsgState): AsgInstance[] {
     const out: AsgInstance[] = [];
-    for (const instance of group.instances.values()) if (!TERMINATING_STATES.has(instance.lifecycleState)) out.push(instance);
+    for (const instance of group.instances.values()) if (!instance.warm && !TERMINATING_STATES.has(instance.lifecycleState)) out.push(instance);
     return out;
   }
 
@@ -280,6 +300,13 @@ export class AutoScalingWorld {
     if (live.length < group.desired) {
       const failedZones = new Set<string>();
       let count = live.length;
+      // "If the warm pool is depleted … Amazon EC2 Auto Scaling can launch instances directly into the Auto Scaling
+      // group": ready warm instances (Warmed:Stopped/Running/Hibernated) go first, oldest first.
+      for (const warm of this.readyWarm(group)) {
+        if (count >= group.desired) break;
+        this.leaveWarmPool(warm, cause, count);
+        count++;
+      }
       while (count < group.desired) {
         const az = this.launchZone(group, failedZones);
         if (az === undefined) {
@@ -301,10 +328,151 @@ export class AutoScalingWorld {
         if (!victim) break;
         const at = isoSeconds(this.core.now());
         const text = `${cause === undefined ? '' : `${cause}  `}At ${at} an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from ${count} to ${group.desired}.  At ${at} instance ${victim.id} was selected for termination.`;
-        this.beginTermination(victim, text);
+        if (group.warmPool?.reuseOnScaleIn === true) this.returnToWarmPool(victim);
+        else this.beginTermination(victim, text);
         count--;
       }
     }
+    this.fillWarmPool(group);
+  }
+
+  // ---- warm pools --------------------------------------------------------------------------------------------------
+
+  /** PutWarmPool: creates or updates the group's warm pool and fills (or trims) it to its size. */
+  putWarmPool(name: string | undefined, config: Partial<WarmPoolState>, initial = false): void {
+    const group = this.group(name);
+    const minSize = config.minSize ?? 0;
+    if (!Number.isInteger(minSize) || minSize < 0) throw validationError('MinSize must be a non-negative integer.');
+    const max = config.maxGroupPreparedCapacity;
+    if (max !== undefined && max !== -1 && (!Number.isInteger(max) || max < group.desired)) {
+      throw validationError(`MaxGroupPreparedCapacity ${max} must be at least the group's desired capacity (${group.desired}), or -1.`);
+    }
+    group.warmPool = {
+      minSize,
+      maxGroupPreparedCapacity: max === -1 ? undefined : max,
+      poolState: config.poolState ?? 'Stopped',
+      reuseOnScaleIn: config.reuseOnScaleIn ?? false,
+    };
+    this.fillWarmPool(group, initial);
+  }
+
+  /** The warm pool's size: max(MinSize, MaxGroupPreparedCapacity − desired). */
+  private warmPoolTarget(group: AsgState): number {
+    const pool = group.warmPool;
+    if (!pool) return 0;
+    return Math.max(pool.minSize, (pool.maxGroupPreparedCapacity ?? group.max) - group.desired);
+  }
+
+  /** Warm instances not being terminated from the pool. */
+  private warmInstances(group: AsgState): AsgInstance[] {
+    return [...group.instances.values()].filter((i) => i.warm && !i.lifecycleState.startsWith('Warmed:Terminat'));
+  }
+
+  private readyWarm(group: AsgState): AsgInstance[] {
+    return this.warmInstances(group).filter((i) => i.lifecycleState === `Warmed:${group.warmPool?.poolState ?? 'Stopped'}`);
+  }
+
+  /** Launches into the warm pool, or terminates from it, until it has its size. */
+  private fillWarmPool(group: AsgState, initial = false): void {
+    if (!group.warmPool) return;
+    const target = this.warmPoolTarget(group);
+    const warm = this.warmInstances(group);
+    for (let n = warm.length; n < target; n++) {
+      const az = this.launchZone(group, group.insufficient);
+      if (az === undefined) break;
+      const instance = this.newInstance(group, az);
+      instance.warm = true;
+      this.stats.counters.instancesLaunched++;
+      if (initial) instance.lifecycleState = `Warmed:${group.warmPool.poolState}`;
+      else {
+        instance.lifecycleState = 'Warmed:Pending';
+        instance.timers.push(this.core.after(group.launchMs, () => { this.warmLaunched(instance); }));
+      }
+    }
+    // Too many (the desired capacity grew, or instances came back on scale-in): the oldest ready ones go.
+    const ready = this.readyWarm(group).sort((a, b) => a.launchedAt - b.launchedAt || a.seq - b.seq);
+    for (let n = warm.length; n > target && ready.length > 0; n--) {
+      const victim = ready.shift();
+      if (victim) this.terminateFromWarmPool(victim);
+    }
+  }
+
+  /** A warm-pool launch is running: its launch hooks pause it in Warmed:Pending:Wait, then it is stopped (or kept). */
+  private warmLaunched(instance: AsgInstance): void {
+    if (!instance.warm || instance.lifecycleState !== 'Warmed:Pending') return;
+    const hooks = instance.group.hooks.filter((h) => h.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING');
+    if (hooks.length === 0) {
+      this.warmed(instance);
+      return;
+    }
+    // "newly launched instances pause … when they reach the Warmed:Pending:Wait state" (lifecycle hooks with a warm pool).
+    instance.lifecycleState = 'Warmed:Pending:Wait';
+    for (const hook of hooks) this.startAction(instance, hook, { origin: 'EC2', destination: 'WarmPool' });
+  }
+
+  /** Lifecycle actions done (or none): the instance rests in the pool, `Warmed:<PoolState>`. */
+  private warmed(instance: AsgInstance): void {
+    const group = instance.group;
+    const ci = instance.containerInstance;
+    // A stopped (or hibernated) host stops its tasks and its agent: "When you stop a container instance, the tasks that
+    // are running on it are transitioned to the STOPPED status" (container instance state change events). The
+    // registration stays, disconnected, with its status (a DRAINING instance stays DRAINING). With PoolState Running
+    // the simulator treats the instance the same way (the agent does not serve a warm instance, ECS_WARM_POOLS_CHECK).
+    if (ci) this.ecs.instanceStopped(ci);
+    instance.lifecycleState = `Warmed:${group.warmPool?.poolState ?? 'Stopped'}`;
+    this.fillWarmPool(group);
+  }
+
+  /**
+   * Scale-in with ReuseOnScaleIn: the instance returns to the warm pool instead of terminating. Its terminate hooks pause
+   * it in `Warmed:Pending:Wait` ("instances that are returning to the warm pool … pause in the Warmed:Pending:Wait
+   * state for EC2_INSTANCE_TERMINATING lifecycle actions", lifecycle hooks with a warm pool), with Origin
+   * AutoScalingGroup and Destination WarmPool; then it is stopped.
+   */
+  private returnToWarmPool(instance: AsgInstance): void {
+    for (const action of [...instance.actions]) this.finishAction(action, 'ABANDON', 'instance-terminated', false);
+    instance.warm = true;
+    instance.lifecycleState = 'Warmed:Pending';
+    const hooks = instance.group.hooks.filter((h) => h.transition === 'autoscaling:EC2_INSTANCE_TERMINATING');
+    if (hooks.length === 0) {
+      this.warmed(instance);
+      return;
+    }
+    instance.lifecycleState = 'Warmed:Pending:Wait';
+    for (const hook of hooks) this.startAction(instance, hook, { origin: 'AutoScalingGroup', destination: 'WarmPool' });
+  }
+
+  /** Out of the warm pool into the group: started, then InService (launch hooks in Pending:Wait, Origin WarmPool). */
+  private leaveWarmPool(instance: AsgInstance, cause: string | undefined, from: number): void {
+    const group = instance.group;
+    instance.warm = false;
+    instance.lifecycleState = 'Pending';
+    const now = this.core.now();
+    instance.launchActivity = this.activity(group, {
+      Description: `Launching a new EC2 instance from warm pool: ${instance.id}`,
+      Cause: `${cause === undefined ? '' : `${cause}  `}At ${isoSeconds(now)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${from} to ${group.desired}.`,
+      StatusCode: 'InProgress',
+      Progress: 30,
+      Details: details(instance),
+    });
+    instance.timers.push(this.core.after(group.launchMs, () => { this.launched(instance); }));
+  }
+
+  /** Scale-in of the warm pool itself: Warmed:Terminating (:Wait on terminate hooks, Origin WarmPool) → Warmed:Terminated. */
+  private terminateFromWarmPool(instance: AsgInstance): void {
+    instance.lifecycleState = 'Warmed:Terminating';
+    const hooks = instance.group.hooks.filter((h) => h.transition === 'autoscaling:EC2_INSTANCE_TERMINATING');
+    if (hooks.length === 0) {
+      this.proceed(instance);
+      return;
+    }
+    instance.lifecycleState = 'Warmed:Terminating:Wait';
+    for (const hook of hooks) this.startAction(instance, hook, { origin: 'WarmPool', destination: 'EC2' });
+  }
+
+  /** DescribeWarmPool's view: the configuration and the instances in the pool, launch order. */
+  warmPoolOf(group: AsgState): { config: WarmPoolState | undefined; instances: AsgInstance[] } {
+    return { config: group.warmPool, instances: [...group.instances.values()].filter((i) => i.warm).sort((a, b) => a.seq - b.seq) };
   }
 
   private scheduleRetry(group: AsgState): void {
@@ -367,6 +535,7 @@ export class AutoScalingWorld {
       terminateActivity: undefined,
       timers: [],
       spotInterrupted: false,
+      warm: false,
     };
     group.instances.set(instance.id, instance);
     this.instances.set(instance.id, instance);
@@ -418,9 +587,14 @@ export class AutoScalingWorld {
       activity.Progress = 50;
       this.activityEvent('EC2 Instance Launch Successful', group, activity, instance.id, instance.az, 'EC2', 'AutoScalingGroup');
     }
+    const fromWarmPool = instance.containerInstance !== undefined;
     instance.timers.push(
       this.core.after(group.registrationMs, () => {
-        if (instance.lifecycleState !== 'Terminated') this.register(instance, false);
+        if (instance.lifecycleState === 'Terminated' || instance.lifecycleState === 'Warmed:Terminated') return;
+        // A host restarted from the warm pool: its agent reconnects with its saved registration.
+        const ci = instance.containerInstance;
+        if (ci && ci.status !== 'INACTIVE') this.ecs.setAgentConnected(ci, true);
+        else this.register(instance, false);
       }),
     );
     const hooks = group.hooks.filter((h) => h.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING');
@@ -429,7 +603,7 @@ export class AutoScalingWorld {
       return;
     }
     instance.lifecycleState = 'Pending:Wait';
-    for (const hook of hooks) this.startAction(instance, hook);
+    for (const hook of hooks) this.startAction(instance, hook, fromWarmPool || group.warmPool !== undefined ? { origin: 'WarmPool', destination: 'AutoScalingGroup' } : undefined);
   }
 
   private inService(instance: AsgInstance): void {
@@ -445,8 +619,13 @@ export class AutoScalingWorld {
   private register(instance: AsgInstance, initial: boolean): void {
     const group = instance.group;
     const cluster = this.ecs.clusters.get(group.cluster);
-    if (!cluster || instance.containerInstance) return;
-    instance.containerInstance = this.ecs.registerContainerInstance({
+    if (!cluster || (instance.containerInstance && instance.containerInstance.status !== 'INACTIVE')) return;
+    instance.containerInstance = this.ecs.registerContainerInstance({ ...this.registration(instance, cluster), initial });
+  }
+
+  private registration(instance: AsgInstance, cluster: ClusterState): Omit<InstanceRegistration, 'initial'> {
+    const group = instance.group;
+    return {
       cluster,
       ec2InstanceId: instance.id,
       type: group.type,
@@ -458,8 +637,7 @@ export class AutoScalingWorld {
       asgName: group.name,
       attributes: group.attributes,
       trunking: group.eniTrunking,
-      initial,
-    });
+    };
   }
 
   // ---- terminating -------------------------------------------------------------------------------------------------
@@ -490,8 +668,8 @@ export class AutoScalingWorld {
   }
 
   private proceed(instance: AsgInstance): void {
-    if (instance.lifecycleState === 'Terminated') return;
-    instance.lifecycleState = 'Terminating:Proceed';
+    if (instance.lifecycleState === 'Terminated' || instance.lifecycleState === 'Warmed:Terminated') return;
+    instance.lifecycleState = instance.warm ? 'Warmed:Terminating:Proceed' : 'Terminating:Proceed';
     instance.timers.push(
       this.core.after(instance.group.terminationMs, () => {
         this.terminated(instance);
@@ -501,12 +679,12 @@ export class AutoScalingWorld {
 
   /** The EC2 instance is gone. */
   private terminated(instance: AsgInstance): void {
-    if (instance.lifecycleState === 'Terminated') return;
+    if (instance.lifecycleState === 'Terminated' || instance.lifecycleState === 'Warmed:Terminated') return;
     const group = instance.group;
     for (const cancel of instance.timers) cancel();
     instance.timers = [];
     for (const action of [...instance.actions]) this.finishAction(action, undefined, 'instance-terminated', false);
-    instance.lifecycleState = 'Terminated';
+    instance.lifecycleState = instance.warm ? 'Warmed:Terminated' : 'Terminated';
     if (instance.containerInstance) this.ecs.instanceTerminated(instance.containerInstance);
     const activity = instance.terminateActivity?.activity;
     if (activity) {
@@ -554,6 +732,51 @@ export class AutoScalingWorld {
     return { ...(instance.terminateActivity?.activity ?? {}) } as ASG.Activity;
   }
 
+  // ---- instance scale-in protection --------------------------------------------------------------------------------
+
+  /**
+   * SetInstanceProtection (API reference: up to 50 instances of the group). Protection only keeps an instance from
+   * being chosen by scale-in ("Instance scale-in protection does not protect Auto Scaling instances from … manual
+   * termination through the Amazon EC2 Auto Scaling console, the terminate-instance-in-auto-scaling-group command …,
+   * health check replacement if the instance fails health checks, Spot Instance interruptions", instance scale-in
+   * protection considerations, EC2 Auto Scaling user guide). When scale-in found every instance protected the group
+   * keeps its lower desired capacity and terminates once protection is removed ("its desired capacity is decremented
+   * … the Auto Scaling group can't terminate the required number of instances until their instance scale-in
+   * protection settings are disabled"), so removing protection reconciles the group.
+   */
+  setInstanceProtection(groupName: string | undefined, instanceIds: readonly string[] | undefined, protect: boolean | undefined): void {
+    const group = this.group(groupName);
+    if (protect === undefined) throw validationError('ProtectedFromScaleIn is required.');
+    const ids = instanceIds ?? [];
+    if (ids.length === 0) throw validationError('InstanceIds is required.');
+    if (ids.length > 50) throw validationError('The number of instance ids that may be passed in is limited to 50');
+    const instances = ids.map((id) => {
+      const instance = group.instances.get(id);
+      if (!instance) throw validationError(`The instance ${id} is not part of Auto Scaling group ${group.name}.`);
+      return instance;
+    });
+    for (const instance of instances) instance.protectedFromScaleIn = protect;
+    if (!protect) this.reconcile(group);
+  }
+
+  // ---- the ECS agent on an instance --------------------------------------------------------------------------------
+
+  /** The ECS agent on the instance disconnects from or reconnects to ECS (see EcsWorld.setAgentConnected). */
+  setAgentConnected(instanceId: string, connected: boolean): void {
+    const ci = this.instances.get(instanceId)?.containerInstance;
+    if (!ci) throw new Error(`setAgentConnected: ${instanceId} has no container instance`);
+    this.ecs.setAgentConnected(ci, connected);
+  }
+
+  /** The ECS agent registers the instance again: a new container instance ARN, the old one INACTIVE. */
+  reregister(instanceId: string): string {
+    const instance = this.instances.get(instanceId);
+    const ci = instance?.containerInstance;
+    if (!instance || !ci || instance.lifecycleState === 'Terminated') throw new Error(`reregister: ${instanceId} has no container instance`);
+    instance.containerInstance = this.ecs.reregisterInstance(ci, this.registration(instance, ci.cluster));
+    return instance.containerInstance.arn;
+  }
+
   // ---- Spot --------------------------------------------------------------------------------------------------------
 
   interruptSpot(instanceId: string): void {
@@ -591,7 +814,7 @@ export class AutoScalingWorld {
 
   // ---- lifecycle actions -------------------------------------------------------------------------------------------
 
-  private startAction(instance: AsgInstance, hook: HookState): void {
+  private startAction(instance: AsgInstance, hook: HookState, route?: { origin: string; destination: string }): void {
     const now = this.core.now();
     const group = instance.group;
     const token = this.core.random.uuid();
@@ -626,8 +849,8 @@ export class AutoScalingWorld {
     this.armAction(action);
     const terminating = hook.transition === 'autoscaling:EC2_INSTANCE_TERMINATING';
     this.core.emit(terminating ? 'EC2 Instance-terminate Lifecycle Action' : 'EC2 Instance-launch Lifecycle Action', ASG_SOURCE, [group.arn], () => ({
-      Origin: terminating ? 'AutoScalingGroup' : 'EC2',
-      Destination: terminating ? 'EC2' : 'AutoScalingGroup',
+      Origin: route?.origin ?? (terminating ? 'AutoScalingGroup' : 'EC2'),
+      Destination: route?.destination ?? (terminating ? 'EC2' : 'AutoScalingGroup'),
       LifecycleActionToken: token,
       AutoScalingGroupName: group.name,
       LifecycleHookName: hook.name,
@@ -686,10 +909,17 @@ export class AutoScalingWorld {
         }
         this.beginTermination(instance, `At ${isoSeconds(now)} an instance was taken out of service in response to a launch lifecycle action that was abandoned.`);
         this.reconcile(instance.group);
+      } else if (instance.warm) {
+        instance.lifecycleState = 'Warmed:Pending:Proceed';
+        this.warmed(instance);
       } else {
         instance.lifecycleState = 'Pending:Proceed';
         this.inService(instance);
       }
+    } else if (instance.warm && instance.lifecycleState === 'Warmed:Pending:Wait') {
+      // Returning to the warm pool: stopped once the hooks are done, whatever their result.
+      instance.lifecycleState = 'Warmed:Pending:Proceed';
+      instance.timers.push(this.core.after(instance.group.terminationMs, () => { this.warmed(instance); }));
     } else {
       this.proceed(instance);
     }
@@ -742,7 +972,7 @@ export class AutoScalingWorld {
   /** Records emptyAt on the terminate actions of the instance behind `ci` when it has no task left. */
   private noteEmpty(ci: ContainerInstanceState | undefined, known?: AsgInstance): void {
     const instance = known ?? (ci === undefined ? undefined : this.instances.get(ci.ec2InstanceId));
-    if (!instance || instance.lifecycleState !== 'Terminating:Wait') return;
+    if (!instance || !TERMINATE_WAIT_STATES.has(instance.lifecycleState)) return;
     if (ci !== undefined && ci.tasks.size > 0) return;
     const now = this.core.now();
     for (const action of instance.actions) {
@@ -797,7 +1027,7 @@ export class AutoScalingWorld {
 
   /** The instances of a group not yet Terminated. */
   instancesOf(group: AsgState): AsgInstance[] {
-    return [...group.instances.values()];
+    return [...group.instances.values()].filter((i) => !i.warm);
   }
 }
 

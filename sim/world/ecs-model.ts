@@ -20,6 +20,11 @@ export interface TaskSimulationInput {
   exitCode?: number;
   /** Tasks never reach RUNNING: they stop with stopCode TaskFailedToStart and this stoppedReason. */
   failToStart?: string;
+  /**
+   * The containers ignore SIGTERM: a stop takes each container's `stopTimeout` (the agent then sends SIGKILL, exit
+   * code 137) instead of `stopSeconds`.
+   */
+  ignoreSigterm?: boolean;
 }
 
 export interface TaskSimulation {
@@ -28,6 +33,7 @@ export interface TaskSimulation {
   runMs: number | undefined;
   exitCode: number;
   failToStart: string | undefined;
+  ignoreSigterm: boolean;
 }
 
 export type RegisterTaskDefinitionInput = ECS.RegisterTaskDefinitionRequest & { simulation?: TaskSimulationInput | undefined };
@@ -170,6 +176,10 @@ export interface TaskState {
   /** Cancels the pending lifecycle timer, if any. */
   cancelTimer: (() => void) | undefined;
   purged: boolean;
+  /** Task scale-in protection (UpdateTaskProtection): protected until this instant (epoch ms), if set. */
+  protectedUntil: number | undefined;
+  /** Cancels the timer that clears the protection when it expires. */
+  cancelProtectionExpiry: (() => void) | undefined;
 }
 
 export interface DeploymentState {

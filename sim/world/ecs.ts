@@ -29,6 +29,17 @@ import type { Stats } from './stats.js';
 export const STOPPED_TASK_RETENTION_MS = 60 * 60 * 1000;
 const DEFAULT_START_SECONDS = 10;
 const DEFAULT_STOP_SECONDS = 5;
+/**
+ * The ECS agent's default container stop timeout, ECS_CONTAINER_STOP_TIMEOUT = 30s, used when a container definition
+ * sets no `stopTimeout` (ContainerDefinition.stopTimeout, API reference: "the time to wait before the container is
+ * forcefully killed if it doesn't exit normally on its own"; EC2 max 120 s, agent default 30 s; ecs-agent-config docs).
+ */
+export const AGENT_STOP_TIMEOUT_SECONDS = 30;
+/** The exit code of a container killed by SIGKILL (128 + 9), as `docker inspect` and DescribeTasks report it. */
+const SIGKILL_EXIT_CODE = 137;
+/** Task scale-in protection: default and maximum `expiresInMinutes` (UpdateTaskProtection API reference). */
+export const TASK_PROTECTION_DEFAULT_MINUTES = 120;
+export const TASK_PROTECTION_MAX_MINUTES = 2880;
 
 const CAPABILITIES = [
   'com.amazonaws.ecs.capability.privileged-container',
@@ -254,6 +265,7 @@ export class EcsWorld {
         runMs: sim.runSeconds === undefined ? undefined : Math.max(0, sim.runSeconds * 1000),
         exitCode: sim.exitCode ?? 0,
         failToStart: sim.failToStart,
+        ignoreSigterm: sim.ignoreSigterm ?? false,
       },
       tags: input.tags ?? [],
       readsTaskGroups: (input.placementConstraints ?? []).some((c) => (c.expression ?? '').includes('task:group')),
@@ -375,10 +387,65 @@ export class EcsWorld {
     return true;
   }
 
-  /** The EC2 instance is gone: tasks still on it are killed; the container instance is deregistered. */
-  instanceTerminated(ci: ContainerInstanceState): void {
+  /**
+   * The ECS agent loses or regains its connection to ECS ("The Amazon ECS container agent disconnects and reconnects
+   * several times per hour as a part of its normal operation", container instance state change events). While it is
+   * disconnected the tasks keep running, nothing is placed on the instance and stops wait for the reconnection; each
+   * change is a container instance state change event. Returns false when nothing changed.
+   */
+  setAgentConnected(ci: ContainerInstanceState, connected: boolean): boolean {
+    if (ci.status === 'INACTIVE' || ci.agentConnected === connected) return false;
+    ci.agentConnected = connected;
+    if (connected) this.stats.counters.agentReconnects++;
+    else this.stats.counters.agentDisconnects++;
+    this.bumpInstance(ci);
+    if (connected) {
+      // The stops asked for meanwhile reach the host now.
+      for (const task of [...ci.tasks]) {
+        if (task.desiredStatus === 'STOPPED' && task.lastStatus === 'RUNNING' && task.cancelTimer === undefined) this.beginStopping(task);
+      }
+      this.capacityChanged(ci.cluster, ci);
+    }
+    return true;
+  }
+
+  /**
+   * The agent on the same EC2 instance registers again without its saved state (e.g. its data directory was wiped): a
+   * new container instance ARN, the old registration deregistered (INACTIVE). The tasks of the old registration are
+   * orphaned ("no longer monitored or accounted for by Amazon ECS … the service scheduler starts another copy of that
+   * task", DeregisterContainerInstance API reference): ECS shows them STOPPED and services replace them. They are not
+   * counted as killed: their containers were not stopped by the host going away.
+   */
+  reregisterInstance(ci: ContainerInstanceState, registration: Omit<InstanceRegistration, 'initial'>): ContainerInstanceState {
+    if (ci.status === 'INACTIVE') throw new Error(`reregisterInstance: ${ci.arn} is deregistered`);
+    for (const task of [...ci.tasks]) {
+      task.desiredStatus = 'STOPPED';
+      task.stopCode ??= 'TaskFailedToStart';
+      task.stoppedReason ??= `Container instance ${ci.id} deregistered: the task is orphaned`;
+      task.stoppingAt ??= this.core.now();
+      this.finishStop(task, { killed: false });
+    }
+    ci.agentConnected = false;
+    ci.status = 'INACTIVE';
+    ci.statusReason = 'Instance deregistered: the ECS agent registered the EC2 instance again.';
+    this.bumpInstance(ci);
+    this.stats.counters.containerInstancesReregistered++;
+    return this.registerContainerInstance({ ...registration, initial: false });
+  }
+
+  /**
+   * The EC2 instance stopped (returned to a warm pool): its tasks are STOPPED ("When you stop a container instance, the
+   * tasks that are running on it are transitioned to the STOPPED status", container instance state change events) and
+   * counted as killed (they did not get to stop on their own); the agent disconnects; the registration and its status
+   * stay (a DRAINING instance is still DRAINING when it starts again).
+   */
+  instanceStopped(ci: ContainerInstanceState): void {
     if (ci.status === 'INACTIVE') return;
-    const reason = `Host EC2 (instance ${ci.ec2InstanceId}) terminated.`;
+    this.killTasks(ci, `Host EC2 (instance ${ci.ec2InstanceId}) stopped.`);
+    if (ci.agentConnected) this.setAgentConnected(ci, false);
+  }
+
+  private killTasks(ci: ContainerInstanceState, reason: string): void {
     for (const task of [...ci.tasks]) {
       this.stats.killedTasks.push({
         taskArn: task.arn,
@@ -397,6 +464,12 @@ export class EcsWorld {
       task.stoppingAt ??= this.core.now();
       this.finishStop(task, { killed: true });
     }
+  }
+
+  /** The EC2 instance is gone: tasks still on it are killed; the container instance is deregistered. */
+  instanceTerminated(ci: ContainerInstanceState): void {
+    if (ci.status === 'INACTIVE') return;
+    this.killTasks(ci, `Host EC2 (instance ${ci.ec2InstanceId}) terminated.`);
     ci.agentConnected = false;
     this.bumpInstance(ci);
     ci.status = 'INACTIVE';
@@ -528,6 +601,8 @@ export class EcsWorld {
       overrides: spec.overrides ?? {},
       cancelTimer: undefined,
       purged: false,
+      protectedUntil: undefined,
+      cancelProtectionExpiry: undefined,
     };
     cluster.tasks.set(id, task);
     cluster.taskOrder.push(task);
@@ -624,8 +699,13 @@ export class EcsWorld {
   }
 
   /**
-   * Asks a task to stop. PROVISIONING/PENDING tasks stop at once; RUNNING ones go DEACTIVATING → STOPPING → STOPPED
-   * over the task definition's stopSeconds. Returns false if the task was already stopping.
+   * Asks a task to stop. PROVISIONING/PENDING tasks stop at once; RUNNING ones go DEACTIVATING → STOPPING → STOPPED.
+   * The agent sends each container SIGTERM and, if it has not exited after the container's `stopTimeout` (default
+   * {@link AGENT_STOP_TIMEOUT_SECONDS}), SIGKILL ("StopTask": "a SIGTERM value is sent … If the container handles the
+   * SIGTERM value gracefully and exits within 30 seconds … Otherwise, a SIGKILL value is sent", ECS API reference).
+   * A container that handles SIGTERM exits after the task definition's stopSeconds, one that ignores it
+   * (`ignoreSigterm`) at its timeout with exit code 137; the task is STOPPED when its last container is.
+   * Returns false if the task was already stopping.
    */
   stopTask(task: TaskState, stopCode: string, reason: string): boolean {
     if (task.desiredStatus === 'STOPPED' && task.lastStatus !== 'RUNNING') return false;
@@ -645,22 +725,105 @@ export class EcsWorld {
       this.finishStop(task, { killed: false });
       return true;
     }
+    // With the agent disconnected nothing reaches the host: the task keeps running, desiredStatus STOPPED, until the
+    // agent reconnects and stops it ("Only instances connected to an agent can accept task placement requests";
+    // agentConnected, ContainerInstance API reference).
+    if (task.instance !== undefined && !task.instance.agentConnected) {
+      this.touch(task);
+      this.markOwnerDirty(task);
+      return true;
+    }
+    this.beginStopping(task);
+    return true;
+  }
+
+  /** RUNNING → DEACTIVATING → STOPPING → STOPPED: SIGTERM now, each container's exit or SIGKILL later. */
+  private beginStopping(task: TaskState): void {
+    const stopCode = task.stopCode ?? 'UserInitiated';
+    const reason = task.stoppedReason ?? '';
+    const { stopMs, killed } = this.containerStops(task);
+    const record = {
+      taskArn: task.arn,
+      cluster: task.cluster.name,
+      service: task.service?.name,
+      stopCode,
+      reason,
+      protected: this.isProtected(task),
+      stoppedAfterMs: undefined as number | undefined,
+      killedAtStopTimeout: killed.size > 0,
+      at: this.core.now(),
+    };
+    this.stats.taskStops.push(record);
     this.leaveRunning(task);
     task.lastStatus = 'DEACTIVATING';
     this.touch(task);
     this.markOwnerDirty(task);
-    const stopMs = task.taskDefinition.simulation.stopMs;
     const startedStopping = this.core.now();
+    const exitCode = task.taskDefinition.simulation.exitCode;
     task.cancelTimer = this.core.at(startedStopping + Math.round(stopMs * 0.2), () => {
       task.lastStatus = 'STOPPING';
-      for (const c of task.containers) if (c.exitCode === undefined) c.exitCode = task.taskDefinition.simulation.exitCode;
+      task.containers.forEach((c, i) => {
+        if (c.exitCode === undefined && !killed.has(i)) c.exitCode = exitCode;
+      });
       this.touch(task);
       task.cancelTimer = this.core.at(startedStopping + stopMs, () => {
         task.cancelTimer = undefined;
+        task.containers.forEach((c, i) => {
+          if (!killed.has(i)) return;
+          c.exitCode = SIGKILL_EXIT_CODE;
+          c.reason ??= 'Container killed after its stop timeout (SIGKILL)';
+        });
+        if (killed.size > 0) this.stats.counters.tasksKilledAtStopTimeout++;
+        record.stoppedAfterMs = this.core.now() - startedStopping;
         this.finishStop(task, { killed: false });
       });
     });
-    return true;
+  }
+
+  /** How long a RUNNING task takes to stop, and which containers (by index) the agent SIGKILLs at their stopTimeout. */
+  private containerStops(task: TaskState): { stopMs: number; killed: Set<number> } {
+    const sim = task.taskDefinition.simulation;
+    const definitions = task.taskDefinition.definition.containerDefinitions ?? [];
+    const killed = new Set<number>();
+    let stopMs = 0;
+    task.containers.forEach((c, i) => {
+      const timeoutMs = (definitions[i]?.stopTimeout ?? AGENT_STOP_TIMEOUT_SECONDS) * 1000;
+      // A container that already exited (EssentialContainerExited) is not signalled: only the agent's cleanup time.
+      const exitsAfterMs = sim.ignoreSigterm && c.exitCode === undefined ? Number.POSITIVE_INFINITY : sim.stopMs;
+      if (exitsAfterMs > timeoutMs) killed.add(i);
+      stopMs = Math.max(stopMs, Math.min(exitsAfterMs, timeoutMs));
+    });
+    return { stopMs, killed };
+  }
+
+  // ---- task scale-in protection ------------------------------------------------------------------------------------
+
+  /** Task scale-in protection is on (set and not expired). */
+  isProtected(task: TaskState): boolean {
+    return task.protectedUntil !== undefined && task.protectedUntil > this.core.now();
+  }
+
+  /**
+   * UpdateTaskProtection for one task: on for `minutes` from now (reset on every call, "you can keep extending the
+   * protection expiration period of a task by invoking this operation repeatedly"), or off. When it expires "Amazon ECS
+   * clears the protectionEnabled property making the task eligible for termination by a subsequent scale-in event": the
+   * service scheduler looks at the service again then.
+   */
+  setProtection(task: TaskState, enabled: boolean, minutes: number): void {
+    task.cancelProtectionExpiry?.();
+    task.cancelProtectionExpiry = undefined;
+    if (!enabled) {
+      task.protectedUntil = undefined;
+      if (task.service) this.markDirty(task.service);
+      return;
+    }
+    const until = this.core.now() + minutes * 60_000;
+    task.protectedUntil = until;
+    task.cancelProtectionExpiry = this.core.at(until, () => {
+      task.cancelProtectionExpiry = undefined;
+      task.protectedUntil = undefined;
+      if (task.service && task.desiredStatus === 'RUNNING') this.markDirty(task.service);
+    });
   }
 
   /**
@@ -714,6 +877,9 @@ export class EcsWorld {
   private finishStop(task: TaskState, how: { killed: boolean; failed?: boolean }): void {
     task.cancelTimer?.();
     task.cancelTimer = undefined;
+    task.cancelProtectionExpiry?.();
+    task.cancelProtectionExpiry = undefined;
+    task.protectedUntil = undefined;
     this.leaveRunning(task);
     const now = this.core.now();
     task.lastStatus = 'STOPPED';

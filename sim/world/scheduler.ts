@@ -331,10 +331,11 @@ export class ServiceScheduler {
     }
   }
 
-  private isStale(task: TaskState, primary: DeploymentState): boolean {
-    if (task.deployment !== primary) return true;
+  /** A task to replace: of an older deployment, or (`instanceOnly`: only) on an instance that is not ACTIVE. */
+  private isStale(task: TaskState, primary: DeploymentState, instanceOnly = false): boolean {
+    if (!instanceOnly && task.deployment !== primary) return true;
     const ci = task.instance;
-    return ci !== undefined && (ci.status !== 'ACTIVE' || !ci.agentConnected);
+    return ci !== undefined && ci.status !== 'ACTIVE';
   }
 
   private reconcileReplica(service: ServiceState): void {
@@ -360,9 +361,12 @@ export class ServiceScheduler {
       else this.stop(service, task, stops);
     }
 
-    // b. scale-in.
+    // b. scale-in. Protected tasks are never scale-in victims (task scale-in protection: "your task will not be
+    // terminated by scale-in events from Service Auto Scaling or deployments", UpdateTaskProtection API reference):
+    // the service stays above its desired count until their protection is unset or expires.
     if (good.length > desired) {
-      const victims = this.scaleInVictims(good, good.length - desired);
+      const candidates = good.filter((t) => !this.ecs.isProtected(t));
+      const victims = this.scaleInVictims(candidates, Math.min(candidates.length, good.length - desired));
       for (const task of victims) this.stop(service, task, stops);
       const gone = new Set(victims);
       good = good.filter((t) => !gone.has(t));
@@ -370,13 +374,25 @@ export class ServiceScheduler {
 
     let running = staleRunning.length;
     for (const task of good) if (task.lastStatus === 'RUNNING') running++;
+    // A protected task of an older deployment keeps running on a healthy instance ("tasks running older version will
+    // not be terminated until protectionEnabled is unset or expires", task scale-in protection, deployment
+    // considerations). Protection does not cover an instance being drained: ECS documents it for scale-in and
+    // deployments only, and draining stops and replaces service tasks "according to the service deployment
+    // configuration parameters" (container instance draining), so a protected task on a DRAINING instance moves.
+    const stoppable = (task: TaskState) => !this.ecs.isProtected(task) || this.isStale(task, primary, true);
     const stopStale = (count: number) => {
       // Oldest first: the order the tasks were started in.
-      for (let i = 0; i < count; i++) {
-        const task = staleRunning.shift();
-        if (!task) return;
+      let stopped = 0;
+      for (let i = 0; i < staleRunning.length && stopped < count; ) {
+        const task = staleRunning[i];
+        if (!task || !stoppable(task)) {
+          i++;
+          continue;
+        }
+        staleRunning.splice(i, 1);
         this.stop(service, task, stops);
         running--;
+        stopped++;
       }
     };
 

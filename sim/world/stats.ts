@@ -17,6 +17,22 @@ export interface KilledTaskRecord {
   at: number;
 }
 
+/** A task asked to stop while RUNNING (by a user, the service scheduler, an exit): who, why, and whether it was protected. */
+export interface TaskStopRecord {
+  taskArn: string;
+  cluster: string;
+  service: string | undefined;
+  stopCode: string;
+  reason: string;
+  /** Task scale-in protection was on when the stop was asked. */
+  protected: boolean;
+  /** The stop took until STOPPED (ms), set when it got there. */
+  stoppedAfterMs: number | undefined;
+  /** A container ignored SIGTERM and was killed at its stopTimeout. */
+  killedAtStopTimeout: boolean;
+  at: number;
+}
+
 export type LifecycleCompletedBy = 'api' | 'heartbeat-timeout' | 'global-timeout' | 'instance-terminated';
 
 export interface LifecycleActionRecord {
@@ -50,6 +66,7 @@ export interface Counters {
   tasksStoppedByUser: number;
   tasksStoppedByScheduler: number;
   tasksExited: number;
+  tasksKilledAtStopTimeout: number;
   servicePlacementFailures: number;
   runTaskPlacementFailures: number;
   instancesLaunched: number;
@@ -66,6 +83,9 @@ export interface Counters {
   deploymentsFailed: number;
   serviceScalingActivities: number;
   snsPublished: number;
+  agentDisconnects: number;
+  agentReconnects: number;
+  containerInstancesReregistered: number;
 }
 
 export function emptyCounters(): Counters {
@@ -78,6 +98,7 @@ export function emptyCounters(): Counters {
     tasksStoppedByUser: 0,
     tasksStoppedByScheduler: 0,
     tasksExited: 0,
+    tasksKilledAtStopTimeout: 0,
     servicePlacementFailures: 0,
     runTaskPlacementFailures: 0,
     instancesLaunched: 0,
@@ -94,12 +115,16 @@ export function emptyCounters(): Counters {
     deploymentsFailed: 0,
     serviceScalingActivities: 0,
     snsPublished: 0,
+    agentDisconnects: 0,
+    agentReconnects: 0,
+    containerInstancesReregistered: 0,
   };
 }
 
 export class Stats {
   readonly killedTasks: KilledTaskRecord[] = [];
   readonly lifecycleActions: LifecycleActionRecord[] = [];
+  readonly taskStops: TaskStopRecord[] = [];
   readonly counters: Counters = emptyCounters();
   /** API operations called, `service.Operation` → count (errors included). */
   readonly apiCalls: Record<string, number> = {};

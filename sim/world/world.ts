@@ -18,19 +18,19 @@ import { Core } from './core.js';
 import { EcsApiImpl } from './ecs-api.js';
 import type { RegisterTaskDefinitionInput } from './ecs-model.js';
 import { EcsWorld } from './ecs.js';
-import { serviceNotFound } from './errors.js';
+import { AwsApiError, serviceNotFound } from './errors.js';
 import type { EventListener } from './events.js';
 import { ServiceScheduler, type CreateServiceInput } from './scheduler.js';
 import { SnsWorld, type SnsMessage } from './sns.js';
 import { SsmWorld } from './ssm.js';
-import { Stats, type Counters, type KilledTaskRecord, type LifecycleActionRecord } from './stats.js';
+import { Stats, type Counters, type KilledTaskRecord, type LifecycleActionRecord, type TaskStopRecord } from './stats.js';
 
 export type { CreateAutoScalingGroupInput, LifecycleHookInput } from './autoscaling.js';
 export type { RegisterTaskDefinitionInput, TaskSimulationInput } from './ecs-model.js';
 export type { EventBridgeEvent, EventListener } from './events.js';
 export type { CreateServiceInput } from './scheduler.js';
 export type { SnsMessage } from './sns.js';
-export type { Counters, KilledTaskRecord, LifecycleActionRecord, LifecycleCompletedBy } from './stats.js';
+export type { Counters, KilledTaskRecord, LifecycleActionRecord, LifecycleCompletedBy, TaskStopRecord } from './stats.js';
 
 export interface WorldOptions {
   seed: number;
@@ -72,6 +72,8 @@ export interface WorldReport {
   at: number;
   tasksKilledByTermination: KilledTaskRecord[];
   lifecycleActions: LifecycleActionRecord[];
+  /** Every stop of a RUNNING task: who, why, protected or not, how long it took, killed at its stop timeout or not. */
+  taskStops: TaskStopRecord[];
   services: ServiceReport[];
   counters: Counters;
   /** `service.Operation` → calls (errors included). */
@@ -103,6 +105,8 @@ const ECS_OPERATIONS: Record<keyof EcsApi, true> = {
   DescribeCapacityProviders: true,
   PutAttributes: true,
   DeleteAttributes: true,
+  UpdateTaskProtection: true,
+  GetTaskProtection: true,
 };
 const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
   DescribeAutoScalingGroups: true,
@@ -113,13 +117,27 @@ const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
   DescribeScalingActivities: true,
   SetDesiredCapacity: true,
   TerminateInstanceInAutoScalingGroup: true,
+  SetInstanceProtection: true,
+  PutWarmPool: true,
+  DescribeWarmPool: true,
 };
 const AAS_OPERATIONS: Record<keyof ApplicationAutoScalingApi, true> = { DescribeScalableTargets: true, DescribeScalingActivities: true };
 const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true };
 const SSM_OPERATIONS: Record<keyof SsmApi, true> = { GetParameter: true, PutParameter: true };
 
-/** Each operation of `impl` as a batch of the world, counted in the report. */
-function wrapApi<T extends object>(core: Core, stats: Stats, service: string, impl: T, operations: Record<keyof T, true>): T {
+/** One API call the world answered (or refused): for attributing calls to a caller, an ASG, a cluster, a hook. */
+export interface ApiCallRecord {
+  service: string;
+  operation: string;
+  input: unknown;
+  /** The AWS error code, when the world refused the call. */
+  errorCode: string | undefined;
+}
+
+export type ApiCallListener = (call: ApiCallRecord) => void;
+
+/** Each operation of `impl` as a batch of the world, counted in the report and told to the API call listeners. */
+function wrapApi<T extends object>(core: Core, stats: Stats, service: string, impl: T, operations: Record<keyof T, true>, listeners: readonly ApiCallListener[] = []): T {
   const out: Record<string, (input: unknown) => unknown> = {};
   for (const name of Object.keys(operations)) {
     const method = (impl as Record<string, unknown>)[name];
@@ -129,7 +147,16 @@ function wrapApi<T extends object>(core: Core, stats: Stats, service: string, im
     out[name] = (input: unknown) => {
       const key = `${service}.${name}`;
       stats.apiCalls[key] = (stats.apiCalls[key] ?? 0) + 1;
-      return core.batch(() => call.call(impl, input));
+      if (listeners.length === 0) return core.batch(() => call.call(impl, input));
+      let errorCode: string | undefined;
+      try {
+        return core.batch(() => call.call(impl, input));
+      } catch (error) {
+        errorCode = error instanceof AwsApiError ? error.code : 'InternalFailure';
+        throw error;
+      } finally {
+        for (const listener of listeners) listener({ service, operation: name, input, errorCode });
+      }
     };
   }
   return out as T;
@@ -153,6 +180,8 @@ export class World implements AwsApis {
   private readonly aasWorld: AppAutoScalingWorld;
   private readonly snsWorld: SnsWorld;
   private readonly ssmWorld: SsmWorld;
+  private readonly ecsApiImpl: EcsApiImpl;
+  private readonly apiCallListeners: ApiCallListener[] = [];
 
   constructor(options: WorldOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -166,11 +195,12 @@ export class World implements AwsApis {
     this.aasWorld = new AppAutoScalingWorld(this.core, this.stats);
     this.snsWorld = new SnsWorld(this.core, this.stats);
     this.ssmWorld = new SsmWorld(this.core);
-    this.ecs = wrapApi<EcsApi>(this.core, this.stats, 'ecs', new EcsApiImpl(this.core, this.ecsWorld, this.scheduler, this.stats), ECS_OPERATIONS);
-    this.autoscaling = wrapApi<AutoScalingApi>(this.core, this.stats, 'autoscaling', new AutoScalingApiImpl(this.asgWorld), ASG_OPERATIONS);
-    this.applicationAutoScaling = wrapApi<ApplicationAutoScalingApi>(this.core, this.stats, 'applicationAutoScaling', this.aasWorld, AAS_OPERATIONS);
-    this.sns = wrapApi<SnsApi>(this.core, this.stats, 'sns', this.snsWorld, SNS_OPERATIONS);
-    this.ssm = wrapApi<SsmApi>(this.core, this.stats, 'ssm', this.ssmWorld, SSM_OPERATIONS);
+    this.ecsApiImpl = new EcsApiImpl(this.core, this.ecsWorld, this.scheduler, this.stats);
+    this.ecs = wrapApi<EcsApi>(this.core, this.stats, 'ecs', this.ecsApiImpl, ECS_OPERATIONS, this.apiCallListeners);
+    this.autoscaling = wrapApi<AutoScalingApi>(this.core, this.stats, 'autoscaling', new AutoScalingApiImpl(this.asgWorld), ASG_OPERATIONS, this.apiCallListeners);
+    this.applicationAutoScaling = wrapApi<ApplicationAutoScalingApi>(this.core, this.stats, 'applicationAutoScaling', this.aasWorld, AAS_OPERATIONS, this.apiCallListeners);
+    this.sns = wrapApi<SnsApi>(this.core, this.stats, 'sns', this.snsWorld, SNS_OPERATIONS, this.apiCallListeners);
+    this.ssm = wrapApi<SsmApi>(this.core, this.stats, 'ssm', this.ssmWorld, SSM_OPERATIONS, this.apiCallListeners);
   }
 
   // ---- time --------------------------------------------------------------------------------------------------------
@@ -217,6 +247,11 @@ export class World implements AwsApis {
   }
 
   // ---- events ------------------------------------------------------------------------------------------------------
+
+  /** Every API call through `ecs`, `autoscaling`, … (the server's and the controls' alike), after it was answered. */
+  onApiCall(listener: ApiCallListener): void {
+    this.apiCallListeners.push(listener);
+  }
 
   /** Every event the world emits, as a full EventBridge envelope, in order. Returns an unsubscribe function. */
   onEvent(listener: EventListener): () => void {
@@ -336,6 +371,60 @@ export class World implements AwsApis {
     });
   }
 
+  /** UpdateTaskProtection, as a user (or the task itself, through the agent endpoint) would call it. */
+  updateTaskProtection(cluster: string, tasks: string[], protectionEnabled: boolean, expiresInMinutes?: number): ECS.UpdateTaskProtectionResponse {
+    return this.core.batch(() =>
+      this.ecsApiImpl.UpdateTaskProtection({ cluster, tasks, protectionEnabled, ...(expiresInMinutes === undefined ? {} : { expiresInMinutes }) }),
+    );
+  }
+
+  /** PutWarmPool, as a user would call it; `initial`: the pool is part of the starting fleet (instances ready, no events). */
+  putWarmPool(
+    autoScalingGroupName: string,
+    config: { minSize?: number; maxGroupPreparedCapacity?: number; poolState?: 'Stopped' | 'Running' | 'Hibernated'; reuseOnScaleIn?: boolean },
+    initial = false,
+  ): void {
+    this.core.batch(() => {
+      this.asgWorld.putWarmPool(autoScalingGroupName, config, initial);
+    });
+  }
+
+  /** The group's warm pool instances (any Warmed:* state), in launch order. */
+  warmPoolInstances(autoScalingGroupName: string): AsgInstanceInfo[] {
+    return this.asgWorld.warmPoolOf(this.asgWorld.group(autoScalingGroupName)).instances.map((i) => ({
+      ec2InstanceId: i.id,
+      availabilityZone: i.az,
+      lifecycleState: i.lifecycleState,
+      containerInstanceArn: i.containerInstance?.arn,
+    }));
+  }
+
+  /** SetInstanceProtection, as a user would call it. */
+  setInstanceProtection(autoScalingGroupName: string, instanceIds: string[], protectedFromScaleIn: boolean): void {
+    this.core.batch(() => {
+      this.asgWorld.setInstanceProtection(autoScalingGroupName, instanceIds, protectedFromScaleIn);
+    });
+  }
+
+  /** The ECS agent on the EC2 instance disconnects (false) or reconnects (true). */
+  setAgentConnected(ec2InstanceId: string, connected: boolean): void {
+    this.core.batch(() => {
+      this.asgWorld.setAgentConnected(ec2InstanceId, connected);
+    });
+  }
+
+  /** The ECS agent registers the EC2 instance again: returns the new container instance ARN (the old one is INACTIVE). */
+  reregisterInstance(ec2InstanceId: string): string {
+    return this.core.batch(() => this.asgWorld.reregister(ec2InstanceId));
+  }
+
+  /** The service's tasks not yet STOPPED (desired RUNNING), ARNs in creation order. */
+  serviceTaskArns(cluster: string, service: string): string[] {
+    const state = this.ecsWorld.cluster(cluster).services.get(service);
+    if (!state) throw serviceNotFound();
+    return [...state.tasks].filter((t) => t.desiredStatus === 'RUNNING').map((t) => t.arn);
+  }
+
   // ---- looking at the world ----------------------------------------------------------------------------------------
 
   /** The group's instances not yet Terminated, in launch order. */
@@ -412,6 +501,7 @@ export class World implements AwsApis {
       at: this.core.now(),
       tasksKilledByTermination: this.stats.killedTasks.map((k) => ({ ...k })),
       lifecycleActions: this.stats.lifecycleActions.map((a) => ({ ...a })),
+      taskStops: this.stats.taskStops.map((t) => ({ ...t })),
       services,
       counters: { ...this.stats.counters },
       apiCalls: { ...this.stats.apiCalls },

@@ -102,9 +102,13 @@ class FakeAws {
         ...(p.next !== undefined ? { NextToken: p.next } : {}),
       };
     });
-    asg.on(DescribeWarmPoolCommand).callsFake((input: { AutoScalingGroupName: string }) => ({
+    asg.on(DescribeWarmPoolCommand).callsFake((input: { AutoScalingGroupName: string; MaxRecords?: number }) => {
+      // "The maximum value is 50" (DescribeWarmPool API reference): AWS answers ValidationError above it.
+      if (input.MaxRecords !== undefined && input.MaxRecords > 50) throw new Error(`DescribeWarmPool: MaxRecords ${input.MaxRecords} is above 50`);
+      return {
       Instances: [...this.asgInstances].filter(([, i]) => i.asg === input.AutoScalingGroupName && i.warm === true).map(([id, i]) => ({ InstanceId: id, LifecycleState: i.state as LifecycleState, AvailabilityZone: 'us-east-1a', HealthStatus: 'Healthy', ProtectedFromScaleIn: false })),
-    }));
+      };
+    });
     ecs.on(ListContainerInstancesCommand).callsFake((input: { cluster: string; filter?: string; maxResults?: number; nextToken?: string }) => {
       if (input.filter !== undefined && input.filter.length > FILTER_MAX_CHARS) throw new Error('filter longer than 2000 characters');
       let ids: Set<string> | undefined;

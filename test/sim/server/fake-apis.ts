@@ -336,6 +336,15 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
         got('ecs', 'DeleteAttributes', input);
         return { attributes: attributeTargets(input.cluster, input.attributes) };
       },
+      // The semantics are tested against the world (test/sim/server/world-features.test.ts); these only record.
+      UpdateTaskProtection(input) {
+        got('ecs', 'UpdateTaskProtection', input);
+        return { protectedTasks: (input.tasks ?? []).map((taskArn) => ({ taskArn, protectionEnabled: input.protectionEnabled === true, ...(input.protectionEnabled === true ? { expirationDate: T1 } : {}) })), failures: [] };
+      },
+      GetTaskProtection(input) {
+        got('ecs', 'GetTaskProtection', input);
+        return { protectedTasks: (input.tasks ?? []).map((taskArn) => ({ taskArn, protectionEnabled: false })), failures: [] };
+      },
     },
 
     autoscaling: {
@@ -416,6 +425,18 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
         if ((input.DesiredCapacity ?? 0) > 10) {
           throw validationError(`New SetDesiredCapacity value ${input.DesiredCapacity ?? 0} is above max value 10 for the AutoScalingGroup.`);
         }
+      },
+      SetInstanceProtection(input) {
+        got('autoscaling', 'SetInstanceProtection', input);
+        return {};
+      },
+      PutWarmPool(input) {
+        got('autoscaling', 'PutWarmPool', input);
+        return {};
+      },
+      DescribeWarmPool(input) {
+        got('autoscaling', 'DescribeWarmPool', input);
+        return { Instances: [] };
       },
       TerminateInstanceInAutoScalingGroup(input) {
         got('autoscaling', 'TerminateInstanceInAutoScalingGroup', input);
