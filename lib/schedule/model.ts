@@ -70,8 +70,16 @@ export type TickDecision =
   | { kind: 'duplicate'; taskArns: string[] }
   /** concurrency: forbid, and earlier runs are still going. */
   | { kind: 'skip'; running: TaskView[] }
-  /** Run; under concurrency: replace, stop these tasks first. */
-  | { kind: 'run'; stop: TaskView[] };
+  /**
+   * A late tick that finds runs of later ticks (forbid, replace): skipped. `newerTickMs`: the latest of those ticks;
+   * `newer`: their tasks (running or stopped); `pending`: a later tick's pending capacity retry.
+   */
+  | { kind: 'superseded'; newerTickMs: number; newer: TaskView[]; pending?: PendingCapacityRetry }
+  /**
+   * Run; under concurrency: replace, stop these tasks first (runs of earlier ticks only). `abandon`: the pending
+   * capacity retry of an earlier tick, superseded by this tick (reported abandoned).
+   */
+  | { kind: 'run'; stop: TaskView[]; abandon?: PendingCapacityRetry };
 
 /** How a stopped task ended. */
 export type RunOutcome = 'succeeded' | 'failed' | 'timeout' | 'replaced';

@@ -354,6 +354,8 @@ export const EXPECTATION_SCHEMAS = {
     perTick: z.number().int().min(1).optional(),
     failuresReportedOnce: z.literal(true).optional(),
     failed: z.strictObject(counted).optional(),
+    /** No run stopped for a tick at or before its own (replace), no first attempt started after a later tick's run. */
+    tickOrder: z.literal(true).optional(),
   }),
   /** Tasks ecs-ops stopped for a placement rule (StopTask reason with the marker), of that service / rule. */
   placementStops: z.strictObject({ service: serviceName.optional(), rule: z.enum(['azBalance', 'instanceMatch', 'spot', 'maxPerInstance']).optional(), ...counted }),

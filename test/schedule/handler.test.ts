@@ -19,6 +19,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -42,6 +43,8 @@ class FakeEcs {
   readonly tokens = new Map<string, { input: string; arns: string[] }>();
   /** The next RunTask calls (in order) find no capacity: their failures[] reason. */
   readonly noCapacity: string[] = [];
+  /** Every RunTask call finds no capacity (after the `noCapacity` queue): this failures[] reason. */
+  noCapacityAlways: string | undefined;
   refuse: string | undefined;
   private seq = 0;
 
@@ -83,7 +86,7 @@ class FakeEcs {
       if (previous.input !== fingerprint) throw new ConflictException({ message: 'clientToken in use', resourceIds: previous.arns, $metadata: {} });
       return { tasks: previous.arns.map((arn) => structuredClone(this.tasks.get(arn) ?? {})), failures: [] };
     }
-    const reason = this.noCapacity.shift();
+    const reason = this.noCapacity.shift() ?? this.noCapacityAlways;
     if (reason !== undefined) return { tasks: [], failures: Array.from({ length: input.count ?? 1 }, () => ({ reason })) };
     const tasks: Task[] = [];
     for (let i = 0; i < (input.count ?? 1); i++) {
@@ -380,6 +383,84 @@ describe('capacity', () => {
     await run(reconcileEvent());
     expect(fake.tasks.size).toBe(0);
   });
+
+  it('makes every promised capacity retry or reports it abandoned, reports each tick\'s last failure once as critical, and bounds RunTask calls per tick (property, issue 14 item 4)', async () => {
+    const compact = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z').replace(/[-:]/g, '');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          periodMinutes: fc.integer({ min: 2, max: 5 }),
+          attempts: fc.integer({ min: 1, max: 3 }),
+          backoffSeconds: fc.constantFrom(60, 90, 120),
+          concurrency: fc.constantFrom('allow' as const, 'forbid' as const, 'replace' as const),
+          fallback: fc.boolean(),
+          // Per minute: the tick's delivery delay (seconds), whether the reconcile pass runs before it, a repeated delivery.
+          minutes: fc.array(fc.record({ delay: fc.integer({ min: 0, max: 50 }), reconcileFirst: fc.boolean(), repeat: fc.boolean() }), { minLength: 18, maxLength: 18 }),
+        }),
+        async ({ periodMinutes, attempts, backoffSeconds, concurrency, fallback, minutes }) => {
+          ecs.reset();
+          fake = new FakeEcs(() => clock);
+          fake.install(ecs);
+          fake.noCapacityAlways = 'RESOURCE:MEMORY';
+          posted = [];
+          const run = await newHandler(
+            configWith({
+              schedule: `rate(${periodMinutes} minutes)`,
+              concurrency,
+              retries: { attempts, backoffSeconds, on: ['capacity'] },
+              capacityProviderStrategy: [{ capacityProvider: 'spot' }],
+              ...(fallback ? { fallbackCapacityProviderStrategy: [{ capacityProvider: 'ondemand' }] } : {}),
+            }),
+          );
+          const ticks: number[] = [];
+          // 18 minutes of ticks and reconcile passes, then 16 of reconcile passes: every retry chain has ended.
+          for (let m = 0; m < 34; m++) {
+            const minute = T0 + m * MIN;
+            const spec = minutes[m];
+            const isTick = spec !== undefined && m % periodMinutes === 0;
+            if (isTick && !spec.reconcileFirst) {
+              clock = minute + spec.delay * 1000;
+              ticks.push(minute);
+              await run(tick(minute));
+              if (spec.repeat) await run(tick(minute));
+            }
+            clock = Math.max(clock, minute + 55_000);
+            await run(reconcileEvent());
+            if (isTick && spec.reconcileFirst) {
+              clock = minute + 60_000 + spec.delay * 100;
+              ticks.push(minute);
+              await run(tick(minute));
+            }
+          }
+          const fieldOf = (n: Notification, label: string) => n.fields?.find((f) => f.label === label)?.value;
+          const groups = runInputs().map((i) => i.group ?? '');
+          // 1. Every "retries it (attempt k of n)" is followed by attempt k, or by a report that it is abandoned.
+          for (const { notification: n } of posted) {
+            const promised = /retries it \(attempt (\d+) of/.exec(n.summary)?.[1];
+            if (promised === undefined) continue;
+            const tickMs = Date.parse(fieldOf(n, 'Scheduled time') ?? '');
+            const made = groups.includes(`ecs-ops:report:${compact(tickMs)}:${promised}`);
+            const abandoned = posted.some((p) => fieldOf(p.notification, 'Scheduled time') === fieldOf(n, 'Scheduled time') && fieldOf(p.notification, 'Abandoned attempt')?.startsWith(`${promised} of`) === true);
+            expect(made || abandoned, `attempt ${promised} of ${new Date(tickMs).toISOString()}`).toBe(true);
+          }
+          // 2. Each tick's last failure: exactly one critical report.
+          for (const t of ticks) {
+            const critical = posted.filter((p) => p.notification.severity === 'critical' && fieldOf(p.notification, 'Scheduled time') === new Date(t).toISOString().replace('.000Z', 'Z'));
+            expect(critical, new Date(t).toISOString()).toHaveLength(1);
+          }
+          // 3. No run storm: at most (1 + attempts) attempts of one or two RunTask requests per tick (a repeated delivery
+          // repeats a request with its clientToken).
+          const perTick = new Map<string, Set<string>>();
+          for (const i of runInputs()) {
+            const key = (i.group ?? '').split(':')[2] ?? '';
+            perTick.set(key, (perTick.get(key) ?? new Set()).add(i.clientToken ?? ''));
+          }
+          for (const tokens of perTick.values()) expect(tokens.size).toBeLessThanOrEqual((1 + attempts) * (fallback ? 2 : 1));
+        },
+      ),
+      { numRuns: 6 },
+    );
+  }, 120_000);
 
   it('reports a RunTask refusal (ClientException) without retrying', async () => {
     const run = await newHandler(configWith({ retries: { attempts: 3 } }));
