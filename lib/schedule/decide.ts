@@ -20,6 +20,8 @@
  *    makes at most 1 + retries.attempts attempts of at most two RunTask calls each (primary, fallback).
  * 6. The reconcile pass starts a due capacity retry unless a task of a later tick exists (abandoned, as in 5), a task
  *    of its own tick exists (a repeated delivery ran it: dropped), or, under forbid and replace, runs are going (waits).
+ * 7. The same for a failed run's retry (nonZeroExit, failedToStart, timeout): once a task of a later tick exists, the
+ *    retry is not made and is reported abandoned once ("superseded by the tick of …"), whether or not it was due.
  */
 import { runRefOfGroup } from './identity.js';
 import type { ContainerView, FailureCause, PendingCapacityRetry, ReconcileAction, RunRef, RunResult, ScheduleConfig, TaskView, TickDecision } from './model.js';
@@ -207,6 +209,14 @@ export function decideReconcile(schedule: ScheduleConfig, tasks: readonly TaskVi
   // One retry per failed attempt, for as many tasks of it as failed (a run of `count` tasks retries the failed ones).
   const pendingRetries = new Map<string, Extract<ReconcileAction, { type: 'retry' }>>();
   const waiting = new Set<string>();
+  const superseded = new Set<string>();
+  const laterTick = (tickMs: number): number | undefined => {
+    const later = tasks.flatMap((t) => {
+      const tick = tickOf(t);
+      return tick !== undefined && tick > tickMs ? [tick] : [];
+    });
+    return later.length > 0 ? Math.min(...later) : undefined;
+  };
   for (const task of stopped) {
     const stoppedAt = task.stoppedAt;
     const inWindow = stoppedAt !== undefined && nowMs - stoppedAt >= LOST_EVENT_GRACE_MS && nowMs - stoppedAt < LOST_EVENT_LOOKBACK_MS;
@@ -219,6 +229,12 @@ export function decideReconcile(schedule: ScheduleConfig, tasks: readonly TaskVi
     if (made.has(key) || waiting.has(key)) continue;
     const result = judge(task);
     if (!shouldRetry(schedule, result, ref.attempt)) continue;
+    const byTickMs = laterTick(ref.tickMs);
+    if (byTickMs !== undefined) {
+      if (!superseded.has(key)) actions.push({ type: 'retry-superseded', ref: next, byTickMs, reason: result.reason });
+      superseded.add(key);
+      continue;
+    }
     if (nowMs < stoppedAt + backoffMs(schedule, ref.attempt)) continue;
     const pending = pendingRetries.get(key);
     if (pending) {

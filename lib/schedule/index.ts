@@ -45,7 +45,8 @@ export type ScheduleMetricName =
   | 'ScheduleTimeoutStopped'
   | 'ScheduleReplaced'
   | 'ScheduleRetryStarted'
-  | 'ScheduleCapacityRetryQueued';
+  | 'ScheduleCapacityRetryQueued'
+  | 'ScheduleRetryAbandoned';
 
 export interface ScheduleLogger {
   info(message: string, extra: Record<string, unknown>): void;
@@ -198,12 +199,16 @@ async function startAttempt(run: Run, schedule: ScheduleConfig, request: RunRequ
  * that tick's last failure, then removed (unless a newer retry replaced it meanwhile).
  */
 async function abandonRetry(run: Run, schedule: ScheduleConfig, pending: PendingCapacityRetry, byTickMs: number): Promise<void> {
-  const { deps } = run;
   const ref: RunRef = { schedule: schedule.name, tickMs: pending.tickMs, attempt: pending.attempt };
-  deps.metrics.count('ScheduleRunFailed');
-  run.actions.push(`capacity retry of ${schedule.name} tick ${isoTick(pending.tickMs)} (attempt ${pending.attempt}) abandoned: superseded by the tick of ${isoTick(byTickMs)}`);
-  await run.report(`abandoned|${schedule.name}|${isoTick(pending.tickMs)}`, { kind: 'run-failed', ref, reason: pending.reason, capacity: true, abandoned: { attempt: pending.attempt, byTickMs } }, schedule);
-  await deps.retries?.delete(schedule.name, pending.tickMs);
+  await reportAbandoned(run, schedule, ref, pending.reason, true, byTickMs);
+  await run.deps.retries?.delete(schedule.name, pending.tickMs);
+}
+
+/** The retry `ref` (the attempt not made) is abandoned for the tick of `byTickMs`: reported once, critical. */
+async function reportAbandoned(run: Run, schedule: ScheduleConfig, ref: RunRef, reason: string, capacity: boolean, byTickMs: number): Promise<void> {
+  run.deps.metrics.count('ScheduleRetryAbandoned');
+  run.actions.push(`retry of ${schedule.name} tick ${isoTick(ref.tickMs)} (attempt ${ref.attempt}) abandoned: superseded by the tick of ${isoTick(byTickMs)}`);
+  await run.report(`abandoned|${schedule.name}|${isoTick(ref.tickMs)}`, { kind: 'run-failed', ref, reason, capacity, abandoned: { attempt: ref.attempt, byTickMs } }, schedule);
 }
 
 /** Whether the schedule can have a pending capacity retry. */
@@ -377,6 +382,9 @@ export async function reconcile(deps: ScheduleDeps, deadlineMs: number): Promise
             break;
           case 'retry-waits':
             run.actions.push(`retry of ${schedule.name} tick ${isoTick(action.ref.tickMs)} waits: ${action.running} run(s) going`);
+            break;
+          case 'retry-superseded':
+            await run.attempt(`abandon retry ${schedule.name}`, () => reportAbandoned(run, schedule, action.ref, action.reason, false, action.byTickMs));
             break;
         }
       }

@@ -122,7 +122,9 @@ export type ReconcileAction =
   /** Start the next attempt of a failed run whose backoff has passed. */
   | { type: 'retry'; request: RunRequest; after: TaskView }
   /** A retry waits: another run of the schedule is still going (concurrency forbid or replace). */
-  | { type: 'retry-waits'; ref: RunRef; running: number };
+  | { type: 'retry-waits'; ref: RunRef; running: number }
+  /** The retry `ref` of a failed run is not made: a later tick (`byTickMs`) has a run. Reported abandoned. */
+  | { type: 'retry-superseded'; ref: RunRef; byTickMs: number; reason: string };
 
 /** A capacity retry waiting for its time (RunTask placed nothing: ECS keeps no trace of it, so ecs-ops does). */
 export interface PendingCapacityRetry {

@@ -153,7 +153,7 @@ export function scheduleNotification(event: ScheduleEvent, schedule: ScheduleCon
       if (abandoned !== undefined && abandoned.attempt === event.ref.attempt) {
         // A pending retry given up: the attempt it names was never made.
         title = `${schedule.name}: run of ${tick ?? '?'} abandoned${event.capacity ? ' (no capacity)' : ''}, superseded by the tick of ${isoTick(abandoned.byTickMs)}`;
-        summary = `RunTask did not start the task: ${event.reason}. The retry ecs-ops announced (attempt ${attemptText(schedule, abandoned.attempt)}) is not made: the tick of ${isoTick(abandoned.byTickMs)} supersedes it.`;
+        summary = `${event.capacity ? 'RunTask did not start the task' : 'The run failed'}: ${event.reason}. The retry ecs-ops announced (attempt ${attemptText(schedule, abandoned.attempt)}) is not made: the tick of ${isoTick(abandoned.byTickMs)} supersedes it.`;
         fields = [...common.filter((f) => f.label !== 'Attempt'), ...field('Abandoned attempt', attemptText(schedule, abandoned.attempt)), ...field('Reason', event.reason), ...field('Task definition', schedule.taskDefinition)];
         fingerprint = `${kind}|${schedule.name}|${tick ?? ''}|abandoned`;
         break;

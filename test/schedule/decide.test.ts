@@ -305,14 +305,25 @@ describe('decideReconcile', () => {
     expect(decideReconcile(s, [failed, retryTask], T0 + 8 * MIN, judge).filter((a) => a.type === 'retry')).toEqual([]);
   });
 
-  it('holds a due retry while another run of the schedule is going (forbid), starts it under allow', () => {
+  it('holds a due retry while another (earlier) run of the schedule is going (forbid), starts it under allow', () => {
     const opts = { retries: { attempts: 1, backoffSeconds: 60, on: ['nonZeroExit'] } };
     const failed = stopped(task('a'), T0 + 5 * MIN, {}, { report: 1 });
-    const next = task('n', { tickMs: T0 + 60 * MIN });
-    expect(decideReconcile(scheduleWith({ ...opts, concurrency: 'forbid' }), [failed, next], T0 + 61 * MIN, judge).filter((a) => a.type !== 'complete')).toEqual([
+    const earlier = task('e', { tickMs: T0 - 60 * MIN });
+    expect(decideReconcile(scheduleWith({ ...opts, concurrency: 'forbid' }), [failed, earlier], T0 + 7 * MIN, judge).filter((a) => a.type !== 'complete')).toEqual([
       { type: 'retry-waits', ref: { schedule: 'report', tickMs: T0, attempt: 2 }, running: 1 },
     ]);
-    expect(decideReconcile(scheduleWith({ ...opts, concurrency: 'allow' }), [failed, next], T0 + 61 * MIN, judge).filter((a) => a.type === 'retry')).toHaveLength(1);
+    expect(decideReconcile(scheduleWith({ ...opts, concurrency: 'allow' }), [failed, earlier], T0 + 7 * MIN, judge).filter((a) => a.type === 'retry')).toHaveLength(1);
+  });
+
+  it('abandons the retry of a failed run once a later tick has a run, due or not, whatever the concurrency (rule 7)', () => {
+    const failed = stopped(task('a'), T0 + 5 * MIN, {}, { report: 1 });
+    for (const concurrency of ['allow', 'forbid', 'replace'] as const) {
+      const s = scheduleWith({ concurrency, retries: { attempts: 2, backoffSeconds: 600, on: ['nonZeroExit'] } });
+      for (const later of [task('n', { tickMs: T0 + 5 * MIN }), stopped(task('n', { tickMs: T0 + 5 * MIN }), T0 + 6 * MIN)]) {
+        const actions = decideReconcile(s, [failed, later], T0 + 6 * MIN, judge).filter((a) => a.type !== 'complete');
+        expect(actions).toEqual([{ type: 'retry-superseded', ref: { schedule: 'report', tickMs: T0, attempt: 2 }, byTickMs: T0 + 5 * MIN, reason: 'report exited 1' }]);
+      }
+    }
   });
 
   it('retries as many tasks as failed in one attempt of a multi-task run', () => {

@@ -532,6 +532,30 @@ describe('completion', () => {
 });
 
 describe('reconcile', () => {
+  it('reports the promised retry of a failed run abandoned, once and as critical, when a later tick has run (rule 7)', async () => {
+    const run = await newHandler(configWith({ schedule: 'rate(5 minutes)', retries: { attempts: 2, backoffSeconds: 600, on: ['nonZeroExit'] } }));
+    await run(tick(T0));
+    const [first = ''] = fake.tasks.keys();
+    fake.start(first);
+    clock = T0 + 3 * MIN;
+    await run(fake.stop(first, { report: 1 }));
+    expect(posted.map((p) => [p.notification.severity, p.notification.summary])).toEqual([['warning', expect.stringMatching(/retries it \(attempt 2 of 3\) in about 10m 00s/) as string]]);
+    clock = T0 + 5 * MIN;
+    await run(tick(T0 + 5 * MIN));
+    clock = T0 + 6 * MIN;
+    await run(reconcileEvent());
+    clock = T0 + 7 * MIN;
+    await run(reconcileEvent());
+    expect(posted.slice(1).map((p) => [p.notification.kind, p.notification.severity, p.notification.title])).toEqual([
+      ['schedule-failed', 'critical', 'report: run of 2026-01-01T08:00:00Z abandoned, superseded by the tick of 2026-01-01T08:05:00Z'],
+    ]);
+    expect(posted[1]?.notification.summary).toBe('The run failed: report exited 1. The retry ecs-ops announced (attempt 2 of 3) is not made: the tick of 2026-01-01T08:05:00Z supersedes it.');
+    clock = T0 + 20 * MIN;
+    await run(reconcileEvent());
+    expect([...fake.tasks.values()].map((t) => t.group)).toEqual(['ecs-ops:report:20260101T080000Z:1', 'ecs-ops:report:20260101T080500Z:1']);
+    expect(posted).toHaveLength(2);
+  });
+
   it('stops a run past timeoutSeconds with a clear reason, and reports it as a timeout', async () => {
     const run = await newHandler(configWith({ timeoutSeconds: 600 }));
     await run(tick());
