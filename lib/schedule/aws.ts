@@ -241,11 +241,18 @@ export async function stopTask(ecs: ECSClient, cluster: string, taskArn: string,
 
 export interface RetryStore {
   get(schedule: string): Promise<PendingCapacityRetry | undefined>;
-  put(retry: PendingCapacityRetry): Promise<void>;
-  delete(schedule: string): Promise<void>;
+  /**
+   * Stores the retry unless the pending retry of a later tick is there (rule 5 of decide.ts): false then. A retry of
+   * the same or an earlier tick is replaced.
+   */
+  put(retry: PendingCapacityRetry): Promise<boolean>;
+  /** Removes the schedule's pending retry; with `tickMs`, only if it is still that tick's. */
+  delete(schedule: string, tickMs?: number): Promise<void>;
 }
 
 const retryKey = (schedule: string): string => `ecs-ops-schedule#capacity-retry#${schedule}`;
+
+const isConditionFailed = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 export function dynamoRetryStore(client: DynamoDBClient, tableName: string): RetryStore {
   return {
@@ -264,24 +271,44 @@ export function dynamoRetryStore(client: DynamoDBClient, tableName: string): Ret
       return { schedule, tickMs, attempt, count, dueMs, reason: item?.reason?.S ?? '' };
     },
     async put(retry) {
-      await client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: {
-            id: { S: retryKey(retry.schedule) },
-            tickMs: { N: String(retry.tickMs) },
-            attempt: { N: String(retry.attempt) },
-            count: { N: String(retry.count) },
-            dueMs: { N: String(retry.dueMs) },
-            reason: { S: retry.reason.slice(0, 1000) },
-            // The table's TTL attribute: gone a day after it was due, whatever happens.
-            expiration: { N: String(Math.floor(retry.dueMs / 1000) + 86_400) },
-          },
-        }),
-      );
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: {
+              id: { S: retryKey(retry.schedule) },
+              tickMs: { N: String(retry.tickMs) },
+              attempt: { N: String(retry.attempt) },
+              count: { N: String(retry.count) },
+              dueMs: { N: String(retry.dueMs) },
+              reason: { S: retry.reason.slice(0, 1000) },
+              // The table's TTL attribute: gone a day after it was due, whatever happens.
+              expiration: { N: String(Math.floor(retry.dueMs / 1000) + 86_400) },
+            },
+            // Concurrent invocations (a tick and the reconcile pass) never put an older tick's retry over a newer one.
+            ConditionExpression: 'attribute_not_exists(id) OR attribute_not_exists(tickMs) OR tickMs <= :tick',
+            ExpressionAttributeValues: { ':tick': { N: String(retry.tickMs) } },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
     },
-    async delete(schedule) {
-      await client.send(new DeleteItemCommand({ TableName: tableName, Key: { id: { S: retryKey(schedule) } } }));
+    async delete(schedule, tickMs) {
+      try {
+        await client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: { id: { S: retryKey(schedule) } },
+            ...(tickMs !== undefined ? { ConditionExpression: 'tickMs = :tick', ExpressionAttributeValues: { ':tick': { N: String(tickMs) } } } : {}),
+          }),
+        );
+      } catch (error) {
+        // Another tick's retry replaced it meanwhile (or it is gone): that one stays.
+        if (!isConditionFailed(error)) throw error;
+      }
     },
   };
 }

@@ -2,9 +2,29 @@
  * Scheduled tasks: the pure decisions. No AWS here: ticks (suspend, starting deadline, concurrency), RunTask
  * failures (capacity or not), the result of a stopped task, retries with backoff, and the reconcile pass (timeouts,
  * stopped tasks whose event may have been lost, retries that are due).
+ *
+ * Rules (the specification; keep them true):
+ * 1. A suspended schedule's tick does nothing; a tick delivered past startingDeadlineSeconds is reported missed.
+ * 2. A task of the very tick (running, or stopped when the late tick looked for stopped ones) makes a repeated
+ *    delivery a duplicate: nothing more.
+ * 3. A tick never stops or runs against a run of a later tick. Under forbid and replace, a tick that finds a run of a
+ *    later tick — a task (running, or stopped when the tick came more than LATE_TICK_MS late), or a pending capacity
+ *    retry — is skipped and reported as such (schedule-skipped naming the newer run). Under allow every tick runs
+ *    (Scheduler's at-least-once delivery, bounded by startingDeadlineSeconds): it stops nothing, so order is moot.
+ * 4. Under forbid a tick that finds runs of earlier ticks going is skipped; under replace it stops them (only them),
+ *    then runs; under allow it runs.
+ * 5. Capacity retries (RunTask placed nothing: no task keeps the state, so ecs-ops keeps one per schedule): a tick that
+ *    runs supersedes the pending capacity retry of an earlier tick, which is reported abandoned once, at the final
+ *    severity of that tick's failure ("superseded by the tick of …"); a retry is never queued over the pending retry
+ *    of a later tick (that failure is then final). So every promised retry is made or reported abandoned, and a tick
+ *    makes at most 1 + retries.attempts attempts of at most two RunTask calls each (primary, fallback).
+ * 6. The reconcile pass starts a due capacity retry unless a task of a later tick exists (abandoned, as in 5), a task
+ *    of its own tick exists (a repeated delivery ran it: dropped), or, under forbid and replace, runs are going (waits).
+ * 7. The same for a failed run's retry (nonZeroExit, failedToStart, timeout): once a task of a later tick exists, the
+ *    retry is not made and is reported abandoned once ("superseded by the tick of …"), whether or not it was due.
  */
 import { runRefOfGroup } from './identity.js';
-import type { ContainerView, FailureCause, ReconcileAction, RunRef, RunResult, ScheduleConfig, TaskView, TickDecision } from './model.js';
+import type { ContainerView, FailureCause, PendingCapacityRetry, ReconcileAction, RunRef, RunResult, ScheduleConfig, TaskView, TickDecision } from './model.js';
 
 /** stoppedReason prefixes ecs-ops writes when it stops a run, so the result says why (StopTask reason ≤ 255). */
 export const TIMEOUT_REASON_PREFIX = 'ecs-ops: timeout';
@@ -25,23 +45,60 @@ function isActive(task: TaskView): boolean {
 }
 
 /**
- * What to do with one tick of `schedule` scheduled at `tickMs`, delivered at `nowMs`. `running` are the schedule's
- * tasks not stopped (ListTasks by startedBy, described); undefined when not looked up (concurrency: allow, where a
- * repeated tick is made harmless by the clientToken alone).
+ * A tick delivered more than this after its scheduled time may find runs of later ticks (schedules fire at most once
+ * a minute): only then does the tick path also list the schedule's stopped tasks.
  */
-export function decideTick(schedule: ScheduleConfig, tickMs: number, nowMs: number, running: readonly TaskView[] | undefined): TickDecision {
+export const LATE_TICK_MS = 60_000;
+
+const tickOf = (task: TaskView): number | undefined => runRefOfGroup(task.group)?.tickMs;
+
+/**
+ * What to do with one tick of `schedule` scheduled at `tickMs`, delivered at `nowMs` (rules 1-5). `tasks` are the
+ * schedule's tasks not stopped (ListTasks by startedBy, described), plus its stopped ones when the tick is late;
+ * undefined when not looked up (concurrency: allow, where a repeated tick is made harmless by the clientToken alone).
+ * `pending` is the schedule's pending capacity retry, if any.
+ */
+export function decideTick(schedule: ScheduleConfig, tickMs: number, nowMs: number, tasks: readonly TaskView[] | undefined, pending?: PendingCapacityRetry): TickDecision {
   if (schedule.suspend) return { kind: 'suspended' };
   const lateMs = nowMs - tickMs;
   if (schedule.startingDeadlineSeconds !== undefined && lateMs > schedule.startingDeadlineSeconds * 1000) return { kind: 'missed', lateMs };
-  const active = (running ?? []).filter(isActive);
-  const same = active.filter((t) => {
-    const ref = runRefOfGroup(t.group);
-    return ref !== undefined && ref.tickMs === tickMs;
-  });
+  const abandon = pending !== undefined && pending.tickMs < tickMs ? { abandon: pending } : {};
+  const all = tasks ?? [];
+  const active = all.filter(isActive);
+  const same = all.filter((t) => tickOf(t) === tickMs && (isActive(t) || t.lastStatus === 'STOPPED'));
   if (same.length > 0) return { kind: 'duplicate', taskArns: same.map((t) => t.taskArn) };
-  if (active.length === 0 || schedule.concurrency === 'allow') return { kind: 'run', stop: [] };
-  if (schedule.concurrency === 'forbid') return { kind: 'skip', running: active };
-  return { kind: 'run', stop: active };
+  if (schedule.concurrency === 'allow') return { kind: 'run', stop: [], ...abandon };
+  const newer = all.filter((t) => (tickOf(t) ?? -Infinity) > tickMs);
+  const newerPending = pending !== undefined && pending.tickMs > tickMs ? pending : undefined;
+  if (newer.length > 0 || newerPending !== undefined) {
+    const newerTickMs = Math.max(...newer.map((t) => tickOf(t) ?? -Infinity), newerPending?.tickMs ?? -Infinity);
+    return { kind: 'superseded', newerTickMs, newer, ...(newerPending !== undefined ? { pending: newerPending } : {}) };
+  }
+  const older = active.filter((t) => (tickOf(t) ?? -Infinity) < tickMs);
+  if (older.length === 0) return { kind: 'run', stop: [], ...abandon };
+  if (schedule.concurrency === 'forbid') return { kind: 'skip', running: older };
+  return { kind: 'run', stop: older, ...abandon };
+}
+
+/** What the reconcile pass does with the schedule's pending capacity retry (rule 6). */
+export type PendingRetryDecision =
+  | { kind: 'superseded'; byTickMs: number }
+  | { kind: 'drop' }
+  | { kind: 'not-due' }
+  | { kind: 'wait'; running: number }
+  | { kind: 'start' };
+
+export function decidePendingRetry(schedule: ScheduleConfig, pending: PendingCapacityRetry, tasks: readonly TaskView[], nowMs: number): PendingRetryDecision {
+  const later = tasks.flatMap((t) => {
+    const tick = tickOf(t);
+    return tick !== undefined && tick > pending.tickMs ? [tick] : [];
+  });
+  if (later.length > 0) return { kind: 'superseded', byTickMs: Math.min(...later) };
+  if (tasks.some((t) => tickOf(t) === pending.tickMs)) return { kind: 'drop' };
+  if (pending.dueMs > nowMs) return { kind: 'not-due' };
+  const active = tasks.filter(isActive);
+  if (schedule.concurrency !== 'allow' && active.length > 0) return { kind: 'wait', running: active.length };
+  return { kind: 'start' };
 }
 
 /** RunTask failures[] reasons worth retrying: no capacity now (RESOURCE:*, Fargate's message) or the agent away. */
@@ -152,6 +209,14 @@ export function decideReconcile(schedule: ScheduleConfig, tasks: readonly TaskVi
   // One retry per failed attempt, for as many tasks of it as failed (a run of `count` tasks retries the failed ones).
   const pendingRetries = new Map<string, Extract<ReconcileAction, { type: 'retry' }>>();
   const waiting = new Set<string>();
+  const superseded = new Set<string>();
+  const laterTick = (tickMs: number): number | undefined => {
+    const later = tasks.flatMap((t) => {
+      const tick = tickOf(t);
+      return tick !== undefined && tick > tickMs ? [tick] : [];
+    });
+    return later.length > 0 ? Math.min(...later) : undefined;
+  };
   for (const task of stopped) {
     const stoppedAt = task.stoppedAt;
     const inWindow = stoppedAt !== undefined && nowMs - stoppedAt >= LOST_EVENT_GRACE_MS && nowMs - stoppedAt < LOST_EVENT_LOOKBACK_MS;
@@ -164,6 +229,12 @@ export function decideReconcile(schedule: ScheduleConfig, tasks: readonly TaskVi
     if (made.has(key) || waiting.has(key)) continue;
     const result = judge(task);
     if (!shouldRetry(schedule, result, ref.attempt)) continue;
+    const byTickMs = laterTick(ref.tickMs);
+    if (byTickMs !== undefined) {
+      if (!superseded.has(key)) actions.push({ type: 'retry-superseded', ref: next, byTickMs, reason: result.reason });
+      superseded.add(key);
+      continue;
+    }
     if (nowMs < stoppedAt + backoffMs(schedule, ref.attempt)) continue;
     const pending = pendingRetries.get(key);
     if (pending) {

@@ -6,7 +6,8 @@
  *
  * Cron fields: `*`, `,` lists, `-` ranges (wrapping, e.g. `22-2` or `FRI-MON`), `/` steps (`0/15`, `*\/5`, `10-50/20`),
  * `?` (exactly one of day-of-month and day-of-week), names for months (JAN-DEC) and weekdays (SUN-SAT, 1 = Sunday),
- * day-of-month `L`, `LW` and `nW`, day-of-week `L` (Saturday), `nL` (last weekday n of the month) and `n#k`.
+ * day-of-month `L`, `LW` and `nW`, day-of-week `L` (Saturday), `nL` (last weekday n of the month) and `n#k` (alone:
+ * AWS allows one expression with `#`); no `/` in day-of-week (AWS's cron reference lists `, - * ? L #` there).
  * Anything else is rejected with a ScheduleExpressionError naming the field.
  */
 
@@ -258,6 +259,9 @@ function parseDayOfMonth(expression: string, text: string): DayPredicate {
 
 function parseDayOfWeek(expression: string, text: string): DayPredicate {
   const tests: DayPredicate[] = [];
+  // AWS's cron reference: day-of-week takes `, - * ? L #` (no `/`), and only one expression when `#` is used.
+  if (text.includes('/')) fail(expression, 'day-of-week: / (increments) is not allowed in day-of-week');
+  if (text.includes('#') && text.includes(',')) fail(expression, 'day-of-week: only one expression is allowed with # (e.g. 3#1,6#3 is invalid)');
   for (const item of text.toUpperCase().split(',')) {
     if (item === 'L') tests.push((y, m, d) => weekday(y, m, d) === 7);
     else if (/^[A-Z0-9]+L$/.test(item)) {

@@ -21,9 +21,9 @@ import { deliverToChannels, type ChannelOutcome, type DeliverOnce } from '../sum
 import { scheduleRunEntry, type OpsJournal } from '../summary/journal.js';
 import { describeTasks, listRunning, listScheduleTasks, logsOf, runTask, stopTask, taskDefinitionRoles, type RetryStore, type TaskDefinitionCache } from './aws.js';
 import { passRoleAdvice } from './pass-role.js';
-import { backoffMs, decideReconcile, decideTick, isCapacityFailure, judgeTask, replacedReason, shouldRetry } from './decide.js';
+import { backoffMs, decidePendingRetry, decideReconcile, decideTick, isCapacityFailure, judgeTask, LATE_TICK_MS, replacedReason, shouldRetry } from './decide.js';
 import { isoTick, runRefOfGroup, scheduleOfStartedBy } from './identity.js';
-import type { RunRef, RunRequest, ScheduleConfig, TaskView } from './model.js';
+import type { PendingCapacityRetry, RunRef, RunRequest, ScheduleConfig, TaskView } from './model.js';
 import { scheduleNotification, type ScheduleEvent } from './notifications.js';
 
 export * from './model.js';
@@ -48,7 +48,8 @@ export type ScheduleMetricName =
   | 'ScheduleReplaced'
   | 'ScheduleRetryStarted'
   | 'ScheduleCapacityRetryQueued'
-  | 'ScheduleConfigurationError';
+  | 'ScheduleConfigurationError'
+  | 'ScheduleRetryAbandoned';
 
 export interface ScheduleLogger {
   info(message: string, extra: Record<string, unknown>): void;
@@ -187,16 +188,47 @@ async function startAttempt(run: Run, schedule: ScheduleConfig, request: RunRequ
     return { started, retryQueued: false };
   }
   const retryable = capacity && deps.retries !== undefined && shouldRetry(schedule, { outcome: 'failed', cause: 'capacity', containers: [] }, ref.attempt);
-  const retry = retryable ? { attempt: ref.attempt + 1, inMs: backoffMs(schedule, ref.attempt) } : undefined;
+  let retry = retryable ? { attempt: ref.attempt + 1, inMs: backoffMs(schedule, ref.attempt) } : undefined;
+  let abandoned: { attempt: number; byTickMs: number } | undefined;
   if (retry && deps.retries) {
-    await deps.retries.put({ schedule: schedule.name, tickMs: ref.tickMs, attempt: retry.attempt, count: missing, dueMs: deps.now() + retry.inMs, reason });
-    deps.metrics.count('ScheduleCapacityRetryQueued');
-    run.actions.push(`capacity retry queued: attempt ${retry.attempt} in ${Math.round(retry.inMs / 1000)}s`);
+    const queued = await deps.retries.put({ schedule: schedule.name, tickMs: ref.tickMs, attempt: retry.attempt, count: missing, dueMs: deps.now() + retry.inMs, reason });
+    if (queued) {
+      deps.metrics.count('ScheduleCapacityRetryQueued');
+      run.actions.push(`capacity retry queued: attempt ${retry.attempt} in ${Math.round(retry.inMs / 1000)}s`);
+    } else {
+      // The pending retry of a later tick is there (rule 5): this failure is the tick's last.
+      const newer = await deps.retries.get(schedule.name);
+      abandoned = { attempt: retry.attempt, byTickMs: newer?.tickMs ?? ref.tickMs };
+      run.actions.push(`capacity retry of tick ${isoTick(ref.tickMs)} not queued: superseded by the tick of ${isoTick(abandoned.byTickMs)}`);
+      retry = undefined;
+    }
   }
   deps.metrics.count('ScheduleRunFailed');
   deps.logger.warn('scheduled run could not start', { schedule: schedule.name, tick: isoTick(ref.tickMs), attempt: ref.attempt, missing, reason });
-  await run.report(`run-task|${schedule.name}|${isoTick(ref.tickMs)}|${ref.attempt}`, { kind: 'run-failed', ref, reason, capacity, retry }, schedule);
+  await run.report(`run-task|${schedule.name}|${isoTick(ref.tickMs)}|${ref.attempt}`, { kind: 'run-failed', ref, reason, capacity, retry, abandoned }, schedule);
   return { started, retryQueued: retry !== undefined };
+}
+
+/**
+ * The pending capacity retry of an earlier tick is superseded by the tick of `byTickMs` (rule 5): reported once as
+ * that tick's last failure, then removed (unless a newer retry replaced it meanwhile).
+ */
+async function abandonRetry(run: Run, schedule: ScheduleConfig, pending: PendingCapacityRetry, byTickMs: number): Promise<void> {
+  const ref: RunRef = { schedule: schedule.name, tickMs: pending.tickMs, attempt: pending.attempt };
+  await reportAbandoned(run, schedule, ref, pending.reason, true, byTickMs);
+  await run.deps.retries?.delete(schedule.name, pending.tickMs);
+}
+
+/** The retry `ref` (the attempt not made) is abandoned for the tick of `byTickMs`: reported once, critical. */
+async function reportAbandoned(run: Run, schedule: ScheduleConfig, ref: RunRef, reason: string, capacity: boolean, byTickMs: number): Promise<void> {
+  run.deps.metrics.count('ScheduleRetryAbandoned');
+  run.actions.push(`retry of ${schedule.name} tick ${isoTick(ref.tickMs)} (attempt ${ref.attempt}) abandoned: superseded by the tick of ${isoTick(byTickMs)}`);
+  await run.report(`abandoned|${schedule.name}|${isoTick(ref.tickMs)}`, { kind: 'run-failed', ref, reason, capacity, abandoned: { attempt: ref.attempt, byTickMs } }, schedule);
+}
+
+/** Whether the schedule can have a pending capacity retry. */
+function retriesCapacity(schedule: ScheduleConfig): boolean {
+  return schedule.retries.attempts > 0 && schedule.retries.on.includes('capacity');
 }
 
 function scheduleNamed(config: EcsOpsConfig, name: string | undefined): ScheduleConfig | undefined {
@@ -224,12 +256,16 @@ export async function handleTick(schedule: ScheduleConfig, tickMs: number, deps:
     await run.report(`missed|${schedule.name}|${isoTick(tickMs)}`, { kind: 'missed', ref, lateMs: early.lateMs }, schedule);
     return { status: 'handled', trigger, schedule: schedule.name, actions: run.actions };
   }
-  let running: TaskView[] | undefined;
+  let tasks: TaskView[] | undefined;
   if (schedule.concurrency !== 'allow') {
     const arns = await listRunning(deps.ecs, schedule);
-    running = arns.length > 0 ? await describeTasks(deps.ecs, schedule.cluster, arns) : [];
+    // A late tick may come after runs of later ticks that have ended (rule 3): ECS lists stopped tasks for an hour,
+    // the Scheduler retries a tick for at most that long (its retry policy's event age, lib/deploy/schedule-wiring.ts).
+    if (deps.now() - tickMs > LATE_TICK_MS) arns.push(...(await listScheduleTasks(deps.ecs, schedule, 'STOPPED')));
+    tasks = arns.length > 0 ? await describeTasks(deps.ecs, schedule.cluster, arns) : [];
   }
-  const decision = decideTick(effective, tickMs, deps.now(), running);
+  const pending = deps.retries !== undefined && retriesCapacity(schedule) ? await deps.retries.get(schedule.name) : undefined;
+  const decision = decideTick(effective, tickMs, deps.now(), tasks, pending);
   switch (decision.kind) {
     case 'suspended':
     case 'missed':
@@ -242,7 +278,15 @@ export async function handleTick(schedule: ScheduleConfig, tickMs: number, deps:
       run.actions.push(`skipped: ${decision.running.length} run(s) still going (concurrency: forbid)`);
       await run.report(`skipped|${schedule.name}|${isoTick(tickMs)}`, { kind: 'skipped', ref, running: decision.running }, schedule);
       return { status: 'handled', trigger, schedule: schedule.name, actions: run.actions };
+    case 'superseded': {
+      deps.metrics.count('ScheduleSkipped');
+      const newer = { tickMs: decision.newerTickMs, ...(decision.pending !== undefined ? { pendingAttempt: decision.pending.attempt } : {}) };
+      run.actions.push(`skipped: late tick, the run of ${isoTick(decision.newerTickMs)} is newer (concurrency: ${schedule.concurrency})`);
+      await run.report(`skipped|${schedule.name}|${isoTick(tickMs)}`, { kind: 'skipped', ref, running: decision.newer, newer }, schedule);
+      return { status: 'handled', trigger, schedule: schedule.name, actions: run.actions };
+    }
     case 'run': {
+      if (decision.abandon) await abandonRetry(run, schedule, decision.abandon, tickMs);
       for (const task of decision.stop) {
         await stopTask(deps.ecs, task.cluster, task.taskArn, replacedReason(schedule, isoTick(tickMs)));
         deps.metrics.count('ScheduleReplaced');
@@ -354,26 +398,38 @@ export async function reconcile(deps: ScheduleDeps, deadlineMs: number): Promise
           case 'retry-waits':
             run.actions.push(`retry of ${schedule.name} tick ${isoTick(action.ref.tickMs)} waits: ${action.running} run(s) going`);
             break;
+          case 'retry-superseded':
+            await run.attempt(`abandon retry ${schedule.name}`, () => reportAbandoned(run, schedule, action.ref, action.reason, false, action.byTickMs));
+            break;
         }
       }
-      if (deps.retries && !schedule.suspend && schedule.retries.attempts > 0 && schedule.retries.on.includes('capacity')) {
+      if (deps.retries && !schedule.suspend && retriesCapacity(schedule)) {
         const store = deps.retries;
         const pending = await store.get(schedule.name);
-        const tickHasRun = pending !== undefined && tasks.some((t) => runRefOfGroup(t.group)?.tickMs === pending.tickMs);
-        if (pending && tickHasRun) {
-          // A repeated delivery of the tick started it meanwhile: the retry is not needed (and would run it twice).
-          run.actions.push(`capacity retry of ${schedule.name} tick ${isoTick(pending.tickMs)} dropped: the tick has a run`);
-          await store.delete(schedule.name);
-        } else if (pending && pending.dueMs <= now) {
-          const active = tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED');
-          if (schedule.concurrency !== 'allow' && active.length > 0) {
-            run.actions.push(`capacity retry of ${schedule.name} waits: ${active.length} run(s) going`);
-          } else {
-            deps.metrics.count('ScheduleRetryStarted');
-            run.actions.push(`capacity retry of ${schedule.name} tick ${isoTick(pending.tickMs)}: attempt ${pending.attempt}`);
-            const ref: RunRef = { schedule: schedule.name, tickMs: pending.tickMs, attempt: pending.attempt };
-            const { retryQueued } = await startAttempt(run, schedule, { ref, count: pending.count, variant: 'primary' });
-            if (!retryQueued) await store.delete(schedule.name);
+        const decision = pending !== undefined ? decidePendingRetry(schedule, pending, tasks, now) : undefined;
+        if (pending && decision) {
+          switch (decision.kind) {
+            case 'superseded':
+              await abandonRetry(run, schedule, pending, decision.byTickMs);
+              break;
+            case 'drop':
+              // A repeated delivery of the tick started it meanwhile: the retry is not needed (and would run it twice).
+              run.actions.push(`capacity retry of ${schedule.name} tick ${isoTick(pending.tickMs)} dropped: the tick has a run`);
+              await store.delete(schedule.name, pending.tickMs);
+              break;
+            case 'wait':
+              run.actions.push(`capacity retry of ${schedule.name} waits: ${decision.running} run(s) going`);
+              break;
+            case 'not-due':
+              break;
+            case 'start': {
+              deps.metrics.count('ScheduleRetryStarted');
+              run.actions.push(`capacity retry of ${schedule.name} tick ${isoTick(pending.tickMs)}: attempt ${pending.attempt}`);
+              const ref: RunRef = { schedule: schedule.name, tickMs: pending.tickMs, attempt: pending.attempt };
+              const { retryQueued } = await startAttempt(run, schedule, { ref, count: pending.count, variant: 'primary' });
+              if (!retryQueued) await store.delete(schedule.name, pending.tickMs);
+              break;
+            }
           }
         }
       }

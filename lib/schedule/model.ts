@@ -70,8 +70,16 @@ export type TickDecision =
   | { kind: 'duplicate'; taskArns: string[] }
   /** concurrency: forbid, and earlier runs are still going. */
   | { kind: 'skip'; running: TaskView[] }
-  /** Run; under concurrency: replace, stop these tasks first. */
-  | { kind: 'run'; stop: TaskView[] };
+  /**
+   * A late tick that finds runs of later ticks (forbid, replace): skipped. `newerTickMs`: the latest of those ticks;
+   * `newer`: their tasks (running or stopped); `pending`: a later tick's pending capacity retry.
+   */
+  | { kind: 'superseded'; newerTickMs: number; newer: TaskView[]; pending?: PendingCapacityRetry }
+  /**
+   * Run; under concurrency: replace, stop these tasks first (runs of earlier ticks only). `abandon`: the pending
+   * capacity retry of an earlier tick, superseded by this tick (reported abandoned).
+   */
+  | { kind: 'run'; stop: TaskView[]; abandon?: PendingCapacityRetry };
 
 /** How a stopped task ended. */
 export type RunOutcome = 'succeeded' | 'failed' | 'timeout' | 'replaced';
@@ -114,7 +122,9 @@ export type ReconcileAction =
   /** Start the next attempt of a failed run whose backoff has passed. */
   | { type: 'retry'; request: RunRequest; after: TaskView }
   /** A retry waits: another run of the schedule is still going (concurrency forbid or replace). */
-  | { type: 'retry-waits'; ref: RunRef; running: number };
+  | { type: 'retry-waits'; ref: RunRef; running: number }
+  /** The retry `ref` of a failed run is not made: a later tick (`byTickMs`) has a run. Reported abandoned. */
+  | { type: 'retry-superseded'; ref: RunRef; byTickMs: number; reason: string };
 
 /** A capacity retry waiting for its time (RunTask placed nothing: ECS keeps no trace of it, so ecs-ops does). */
 export interface PendingCapacityRetry {

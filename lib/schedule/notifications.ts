@@ -5,7 +5,7 @@
  */
 import type { EcsOpsConfig, ScheduleAlertKind } from '../config/schema.js';
 import type { Notification, NotificationField, NotificationLink, Severity } from '../notify/types.js';
-import { isoTick } from './identity.js';
+import { isoTick, runRefOfGroup } from './identity.js';
 import type { PassRoleAdvice } from './pass-role.js';
 import type { RunRef, RunResult, ScheduleConfig, TaskView } from './model.js';
 import { consoleBase, formatDuration, regionOfArn } from '../notify/format.js';
@@ -30,17 +30,23 @@ export interface LogsLocation {
 /** What happened, for one notification. */
 export type ScheduleEvent =
   | { kind: 'result'; ref: RunRef | undefined; task: TaskView; result: RunResult; logs?: LogsLocation | undefined; retry?: { attempt: number; inMs: number } | undefined }
+  /**
+   * RunTask started nothing. `abandoned`: the retry (attempt) is not made, superseded by the tick of `byTickMs`: the
+   * tick's last failure (with `ref.attempt` the attempt that is not made when reported from a pending retry).
+   * `configuration`: RunTask was refused for a configuration error (iam:PassRole): what to change, and where.
+   */
   | {
       kind: 'run-failed';
       ref: RunRef;
       reason: string;
       capacity: boolean;
       retry?: { attempt: number; inMs: number } | undefined;
-      /** RunTask was refused for a configuration error (iam:PassRole): what to change, and where. */
+      abandoned?: { attempt: number; byTickMs: number } | undefined;
       configuration?: PassRoleAdvice | undefined;
     }
   | { kind: 'missed'; ref: RunRef; lateMs: number }
-  | { kind: 'skipped'; ref: RunRef; running: TaskView[] };
+  /** `newer`: a late tick skipped because the run of a later tick is there (its tasks are `running`, maybe stopped). */
+  | { kind: 'skipped'; ref: RunRef; running: TaskView[]; newer?: { tickMs: number; pendingAttempt?: number } | undefined };
 
 export interface BuiltScheduleNotification {
   notification: Notification;
@@ -132,12 +138,30 @@ export function scheduleNotification(event: ScheduleEvent, schedule: ScheduleCon
       fingerprint = `${kind}|${schedule.name}|${tick ?? ''}`;
       break;
     case 'skipped':
+      if (event.newer !== undefined) {
+        const newerTick = isoTick(event.newer.tickMs);
+        const late = ref !== undefined ? ` ${formatDuration(nowMs - ref.tickMs)} late` : ' late';
+        title = `${schedule.name}: run of ${tick ?? '?'} skipped, the run of ${newerTick} is newer`;
+        summary =
+          `The tick of ${tick ?? '?'} reached ecs-ops${late}, after the tick of ${newerTick} had its run` +
+          (event.newer.pendingAttempt !== undefined && event.running.length === 0 ? ` (a capacity retry, attempt ${attemptText(schedule, event.newer.pendingAttempt)}, is pending)` : '') +
+          `: with concurrency ${schedule.concurrency} a tick never runs after, or stops, a run of a later tick, so it was skipped.`;
+        fields = [...common, ...field('Newer run', newerTick)];
+        details = event.running.map((t) => {
+          const of = runRefOfGroup(t.group);
+          return `${taskId(t.taskArn)}  ${t.lastStatus}  tick ${of !== undefined ? isoTick(of.tickMs) : '?'}`;
+        });
+        if (details.length === 0) details = undefined;
+        fingerprint = `${kind}|${schedule.name}|${tick ?? ''}`;
+        break;
+      }
       title = `${schedule.name}: run of ${tick ?? '?'} skipped, the previous run is still going`;
       summary = `concurrency is forbid and ${event.running.length === 1 ? 'a run' : `${event.running.length} runs`} of ${schedule.name} ${event.running.length === 1 ? 'is' : 'are'} still going, so the tick of ${tick ?? '?'} was skipped.`;
       details = event.running.map((t) => `${taskId(t.taskArn)}  ${t.lastStatus}${t.startedAt !== undefined ? `  running for ${formatDuration(nowMs - t.startedAt)}` : ''}`);
       fingerprint = `${kind}|${schedule.name}|${tick ?? ''}`;
       break;
-    case 'run-failed':
+    case 'run-failed': {
+      const { abandoned } = event;
       if (event.configuration !== undefined) {
         // Every tick fails the same way until the config changes: one report per schedule and role, not per tick.
         title = `${schedule.name}: configuration error, scheduled runs cannot start (iam:PassRole)`;
@@ -146,11 +170,22 @@ export function scheduleNotification(event: ScheduleEvent, schedule: ScheduleCon
         fingerprint = `${kind}|${schedule.name}|configuration|${event.reason}`;
         break;
       }
+      if (abandoned !== undefined && abandoned.attempt === event.ref.attempt) {
+        // A pending retry given up: the attempt it names was never made.
+        title = `${schedule.name}: run of ${tick ?? '?'} abandoned${event.capacity ? ' (no capacity)' : ''}, superseded by the tick of ${isoTick(abandoned.byTickMs)}`;
+        summary = `${event.capacity ? 'RunTask did not start the task' : 'The run failed'}: ${event.reason}. The retry ecs-ops announced (attempt ${attemptText(schedule, abandoned.attempt)}) is not made: the tick of ${isoTick(abandoned.byTickMs)} supersedes it.`;
+        fields = [...common.filter((f) => f.label !== 'Attempt'), ...field('Abandoned attempt', attemptText(schedule, abandoned.attempt)), ...field('Reason', event.reason), ...field('Task definition', schedule.taskDefinition)];
+        fingerprint = `${kind}|${schedule.name}|${tick ?? ''}|abandoned`;
+        break;
+      }
       title = `${schedule.name}: run of ${tick ?? '?'} could not start${event.capacity ? ' (no capacity)' : ''}`;
-      summary = `RunTask did not start the task: ${event.reason}.${retryLine(event.retry)}`;
+      summary =
+        `RunTask did not start the task: ${event.reason}.${retryLine(event.retry)}` +
+        (abandoned !== undefined ? ` It is not retried: the tick of ${isoTick(abandoned.byTickMs)} supersedes it.` : '');
       fields = [...common, ...field('Reason', event.reason), ...field('Task definition', schedule.taskDefinition)];
       fingerprint = `${kind}|${schedule.name}|${tick ?? ''}|${String(event.ref.attempt)}|run-task`;
       break;
+    }
     case 'result': {
       const { task, result } = event;
       const id = taskId(task.taskArn);

@@ -108,7 +108,9 @@ export function scheduleRunEntry(event: ScheduleEvent, schedule: { name: string;
         id: `run-task|${name}|${event.ref.tickMs}|${event.ref.attempt}`,
         at: now,
         outcome: 'failed',
-        detail: `scheduled run of ${name} (tick ${tick(event.ref.tickMs)}, attempt ${event.ref.attempt}) could not start: ${event.reason}${event.retry !== undefined ? `; retry in ${formatDuration(event.retry.inMs)}` : ''}`,
+        detail:
+          `scheduled run of ${name} (tick ${tick(event.ref.tickMs)}, attempt ${event.ref.attempt}) ${event.abandoned?.attempt === event.ref.attempt ? 'abandoned' : 'could not start'}: ${event.reason}` +
+          `${event.retry !== undefined ? `; retry in ${formatDuration(event.retry.inMs)}` : ''}${event.abandoned !== undefined ? `; superseded by the tick of ${tick(event.abandoned.byTickMs)}` : ''}`,
       };
     case 'missed':
       return { ...base, id: `missed|${name}|${event.ref.tickMs}`, at: event.ref.tickMs, outcome: 'failed', detail: `scheduled run of ${name} at ${tick(event.ref.tickMs)} missed: ${formatDuration(event.lateMs)} late` };
@@ -118,7 +120,7 @@ export function scheduleRunEntry(event: ScheduleEvent, schedule: { name: string;
         id: `skipped|${name}|${event.ref.tickMs}`,
         at: event.ref.tickMs,
         outcome: 'failed',
-        detail: `scheduled run of ${name} at ${tick(event.ref.tickMs)} skipped: ${event.running.length} run(s) still going`,
+        detail: `scheduled run of ${name} at ${tick(event.ref.tickMs)} skipped: ${event.newer !== undefined ? `the run of ${tick(event.newer.tickMs)} is newer` : `${event.running.length} run(s) still going`}`,
       };
   }
 }

@@ -48,6 +48,8 @@ export interface Ingredient {
   entries(state: ChaosState): string[] | undefined;
   /** Top-level config sections it needs (YAML, indented for `config:`), added once when it is used. */
   config?: string | ((state: ChaosState) => string);
+  /** Entries of the config's `schedules` list it needs (YAML list items, indented for `schedules:`), added once when it is used. */
+  schedules?: string | ((state: ChaosState) => string);
   /** Task definitions it needs in the fleet (YAML list items, indented for `taskDefinitions:`), added when it is used. */
   taskDefinitions?: string | ((state: ChaosState) => string);
   /** More lifecycle hooks of the on-demand ASG (YAML list items, indented for its `lifecycleHooks:`), added when it is used. */
@@ -123,8 +125,7 @@ export const SCHEDULED_RUN: Ingredient = {
   name: 'scheduled-run',
   weight: 1,
   entries: () => [`note: 'scheduled runs: sync every 5 minutes from 08:00 to 08:15'`],
-  config: `  schedules:
-    - name: sync
+  schedules: `    - name: sync
       schedule: cron(0-15/5 8 * * ? *)
       cluster: prod
       taskDefinition: sync
@@ -209,6 +210,26 @@ export const FLEET_FEATURES: Ingredient[] = [
     expect: [`apiCalls: { operation: 'autoscaling:DescribeWarmPool', function: drain, asg: ${ON_DEMAND_ASG}, min: 1 }`],
   },
 ];
+/** Scheduled ticks delivered late (issue 14, item 5), within the Scheduler's retry window. */
+export const LATE_TICKS: Ingredient = {
+  // A job every 5 minutes from 08:00 to 08:30, 7 or 12 minutes long, concurrency replace or forbid (by seed): each time
+  // this ingredient is picked, the schedule's next tick reaches the runner 6 to 12 minutes late (the Scheduler retries
+  // a failed delivery for up to its retry policy's event age: 1 hour, lib/deploy/schedule-wiring.ts), by then after
+  // the next tick's run started. A tick never stops a run of a later tick, and never runs after one (tickOrder: the
+  // late tick is skipped and reported); runs never overlap; one task per tick and attempt.
+  name: 'late-ticks',
+  weight: 1,
+  entries: (s) => [`delayNextTick: { schedule: refresh, by: ${6 + s.rng.int(7)}m }`],
+  schedules: (s) => `    - name: refresh
+      schedule: cron(0-30/5 8 * * ? *)
+      cluster: prod
+      taskDefinition: refresh
+      capacityProviderStrategy: [{ capacityProvider: ${ON_DEMAND_ASG} }]
+      concurrency: ${s.rng.chance(0.5) ? 'replace' : 'forbid'}
+`,
+  taskDefinitions: (s) => `    - { family: refresh, cpu: 256, memory: 256, simulation: { startDelay: 10s, runFor: ${s.rng.chance(0.5) ? 7 : 12}m } }\n`,
+  expect: ['scheduledRuns: { schedule: refresh, noOverlap: true, perTick: 1, tickOrder: true }'],
+};
 
 export const INGREDIENTS: Ingredient[] = [
   {
@@ -291,6 +312,7 @@ export const INGREDIENTS: Ingredient[] = [
   SCHEDULED_RUN,
   FOREIGN_HOOK,
   ...FLEET_FEATURES,
+  LATE_TICKS,
 ];
 
 /** Invariants of every chaos run, whatever the ingredients (the scenario format adds its own three). */
@@ -372,6 +394,11 @@ function configText(extra: string[]): string {
 ${extra.join('')}`;
 }
 
+/** The config's `schedules` section from the ingredients' entries (none: no section). */
+function schedulesText(entries: string[]): string[] {
+  return entries.length === 0 ? [] : [`  schedules:\n${entries.join('')}`];
+}
+
 export interface ChaosScenario {
   seed: number;
   /** Ingredient names in timeline order. */
@@ -408,7 +435,7 @@ name: chaos-${seed}
 description: Chaos run ${seed} - ${used.map((i) => i.name).join(', ') || 'nothing'} under throttling, 5xx, latency and duplicated, dropped and reordered events.
 seed: ${seed}
 
-${configText(used.flatMap((i) => text(i.config)))}
+${configText([...used.flatMap((i) => text(i.config)), ...schedulesText(used.flatMap((i) => text(i.schedules)))])}
 ${FLEET.replace('%TASK_DEFINITIONS%', used.flatMap((i) => text(i.taskDefinitions)).join(''))
   .replace('%ON_DEMAND_HOOKS%', used.flatMap((i) => text(i.onDemandHooks)).join(''))
   .replace('%ON_DEMAND_ASG%', [...new Set(used.flatMap((i) => (i.onDemandAsg === undefined ? [] : [i.onDemandAsg])))].join(''))}

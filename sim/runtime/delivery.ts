@@ -328,8 +328,7 @@ export class EventBus {
       const parsed: Schedule = parseSchedule(schedule.expression, schedule.timezone);
       const target = this.target(schedule.target);
       // Scheduler starts a rate schedule at its start date (now, without one); a rule one rate period after creation.
-      const anchor =
-        parsed.parsed.kind === 'rate' ? (schedule.kind === 'scheduler' ? (schedule.startMs ?? startMs) : startMs + parsed.parsed.periodMs) : 0;
+      const anchor = parsed.periodMs !== undefined ? (schedule.kind === 'scheduler' ? (schedule.startMs ?? startMs) : startMs + parsed.periodMs) : 0;
       let after = Math.max(startMs, schedule.startMs ?? startMs) - 1;
       const arm = () => {
         if (stopped) return;

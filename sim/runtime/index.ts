@@ -60,23 +60,4 @@ export {
   type Scheduler,
   type SteppableClock,
 } from './delivery.js';
-export {
-  isoSeconds,
-  nextCronTime,
-  offsetAt,
-  parseAt,
-  parseCron,
-  parseExpression,
-  parseRate,
-  parseSchedule,
-  upcoming,
-  wallClock,
-  wallToUtc,
-  ScheduleExpressionError,
-  type AtExpression,
-  type CronExpression,
-  type ParsedExpression,
-  type RateExpression,
-  type Schedule,
-  type WallClock,
-} from './schedule-expression.js';
+export { cronerPattern, isoSeconds, parseSchedule, upcoming, ScheduleExpressionError, type Schedule } from './schedule-expression.js';

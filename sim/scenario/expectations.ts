@@ -108,6 +108,44 @@ function scheduledTaskFailed(t: ScheduledTaskItem): boolean {
 /** Schedule notifications that name the run still going (not a report of its failure). */
 const SCHEDULE_NOTICES_NAMING_RUNNING = new Set(['schedule-skipped', 'schedule-replaced']);
 
+/** `ecs-ops:<schedule>:<20260101T080000Z>:<attempt>`, the group ecs-ops gives its runs (README, scheduled tasks). */
+const RUN_GROUP = /^ecs-ops:[A-Za-z0-9_-]+:(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z:(\d+)$/;
+/** The stoppedReason of a run stopped for the next one (concurrency: replace) names that run's tick. */
+const REPLACED_BY = /^ecs-ops: replaced by the run of (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)/;
+
+function runOfGroup(group: string | undefined): { tickMs: number; attempt: number } | undefined {
+  const m = group === undefined ? null : RUN_GROUP.exec(group);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, attempt] = m.map(Number);
+  return { tickMs: Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0), attempt: attempt ?? 0 };
+}
+
+/**
+ * Tick order (issue 14, item 5): a tick never stops a run of a later (or its own) tick, and no tick's first run is
+ * started after a run of a later tick was.
+ */
+function tickOrderProblems(tasks: readonly ScheduledTaskItem[], id: (t: ScheduledTaskItem) => string): string[] {
+  const problems: string[] = [];
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  for (const t of tasks) {
+    const run = runOfGroup(t.group);
+    const by = REPLACED_BY.exec(t.stoppedReason ?? '')?.[1];
+    if (run && by !== undefined && Date.parse(by) <= run.tickMs) problems.push(`${id(t)} (tick ${iso(run.tickMs)}) was stopped for the run of ${by}, not a later tick`);
+  }
+  const firsts = tasks
+    .flatMap((t) => {
+      const run = runOfGroup(t.group);
+      return run?.attempt === 1 && t.createdAt !== undefined ? [{ t, tickMs: run.tickMs, at: Date.parse(t.createdAt) }] : [];
+    })
+    .sort((a, b) => a.at - b.at);
+  let latest: (typeof firsts)[number] | undefined;
+  for (const f of firsts) {
+    if (latest && f.tickMs < latest.tickMs) problems.push(`${id(f.t)} (tick ${iso(f.tickMs)}) started at ${shortTime(f.t.createdAt ?? '')}, after ${id(latest.t)} of the later tick ${iso(latest.tickMs)}`);
+    if (!latest || f.tickMs > latest.tickMs) latest = f;
+  }
+  return problems;
+}
+
 function scheduledRuns(p: Extract<Expectation, { type: 'scheduledRuns' }>['params'], record: RunRecord): Omit<ExpectationResult, 'line' | 'invariant'> {
   const tasks = (record.scheduledTasks ?? []).filter((t) => t.schedule === p.schedule);
   const id = (t: ScheduledTaskItem) => t.task.split('/').pop() ?? t.task;
@@ -135,6 +173,10 @@ function scheduledRuns(p: Extract<Expectation, { type: 'scheduledRuns' }>['param
     const byGroup = new Map<string, number>();
     for (const t of tasks) byGroup.set(t.group ?? '(no group)', (byGroup.get(t.group ?? '(no group)') ?? 0) + 1);
     for (const [group, n] of byGroup) if (n > p.perTick) problems.push(`${n} tasks for ${group}`);
+  }
+  if (p.tickOrder) {
+    parts.push('ticks in order');
+    problems.push(...tickOrderProblems(tasks, id));
   }
   const failed = tasks.filter(scheduledTaskFailed);
   if (p.failed) {

@@ -438,6 +438,8 @@ export const EXPECTATION_SCHEMAS = {
     perTick: z.number().int().min(1).optional(),
     failuresReportedOnce: z.literal(true).optional(),
     failed: z.strictObject(counted).optional(),
+    /** No run stopped for a tick at or before its own (replace), no first attempt started after a later tick's run. */
+    tickOrder: z.literal(true).optional(),
   }),
   /**
    * RUNNING tasks asked to stop (by anyone: the service scheduler, a drain, ecs-ops, an exit), of that cluster/service,

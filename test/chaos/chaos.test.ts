@@ -31,8 +31,13 @@ describe('chaos scenarios', () => {
         expect(types).toEqual(expect.arrayContaining(['placementStopsSafe', 'placementViolationsNeverIncrease']));
       }
       if (generated.ingredients.includes('scheduled-run')) {
-        expect(parsed.scenario.config.schedules.map((s) => s.name)).toEqual(['sync']);
+        expect(parsed.scenario.config.schedules.map((s) => s.name)).toContain('sync');
         expect(types).toContain('scheduledRuns');
+      }
+      if (generated.ingredients.includes('late-ticks')) {
+        expect(parsed.scenario.config.schedules.find((s) => s.name === 'refresh')?.concurrency).toMatch(/^(replace|forbid)$/);
+        expect(parsed.scenario.timeline.some((e) => e.action.type === 'delayNextTick')).toBe(true);
+        expect(parsed.scenario.expectations.map((e) => e.expectation)).toContainEqual(expect.objectContaining({ type: 'scheduledRuns', params: expect.objectContaining({ schedule: 'refresh', tickOrder: true }) as unknown }));
       }
     }
     expect([...seen].sort()).toEqual(INGREDIENTS.map((i) => i.name).sort());

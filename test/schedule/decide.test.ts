@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   backoffMs,
+  decidePendingRetry,
   decideReconcile,
   decideTick,
   isCapacityFailure,
@@ -101,9 +102,90 @@ describe('decideTick', () => {
         const decision = decideTick(s, T0, T0, tasks);
         const active = tasks.filter((t) => t.lastStatus !== 'STOPPED');
         if (decision.kind === 'run') expect(active).toEqual([]);
+        // A stopped task of this very tick is a run already made (a late repeated delivery): not run again.
+        else if (decision.kind === 'duplicate') expect(tasks.some((t) => runRefOfGroup(t.group)?.tickMs === T0)).toBe(true);
         else expect(active.length).toBeGreaterThan(0);
       }),
     );
+  });
+});
+
+describe('decideTick with late ticks (issue 14, item 5)', () => {
+  const late = T0 + 12 * MIN;
+  const pendingOf = (tickMs: number) => ({ schedule: 'report', tickMs, attempt: 2, count: 1, dueMs: tickMs + 2 * MIN, reason: 'RESOURCE:MEMORY' });
+
+  it('skips a late tick that finds a run of a later tick under replace, and stops nothing', () => {
+    const newer = task('newer', { tickMs: T0 + 10 * MIN });
+    expect(decideTick(scheduleWith({ concurrency: 'replace' }), T0, late, [newer])).toEqual({ kind: 'superseded', newerTickMs: T0 + 10 * MIN, newer: [newer] });
+  });
+
+  it('skips it under forbid too, also when the newer run has ended or is a pending capacity retry', () => {
+    const ended = stopped(task('ended', { tickMs: T0 + 5 * MIN }), T0 + 9 * MIN);
+    expect(decideTick(scheduleWith({ concurrency: 'forbid' }), T0, late, [ended])).toMatchObject({ kind: 'superseded', newerTickMs: T0 + 5 * MIN, newer: [ended] });
+    expect(decideTick(scheduleWith({ concurrency: 'replace' }), T0, late, [], pendingOf(T0 + 5 * MIN))).toMatchObject({ kind: 'superseded', newerTickMs: T0 + 5 * MIN, newer: [] });
+  });
+
+  it('names the latest of the newer runs, and still replaces only earlier runs when none is newer', () => {
+    const older = task('older', { tickMs: T0 - 5 * MIN });
+    const a = stopped(task('a', { tickMs: T0 + 5 * MIN }), T0 + 10 * MIN);
+    const b = task('b', { tickMs: T0 + 10 * MIN });
+    expect(decideTick(scheduleWith({ concurrency: 'replace' }), T0, late, [older, a, b])).toMatchObject({ kind: 'superseded', newerTickMs: T0 + 10 * MIN });
+    expect(decideTick(scheduleWith({ concurrency: 'replace' }), T0, late, [older])).toEqual({ kind: 'run', stop: [older] });
+  });
+
+  it('runs a late tick under allow (it stops nothing), not looking at other runs', () => {
+    expect(decideTick(scheduleWith({ concurrency: 'allow' }), T0, late, undefined)).toEqual({ kind: 'run', stop: [] });
+    expect(decideTick(scheduleWith({ concurrency: 'allow' }), T0, late, [task('newer', { tickMs: T0 + 5 * MIN })])).toEqual({ kind: 'run', stop: [] });
+  });
+
+  it('never stops a run of its own or a later tick, and never runs under forbid/replace when a later tick has a run (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('forbid' as const, 'replace' as const, 'allow' as const),
+        fc.array(fc.record({ tick: fc.integer({ min: -4, max: 4 }), stopped: fc.boolean(), stopping: fc.boolean() }), { maxLength: 6 }),
+        fc.option(fc.integer({ min: -4, max: 4 }), { nil: undefined }),
+        fc.integer({ min: 0, max: 60 }),
+        (concurrency, specs, pendingTick, lateMinutes) => {
+          const s = scheduleWith({ concurrency });
+          const tasks = specs.map((spec, i) => {
+            const t = task(`t${i}`, { tickMs: T0 + spec.tick * 5 * MIN });
+            if (spec.stopped) return stopped(t, T0 - 1000);
+            return spec.stopping ? { ...t, desiredStatus: 'STOPPED' } : t;
+          });
+          const pending = pendingTick === undefined ? undefined : pendingOf(T0 + pendingTick * 5 * MIN);
+          const decision = decideTick(s, T0, T0 + lateMinutes * MIN, concurrency === 'allow' ? undefined : tasks, pending);
+          if (decision.kind === 'run') {
+            for (const t of decision.stop) expect(runRefOfGroup(t.group)?.tickMs).toBeLessThan(T0);
+            if (concurrency !== 'allow') {
+              expect(tasks.some((t) => (runRefOfGroup(t.group)?.tickMs ?? 0) > T0)).toBe(false);
+              expect(pending !== undefined && pending.tickMs > T0).toBe(false);
+            }
+            // The pending retry of an earlier tick is superseded by this run, and only that one.
+            expect(decision.abandon).toEqual(pending !== undefined && pending.tickMs < T0 ? pending : undefined);
+          }
+          if (decision.kind === 'superseded') expect(decision.newerTickMs).toBeGreaterThan(T0);
+        },
+      ),
+    );
+  });
+});
+
+describe('decidePendingRetry (issue 14, item 4)', () => {
+  const pending = { schedule: 'report', tickMs: T0, attempt: 3, count: 1, dueMs: T0 + 3 * MIN, reason: 'RESOURCE:MEMORY' };
+
+  it('abandons a pending capacity retry once a later tick has a run, whatever the time', () => {
+    expect(decidePendingRetry(scheduleWith(), pending, [task('next', { tickMs: T0 + 3 * MIN })], T0 + MIN)).toEqual({ kind: 'superseded', byTickMs: T0 + 3 * MIN });
+    const ended = stopped(task('next', { tickMs: T0 + 3 * MIN }), T0 + 4 * MIN);
+    expect(decidePendingRetry(scheduleWith({ concurrency: 'allow' }), pending, [ended], T0 + 5 * MIN)).toEqual({ kind: 'superseded', byTickMs: T0 + 3 * MIN });
+  });
+
+  it('drops it when its own tick has a run, waits for its time and for runs going (forbid, replace)', () => {
+    expect(decidePendingRetry(scheduleWith(), pending, [task('same', { tickMs: T0, attempt: 1 })], T0 + 5 * MIN)).toEqual({ kind: 'drop' });
+    expect(decidePendingRetry(scheduleWith(), pending, [], T0 + 2 * MIN)).toEqual({ kind: 'not-due' });
+    const older = task('older', { tickMs: T0 - 10 * MIN });
+    expect(decidePendingRetry(scheduleWith({ concurrency: 'forbid' }), pending, [older], T0 + 3 * MIN)).toEqual({ kind: 'wait', running: 1 });
+    expect(decidePendingRetry(scheduleWith({ concurrency: 'allow' }), pending, [older], T0 + 3 * MIN)).toEqual({ kind: 'start' });
+    expect(decidePendingRetry(scheduleWith(), pending, [], T0 + 3 * MIN)).toEqual({ kind: 'start' });
   });
 });
 
@@ -223,14 +305,25 @@ describe('decideReconcile', () => {
     expect(decideReconcile(s, [failed, retryTask], T0 + 8 * MIN, judge).filter((a) => a.type === 'retry')).toEqual([]);
   });
 
-  it('holds a due retry while another run of the schedule is going (forbid), starts it under allow', () => {
+  it('holds a due retry while another (earlier) run of the schedule is going (forbid), starts it under allow', () => {
     const opts = { retries: { attempts: 1, backoffSeconds: 60, on: ['nonZeroExit'] } };
     const failed = stopped(task('a'), T0 + 5 * MIN, {}, { report: 1 });
-    const next = task('n', { tickMs: T0 + 60 * MIN });
-    expect(decideReconcile(scheduleWith({ ...opts, concurrency: 'forbid' }), [failed, next], T0 + 61 * MIN, judge).filter((a) => a.type !== 'complete')).toEqual([
+    const earlier = task('e', { tickMs: T0 - 60 * MIN });
+    expect(decideReconcile(scheduleWith({ ...opts, concurrency: 'forbid' }), [failed, earlier], T0 + 7 * MIN, judge).filter((a) => a.type !== 'complete')).toEqual([
       { type: 'retry-waits', ref: { schedule: 'report', tickMs: T0, attempt: 2 }, running: 1 },
     ]);
-    expect(decideReconcile(scheduleWith({ ...opts, concurrency: 'allow' }), [failed, next], T0 + 61 * MIN, judge).filter((a) => a.type === 'retry')).toHaveLength(1);
+    expect(decideReconcile(scheduleWith({ ...opts, concurrency: 'allow' }), [failed, earlier], T0 + 7 * MIN, judge).filter((a) => a.type === 'retry')).toHaveLength(1);
+  });
+
+  it('abandons the retry of a failed run once a later tick has a run, due or not, whatever the concurrency (rule 7)', () => {
+    const failed = stopped(task('a'), T0 + 5 * MIN, {}, { report: 1 });
+    for (const concurrency of ['allow', 'forbid', 'replace'] as const) {
+      const s = scheduleWith({ concurrency, retries: { attempts: 2, backoffSeconds: 600, on: ['nonZeroExit'] } });
+      for (const later of [task('n', { tickMs: T0 + 5 * MIN }), stopped(task('n', { tickMs: T0 + 5 * MIN }), T0 + 6 * MIN)]) {
+        const actions = decideReconcile(s, [failed, later], T0 + 6 * MIN, judge).filter((a) => a.type !== 'complete');
+        expect(actions).toEqual([{ type: 'retry-superseded', ref: { schedule: 'report', tickMs: T0, attempt: 2 }, byTickMs: T0 + 5 * MIN, reason: 'report exited 1' }]);
+      }
+    }
   });
 
   it('retries as many tasks as failed in one attempt of a multi-task run', () => {

@@ -20,6 +20,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -43,6 +44,8 @@ class FakeEcs {
   readonly tokens = new Map<string, { input: string; arns: string[] }>();
   /** The next RunTask calls (in order) find no capacity: their failures[] reason. */
   readonly noCapacity: string[] = [];
+  /** Every RunTask call finds no capacity (after the `noCapacity` queue): this failures[] reason. */
+  noCapacityAlways: string | undefined;
   refuse: string | undefined;
   /**
    * When set, the roles the caller may pass (iam:PassRole): RunTask passes the task definition's roles unless the request
@@ -103,7 +106,7 @@ class FakeEcs {
       if (previous.input !== fingerprint) throw new ConflictException({ message: 'clientToken in use', resourceIds: previous.arns, $metadata: {} });
       return { tasks: previous.arns.map((arn) => structuredClone(this.tasks.get(arn) ?? {})), failures: [] };
     }
-    const reason = this.noCapacity.shift();
+    const reason = this.noCapacity.shift() ?? this.noCapacityAlways;
     if (reason !== undefined) return { tasks: [], failures: Array.from({ length: input.count ?? 1 }, () => ({ reason })) };
     const tasks: Task[] = [];
     for (let i = 0; i < (input.count ?? 1); i++) {
@@ -448,6 +451,84 @@ describe('capacity', () => {
     expect(posted[1]?.notification.summary).toContain(`It is the task role of task definition report: set schedules[0].taskRoleArn: arn:aws:iam::${ACCOUNT}:role/report-task`);
   });
 
+  it('makes every promised capacity retry or reports it abandoned, reports each tick\'s last failure once as critical, and bounds RunTask calls per tick (property, issue 14 item 4)', async () => {
+    const compact = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z').replace(/[-:]/g, '');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          periodMinutes: fc.integer({ min: 2, max: 5 }),
+          attempts: fc.integer({ min: 1, max: 3 }),
+          backoffSeconds: fc.constantFrom(60, 90, 120),
+          concurrency: fc.constantFrom('allow' as const, 'forbid' as const, 'replace' as const),
+          fallback: fc.boolean(),
+          // Per minute: the tick's delivery delay (seconds), whether the reconcile pass runs before it, a repeated delivery.
+          minutes: fc.array(fc.record({ delay: fc.integer({ min: 0, max: 50 }), reconcileFirst: fc.boolean(), repeat: fc.boolean() }), { minLength: 18, maxLength: 18 }),
+        }),
+        async ({ periodMinutes, attempts, backoffSeconds, concurrency, fallback, minutes }) => {
+          ecs.reset();
+          fake = new FakeEcs(() => clock);
+          fake.install(ecs);
+          fake.noCapacityAlways = 'RESOURCE:MEMORY';
+          posted = [];
+          const run = await newHandler(
+            configWith({
+              schedule: `rate(${periodMinutes} minutes)`,
+              concurrency,
+              retries: { attempts, backoffSeconds, on: ['capacity'] },
+              capacityProviderStrategy: [{ capacityProvider: 'spot' }],
+              ...(fallback ? { fallbackCapacityProviderStrategy: [{ capacityProvider: 'ondemand' }] } : {}),
+            }),
+          );
+          const ticks: number[] = [];
+          // 18 minutes of ticks and reconcile passes, then 16 of reconcile passes: every retry chain has ended.
+          for (let m = 0; m < 34; m++) {
+            const minute = T0 + m * MIN;
+            const spec = minutes[m];
+            const isTick = spec !== undefined && m % periodMinutes === 0;
+            if (isTick && !spec.reconcileFirst) {
+              clock = minute + spec.delay * 1000;
+              ticks.push(minute);
+              await run(tick(minute));
+              if (spec.repeat) await run(tick(minute));
+            }
+            clock = Math.max(clock, minute + 55_000);
+            await run(reconcileEvent());
+            if (isTick && spec.reconcileFirst) {
+              clock = minute + 60_000 + spec.delay * 100;
+              ticks.push(minute);
+              await run(tick(minute));
+            }
+          }
+          const fieldOf = (n: Notification, label: string) => n.fields?.find((f) => f.label === label)?.value;
+          const groups = runInputs().map((i) => i.group ?? '');
+          // 1. Every "retries it (attempt k of n)" is followed by attempt k, or by a report that it is abandoned.
+          for (const { notification: n } of posted) {
+            const promised = /retries it \(attempt (\d+) of/.exec(n.summary)?.[1];
+            if (promised === undefined) continue;
+            const tickMs = Date.parse(fieldOf(n, 'Scheduled time') ?? '');
+            const made = groups.includes(`ecs-ops:report:${compact(tickMs)}:${promised}`);
+            const abandoned = posted.some((p) => fieldOf(p.notification, 'Scheduled time') === fieldOf(n, 'Scheduled time') && fieldOf(p.notification, 'Abandoned attempt')?.startsWith(`${promised} of`) === true);
+            expect(made || abandoned, `attempt ${promised} of ${new Date(tickMs).toISOString()}`).toBe(true);
+          }
+          // 2. Each tick's last failure: exactly one critical report.
+          for (const t of ticks) {
+            const critical = posted.filter((p) => p.notification.severity === 'critical' && fieldOf(p.notification, 'Scheduled time') === new Date(t).toISOString().replace('.000Z', 'Z'));
+            expect(critical, new Date(t).toISOString()).toHaveLength(1);
+          }
+          // 3. No run storm: at most (1 + attempts) attempts of one or two RunTask requests per tick (a repeated delivery
+          // repeats a request with its clientToken).
+          const perTick = new Map<string, Set<string>>();
+          for (const i of runInputs()) {
+            const key = (i.group ?? '').split(':')[2] ?? '';
+            perTick.set(key, (perTick.get(key) ?? new Set()).add(i.clientToken ?? ''));
+          }
+          for (const tokens of perTick.values()) expect(tokens.size).toBeLessThanOrEqual((1 + attempts) * (fallback ? 2 : 1));
+        },
+      ),
+      { numRuns: 6 },
+    );
+  }, 120_000);
+
   it('reports a RunTask refusal (ClientException) without retrying', async () => {
     const run = await newHandler(configWith({ retries: { attempts: 3 } }));
     fake.refuse = 'TaskDefinition not found.';
@@ -518,6 +599,30 @@ describe('completion', () => {
 });
 
 describe('reconcile', () => {
+  it('reports the promised retry of a failed run abandoned, once and as critical, when a later tick has run (rule 7)', async () => {
+    const run = await newHandler(configWith({ schedule: 'rate(5 minutes)', retries: { attempts: 2, backoffSeconds: 600, on: ['nonZeroExit'] } }));
+    await run(tick(T0));
+    const [first = ''] = fake.tasks.keys();
+    fake.start(first);
+    clock = T0 + 3 * MIN;
+    await run(fake.stop(first, { report: 1 }));
+    expect(posted.map((p) => [p.notification.severity, p.notification.summary])).toEqual([['warning', expect.stringMatching(/retries it \(attempt 2 of 3\) in about 10m 00s/) as string]]);
+    clock = T0 + 5 * MIN;
+    await run(tick(T0 + 5 * MIN));
+    clock = T0 + 6 * MIN;
+    await run(reconcileEvent());
+    clock = T0 + 7 * MIN;
+    await run(reconcileEvent());
+    expect(posted.slice(1).map((p) => [p.notification.kind, p.notification.severity, p.notification.title])).toEqual([
+      ['schedule-failed', 'critical', 'report: run of 2026-01-01T08:00:00Z abandoned, superseded by the tick of 2026-01-01T08:05:00Z'],
+    ]);
+    expect(posted[1]?.notification.summary).toBe('The run failed: report exited 1. The retry ecs-ops announced (attempt 2 of 3) is not made: the tick of 2026-01-01T08:05:00Z supersedes it.');
+    clock = T0 + 20 * MIN;
+    await run(reconcileEvent());
+    expect([...fake.tasks.values()].map((t) => t.group)).toEqual(['ecs-ops:report:20260101T080000Z:1', 'ecs-ops:report:20260101T080500Z:1']);
+    expect(posted).toHaveLength(2);
+  });
+
   it('stops a run past timeoutSeconds with a clear reason, and reports it as a timeout', async () => {
     const run = await newHandler(configWith({ timeoutSeconds: 600 }));
     await run(tick());

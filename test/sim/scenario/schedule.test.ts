@@ -41,6 +41,9 @@ describe('the scheduled-task scenarios', () => {
         'schedule-missed.yml',
         'schedule-duplicated-tick.yml',
         'schedule-lost-stopped-event.yml',
+        'schedule-replace-late-tick.yml',
+        'schedule-forbid-late-tick.yml',
+        'schedule-capacity-retry-superseded.yml',
       ]),
     );
   });
