@@ -106,7 +106,7 @@ export function drainNotification(n: DrainNotification, ctx: DrainNotificationCo
           ? 'ran no task: no tasks to move'
           : 'is empty' +
             (duration !== undefined || moved !== undefined ? `: ${[moved !== undefined ? `${moved} moved` : undefined, duration !== undefined ? `in ${duration}` : undefined].filter((p) => p !== undefined).join(' ')}` : '');
-      summary = `Container instance ${where} ${what}. ecs-ops completed the lifecycle action (CONTINUE); the instance terminates now.`;
+      summary = `Container instance ${where} ${what}. ecs-ops completed its lifecycle action (CONTINUE): the instance terminates once no other lifecycle hook holds it.`;
       fields = [...common, ...field('Tasks moved', n.tasksMoved !== undefined ? String(n.tasksMoved) : undefined), ...field('Drain time', duration)];
       break;
     }
