@@ -38,6 +38,8 @@ export interface ChaosState {
   shrunk: boolean;
   /** Services whose tasks were protected from scale-in (once each). */
   protectedServices?: string[];
+  /** Whether the oldest on-demand instance's agent has disconnected (standalone jobs are pinned there). */
+  oldestDisconnected?: boolean;
 }
 
 export interface Ingredient {
@@ -192,7 +194,11 @@ export const FLEET_FEATURES: Ingredient[] = [
     // nothing is placed there, and a drain of it waits for the reconnection to stop its tasks.
     name: 'agent-disconnect',
     weight: 1,
-    entries: (s) => [`agentDisconnect: { asg: ${ON_DEMAND_ASG}, instance: ${s.rng.int(2)}, for: ${1 + s.rng.int(5)}m }`],
+    entries: (s) => {
+      const instance = s.rng.int(2);
+      if (instance === 0) s.oldestDisconnected = true;
+      return [`agentDisconnect: { asg: ${ON_DEMAND_ASG}, instance: ${instance}, for: ${1 + s.rng.int(5)}m }`];
+    },
   },
   {
     // The on-demand ASG has a warm pool with ReuseOnScaleIn: scale-ins return instances to it through
@@ -300,8 +306,10 @@ export const INGREDIENTS: Ingredient[] = [
     name: 'standalone-job',
     weight: 1,
     entries: (s) => {
-      // Pinned to the oldest instance, which must not be draining yet.
-      if (s.jobs >= 2 || s.shrunk) return undefined;
+      // Pinned to the oldest instance, which must not be draining yet, nor have had its agent disconnected: ECS places
+      // nothing on an instance whose agent is disconnected (RunTask fails with AGENT), and the generator does not know
+      // whether the disconnection is over by then.
+      if (s.jobs >= 2 || s.shrunk || s.oldestDisconnected === true) return undefined;
       s.jobs++;
       // On the drained on-demand ASG: a Spot instance is reclaimed 2 minutes after its warning, whatever runs there, so a
       // standalone job can only be waited for where the lifecycle hook holds the instance.
