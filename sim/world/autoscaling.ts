@@ -400,14 +400,19 @@ export class AutoScalingWorld {
   /** A warm-pool launch is running: its launch hooks pause it in Warmed:Pending:Wait, then it is stopped (or kept). */
   private warmLaunched(instance: AsgInstance): void {
     if (!instance.warm || instance.lifecycleState !== 'Warmed:Pending') return;
-    const hooks = instance.group.hooks.filter((h) => h.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING');
+    // "newly launched instances pause … when they reach the Warmed:Pending:Wait state" (lifecycle hooks with a warm pool).
+    this.pauseForWarmPool(instance, 'autoscaling:EC2_INSTANCE_LAUNCHING', 'EC2');
+  }
+
+  /** The hooks of `transition` pause the instance in `Warmed:Pending:Wait` (Destination WarmPool); with none it rests in the pool. */
+  private pauseForWarmPool(instance: AsgInstance, transition: 'autoscaling:EC2_INSTANCE_LAUNCHING' | 'autoscaling:EC2_INSTANCE_TERMINATING', origin: 'EC2' | 'AutoScalingGroup'): void {
+    const hooks = instance.group.hooks.filter((h) => h.transition === transition);
     if (hooks.length === 0) {
       this.warmed(instance);
       return;
     }
-    // "newly launched instances pause … when they reach the Warmed:Pending:Wait state" (lifecycle hooks with a warm pool).
     instance.lifecycleState = 'Warmed:Pending:Wait';
-    for (const hook of hooks) this.startAction(instance, hook, { origin: 'EC2', destination: 'WarmPool' });
+    for (const hook of hooks) this.startAction(instance, hook, { origin, destination: 'WarmPool' });
   }
 
   /** Lifecycle actions done (or none): the instance rests in the pool, `Warmed:<PoolState>`. */
@@ -433,13 +438,7 @@ export class AutoScalingWorld {
     for (const action of [...instance.actions]) this.finishAction(action, 'ABANDON', 'instance-terminated', false);
     instance.warm = true;
     instance.lifecycleState = 'Warmed:Pending';
-    const hooks = instance.group.hooks.filter((h) => h.transition === 'autoscaling:EC2_INSTANCE_TERMINATING');
-    if (hooks.length === 0) {
-      this.warmed(instance);
-      return;
-    }
-    instance.lifecycleState = 'Warmed:Pending:Wait';
-    for (const hook of hooks) this.startAction(instance, hook, { origin: 'AutoScalingGroup', destination: 'WarmPool' });
+    this.pauseForWarmPool(instance, 'autoscaling:EC2_INSTANCE_TERMINATING', 'AutoScalingGroup');
   }
 
   /** Out of the warm pool into the group: started, then InService (launch hooks in Pending:Wait, Origin WarmPool). */
