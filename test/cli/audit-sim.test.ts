@@ -3,38 +3,20 @@
  * (protocol server + world), real SDK clients, no mocks, every call authorized against the operator role
  * (sim/iam/operator.ts) the CLI is given credentials of.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { buildWorld } from '../../sim/scenario/build-world.js';
-import { createIamEnforcement, type IamEnforcement } from '../../sim/iam/index.js';
-import { loadScenarioFile } from '../../sim/scenario/load.js';
-import { startAwsServer, type AwsServer } from '../../sim/server/server.js';
 import { runCli } from '../support/cli.js';
-import { repoRoot } from '../support/fixtures.js';
+import { startSimulatedAccount, type SimulatedAccount } from '../support/cli-sim.js';
 
-let server: AwsServer;
-let iam: IamEnforcement;
-const dir = mkdtempSync(join(tmpdir(), 'ecs-ops-audit-sim-'));
+let account: SimulatedAccount;
 
 beforeAll(async () => {
-  const scenario = loadScenarioFile(join(repoRoot, 'sim/scenarios/placement-max-per-instance.yml'), 'placement-max-per-instance.yml');
-  const world = buildWorld(scenario.fleet, { seed: 1, startMs: scenario.startMs, region: scenario.region, account: scenario.account });
-  world.clock.advanceTo(scenario.startMs + 60_000);
-  iam = createIamEnforcement(undefined, world.resourceDirectory, () => world.now());
-  server = await startAwsServer({ apis: world.apis, slack: false, authorize: iam.authorize });
-  writeFileSync(join(dir, 'ecs-ops.config.yml'), stringify(scenario.config));
+  account = await startSimulatedAccount('placement-max-per-instance.yml', { advanceMs: 60_000 });
 });
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => account.close());
 
 describe('ecs-ops audit on the simulator', () => {
   it('finds the two replicas per instance, stops nothing, and uses only List/Describe calls', async () => {
-    const env = { AWS_ENDPOINT_URL: server.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: iam.operatorAccessKeyId, AWS_SECRET_ACCESS_KEY: 'sim' };
+    const { server, iam, dir, operatorEnv: env } = account;
     const result = await runCli(['audit', '--cluster', 'prod', '--json'], { cwd: dir, env });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
@@ -48,7 +30,8 @@ describe('ecs-ops audit on the simulator', () => {
   });
 
   it('is refused with the simulated account\'s error when its credentials are not the operator\'s', async () => {
-    const env = { AWS_ENDPOINT_URL: server.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDNOTKNOWN', AWS_SECRET_ACCESS_KEY: 'sim' };
+    const { dir } = account;
+    const env = { ...account.operatorEnv, AWS_ACCESS_KEY_ID: 'AKIDNOTKNOWN' };
     const result = await runCli(['audit', '--cluster', 'prod', '--json'], { cwd: dir, env });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/UnrecognizedClientException: The security token included in the request is invalid/);
