@@ -332,6 +332,12 @@ const SummarySchema = z.strictObject({
 
 const ConfigObjectSchema = z.strictObject({
   version: z.literal(1),
+  // Where the clusters are: npm run package/deploy use it before AWS_REGION or the profile's region (lib/deploy/region.ts).
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'expected an AWS region code such as eu-west-1')
+    .optional()
+    .describe('The AWS region of the configured clusters, where ecs-ops is deployed (e.g. eu-west-1). Optional: without it, `npm run deploy` takes --region, AWS_REGION, AWS_DEFAULT_REGION or the AWS profile\'s region; with it, a different --region is refused.'),
   clusters: z.array(ClusterSchema).min(1),
   notifications: NotificationsSchema,
   alerts: AlertsSchema.default({ dedupeWindow: 900, ignore: [], severity: {} }),

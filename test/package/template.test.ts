@@ -155,6 +155,19 @@ describe('packaged alerts function', () => {
     expect(result.stdout + result.stderr).toContain('ecs-ops: refusing to deploy a package built from the example config');
   }, 120_000);
 
+  it('outputs what the CLI and people need: table, failure queue, function names, stage, version, clusters', () => {
+    const outputs = (template as Template & { Outputs: Record<string, { Value: unknown }> }).Outputs;
+    expect(outputs.IdempotencyTableName?.Value).toEqual({ Ref: 'IdempotencyTable' });
+    expect(outputs.FailureQueueUrl?.Value).toEqual({ Ref: 'FailureQueue' });
+    expect(outputs.FailureQueueArn?.Value).toEqual({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] });
+    expect(outputs.EcsOpsStage?.Value).toBe('prod');
+    expect(outputs.EcsOpsVersion?.Value).toBe((JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(outputs.EcsOpsClusters?.Value).toBe('prod,staging');
+    const functions = resourcesOfType('AWS::Lambda::Function').map(([id]) => id);
+    expect(functions).toHaveLength(5);
+    for (const id of functions) expect(outputs[id.replace(/LambdaFunction$/, 'FunctionName')]?.Value).toEqual({ Ref: id });
+  });
+
   it('creates the idempotency table with TTL', () => {
     expect(template.Resources.IdempotencyTable?.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
