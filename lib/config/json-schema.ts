@@ -58,6 +58,12 @@ function override(ctx: { zodSchema: z.core.$ZodType; jsonSchema: JsonObject }): 
     return;
   }
   const def = zodSchema._zod.def;
+  if (def.type === 'default' || def.type === 'optional') {
+    // A described duration setting: its own description, then how durations are written.
+    const bounds = durationBounds((def as z.core.$ZodDefaultDef).innerType);
+    const own = z.globalRegistry.get(zodSchema)?.description;
+    if (bounds && own !== undefined) jsonSchema.description = `${own} ${String(durationJsonSchema(bounds).description)}`;
+  }
   if (def.type === 'default') {
     // zod drops defaults of transforming schemas in input mode; a duration's default (seconds) is a valid input.
     const { innerType, defaultValue } = def as z.core.$ZodDefaultDef;

@@ -43,47 +43,47 @@ const severity = z.enum(SEVERITIES);
 const channelName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'channel names are 1-64 letters, digits, "_" or "-"');
 
 const AsgSchema = z.strictObject({
-  name: asgName,
+  name: asgName.describe('Name of an EC2 Auto Scaling group providing container instances to this cluster (an ASG belongs to one cluster only).'),
   /** The terminate lifecycle hook ecs-ops owns on this ASG; other hooks are never completed by ecs-ops. */
-  lifecycleHook: lifecycleHookName.default('ecs-ops-drain'),
+  lifecycleHook: lifecycleHookName.default('ecs-ops-drain').describe('Name of the terminate lifecycle hook ecs-ops completes once the instance has no tasks left. ecs-ops never completes hooks it does not own.'),
   /** Drain container instances of this ASG before they terminate. */
-  drain: z.boolean().default(true),
+  drain: z.boolean().default(true).describe('Drain container instances of this ASG before they terminate (false: only alert on this ASG).'),
 });
 
 const ClusterSchema = z.strictObject({
-  name: clusterName,
-  asgs: z.array(AsgSchema).default([]),
+  name: clusterName.describe('Name of the ECS cluster.'),
+  asgs: z.array(AsgSchema).default([]).describe('The EC2 Auto Scaling groups of this cluster whose instances ecs-ops drains and alerts on (none for Fargate-only clusters).'),
 });
 
 const channelCommon = {
-  name: channelName,
+  name: channelName.describe('Name of the channel, used by schedules\' and the digest\'s `channels` to pick it.'),
   /** Which severities this channel receives. */
-  severities: z.array(severity).min(1).default([...SEVERITIES]),
+  severities: z.array(severity).min(1).default([...SEVERITIES]).describe('The severities this channel receives (info, warning, critical; all by default).'),
   /** Only notifications about these clusters (all clusters when omitted). */
-  clusters: z.array(clusterName).optional(),
+  clusters: z.array(clusterName).optional().describe('Only notifications about these clusters (all clusters when omitted).'),
 };
 
 const SlackChannelSchema = z.strictObject({
   ...channelCommon,
-  type: z.literal('slack'),
+  type: z.literal('slack').describe('`slack`: post to a Slack incoming webhook.'),
   /** SSM SecureString parameter holding the incoming-webhook URL. The URL itself never goes in this file. */
-  webhookParameter: ssmParameterName,
+  webhookParameter: ssmParameterName.describe('Name of the SSM SecureString parameter holding the Slack incoming-webhook URL (the URL itself never goes in this file).'),
   /** Customer-managed KMS key of that parameter, if it is not encrypted with the AWS-managed aws/ssm key. */
-  kmsKeyArn: kmsKeyArn.optional(),
+  kmsKeyArn: kmsKeyArn.optional().describe('ARN of the customer-managed KMS key of the webhook parameter, when it is not encrypted with the AWS-managed aws/ssm key.'),
 });
 
 const SnsChannelSchema = z.strictObject({
   ...channelCommon,
-  type: z.literal('sns'),
-  topicArn: snsTopicArn,
+  type: z.literal('sns').describe('`sns`: publish to an SNS topic (message attributes kind, severity, cluster for subscription filters).'),
+  topicArn: snsTopicArn.describe('ARN of the SNS topic notifications are published to.'),
   /** Customer-managed KMS key of the topic, if it is encrypted with one (publishing then needs that key). */
-  kmsKeyArn: kmsKeyArn.optional(),
+  kmsKeyArn: kmsKeyArn.optional().describe('ARN of the customer-managed KMS key of the topic, when it is encrypted with one (publishing then needs that key).'),
 });
 
 export const ChannelSchema = z.discriminatedUnion('type', [SlackChannelSchema, SnsChannelSchema]);
 
 const NotificationsSchema = z.strictObject({
-  channels: z.array(ChannelSchema).min(1),
+  channels: z.array(ChannelSchema).min(1).describe('Where notifications go: Slack webhooks and SNS topics (at least one).'),
 });
 
 /** ECS `Service Action` event names ecs-ops can alert on (WARN and ERROR events of the ECS catalogue). */
@@ -142,70 +142,72 @@ export type ScheduleAlertKind = Extract<(typeof ALERT_KINDS)[number], `schedule-
 
 const AlertsSchema = z.strictObject({
   /** The same alert (same kind, cluster, service/ASG and reason) is posted once per window. */
-  dedupeWindow: durationSeconds.pipe(z.number().int().min(60).max(7 * 86400)).default(900),
+  dedupeWindow: durationSeconds.pipe(z.number().int().min(60).max(7 * 86400)).default(900).describe('The same alert (same kind, cluster, service or ASG and reason) is posted once per this window.'),
   /** Alert kinds never posted. */
-  ignore: z.array(z.enum(ALERT_KINDS)).default([]),
+  ignore: z.array(z.enum(ALERT_KINDS)).default([]).describe('Alert kinds never posted.'),
   /** Per-kind severity overrides. */
-  severity: z.partialRecord(z.enum(ALERT_KINDS), severity).default({}),
+  severity: z.partialRecord(z.enum(ALERT_KINDS), severity).default({}).describe('Per-kind severity overrides (kind: info, warning or critical), which decide the channels that receive it.'),
 });
 
 const DrainSchema = z.strictObject({
   /** After this long, the lifecycle action is completed even with tasks still on the instance, and an alert is sent. */
-  deadline: durationSeconds.pipe(z.number().int().min(60).max(48 * 3600)).default(3600),
+  deadline: durationSeconds.pipe(z.number().int().min(60).max(48 * 3600)).default(3600).describe('After this long, the lifecycle action is completed even with tasks still on the instance, and an alert is sent.'),
   /** Standalone (non-service) tasks: wait for them until the deadline, or stop them once service tasks are gone. */
-  standaloneTasks: z.enum(['wait', 'stop']).default('wait'),
+  standaloneTasks: z.enum(['wait', 'stop']).default('wait').describe('Standalone (non-service) tasks: `wait` for them until the deadline, or `stop` them once the service tasks are gone.'),
   /** Drain at once on an EC2 Spot interruption warning. */
-  spotInterruption: z.boolean().default(true),
+  spotInterruption: z.boolean().default(true).describe('Drain at once on an EC2 Spot interruption warning (two minutes before the instance is reclaimed).'),
   /** What to do on an EC2 rebalance recommendation. */
-  rebalanceRecommendation: z.enum(['ignore', 'drain']).default('ignore'),
+  rebalanceRecommendation: z.enum(['ignore', 'drain']).default('ignore').describe('What to do on an EC2 rebalance recommendation: `ignore` it or `drain` the instance.'),
   /** Post a message when a drain starts (completions, forced completions and blocked drains are always posted). */
-  notifyStart: z.boolean().default(false),
+  notifyStart: z.boolean().default(false).describe('Post a message when a drain starts (completions, forced completions and blocked drains are always posted).'),
 });
 
 const serviceSelector = z.strictObject({
-  clusters: z.array(clusterName).optional(),
+  clusters: z.array(clusterName).optional().describe('Services of these clusters (all configured clusters when omitted).'),
   /** Service names; an item written `/regex/` is a regular expression over the name. */
-  services: z.array(z.string().min(1)).optional(),
+  services: z.array(z.string().min(1)).optional().describe('Service names; an item written `/regex/` is a regular expression over the name.'),
   /** Services carrying all these tags. */
-  tags: z.record(z.string(), z.string()).optional(),
+  tags: z.record(z.string(), z.string()).optional().describe('Services carrying all these tags (key: value).'),
 });
 
 const PlacementRulesSchema = z.strictObject({
-  azBalance: z.strictObject({ maxSkew: z.number().int().min(1) }).optional(),
+  azBalance: z
+    .strictObject({ maxSkew: z.number().int().min(1).describe('Largest allowed difference between the task counts of two Availability Zones.') })
+    .optional().describe('Spread each service\'s tasks evenly across Availability Zones.'),
   /** A cluster query language expression every task's container instance must satisfy. */
-  instanceMatch: z.string().min(1).max(2000).optional(),
+  instanceMatch: z.string().min(1).max(2000).optional().describe('A cluster query language expression every task\'s container instance must satisfy (e.g. attribute:ecs.instance-type =~ m7g.*).'),
   spot: z
     .strictObject({
-      maxShare: z.number().min(0).max(1).optional(),
-      minOnDemandTasks: z.number().int().min(0).optional(),
+      maxShare: z.number().min(0).max(1).optional().describe('Largest share (0 to 1) of a service\'s tasks that may run on Spot capacity.'),
+      minOnDemandTasks: z.number().int().min(0).optional().describe('Smallest number of a service\'s tasks that must run on on-demand capacity.'),
       /** Capacity providers whose tasks count as Spot (FARGATE_SPOT always does). */
-      capacityProviders: z.array(z.string().min(1)).default([]),
+      capacityProviders: z.array(z.string().min(1)).default([]).describe('Capacity providers whose tasks count as Spot (FARGATE_SPOT always does).'),
       /** Container instance attribute whose value `spot` marks a Spot instance (e.g. ECS_INSTANCE_ATTRIBUTES={"lifecycle":"spot"}). */
-      attribute: z.string().min(1).default('lifecycle'),
+      attribute: z.string().min(1).default('lifecycle').describe('Container instance attribute whose value `spot` marks a Spot instance (e.g. ECS_INSTANCE_ATTRIBUTES={"lifecycle":"spot"}).'),
     })
     .refine((spot) => spot.maxShare !== undefined || spot.minOnDemandTasks !== undefined, 'set maxShare, minOnDemandTasks or both')
-    .optional(),
-  maxPerInstance: z.number().int().min(1).optional(),
+    .optional().describe('Limit how much of a service runs on Spot (set maxShare, minOnDemandTasks or both).'),
+  maxPerInstance: z.number().int().min(1).optional().describe('Most tasks of one service on one container instance.'),
 });
 
 const PlacementPolicySchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  select: serviceSelector,
-  mode: z.enum(['audit', 'enforce']).default('audit'),
-  rules: PlacementRulesSchema,
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).describe('Name of the policy (1-64 letters, digits, "_" or "-"), in reports and notifications.'),
+  select: serviceSelector.describe('The services the policy applies to (all conditions must hold).'),
+  mode: z.enum(['audit', 'enforce']).default('audit').describe('`audit` reports violations; `enforce` also re-places misplaced tasks one safe step at a time.'),
+  rules: PlacementRulesSchema.describe('Where the selected services\' tasks may run.'),
 });
 
 const PlacementSchema = z.strictObject({
   /** Global switch: when true, enforce-mode policies plan and report but stop nothing. */
-  dryRun: z.boolean().default(true),
-  auditEvery: durationSeconds.pipe(z.number().int().min(60)).default(900),
-  policies: z.array(PlacementPolicySchema).default([]),
+  dryRun: z.boolean().default(true).describe('Global switch: when true, enforce-mode policies plan and report but stop nothing.'),
+  auditEvery: durationSeconds.pipe(z.number().int().min(60)).default(900).describe('How often the whole-cluster placement audit runs.'),
+  policies: z.array(PlacementPolicySchema).default([]).describe('Placement policies: which services, where their tasks may run, audit or enforce.'),
   /** Tasks younger than this (since they started) are never stopped. */
-  minTaskAge: durationSeconds.pipe(z.number().int().min(0)).default(600),
+  minTaskAge: durationSeconds.pipe(z.number().int().min(0)).default(600).describe('Tasks younger than this (since they started) are never stopped.'),
   /** At most this many stops per cluster in one pass (and at most one per service). */
-  maxStopsPerCluster: z.number().int().min(1).max(100).default(2),
+  maxStopsPerCluster: z.number().int().min(1).max(100).default(2).describe('At most this many task stops per cluster in one pass (and at most one per service).'),
   /** After ecs-ops stopped a task of a service, no other stop for that service for this long. */
-  cooldown: durationSeconds.pipe(z.number().int().min(0)).default(600),
+  cooldown: durationSeconds.pipe(z.number().int().min(0)).default(600).describe('After ecs-ops stopped a task of a service, no other stop for that service for this long.'),
 });
 
 /** A recurring EventBridge Scheduler expression, parsed (lib/schedule/expression.ts) so mistakes name the field. */
@@ -234,9 +236,9 @@ const timeZone = z.string().refine((tz) => {
 const capacityProviderStrategy = z
   .array(
     z.strictObject({
-      capacityProvider: z.string().min(1),
-      weight: z.number().int().min(0).max(1000).default(1),
-      base: z.number().int().min(0).max(100000).default(0),
+      capacityProvider: z.string().min(1).describe('Name of the capacity provider (FARGATE, FARGATE_SPOT or one of the cluster).'),
+      weight: z.number().int().min(0).max(1000).default(1).describe('Relative share of the tasks placed with this capacity provider.'),
+      base: z.number().int().min(0).max(100000).default(0).describe('Tasks placed with this capacity provider before the weights apply.'),
     }),
   )
   .min(1)
@@ -244,113 +246,126 @@ const capacityProviderStrategy = z
 
 const ScheduleSchema = z.strictObject({
   // Also the Scheduler schedule's name and part of the tasks' startedBy (`ecs-ops/<name>`), which allows no ".".
-  name: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'schedule names are 1-64 letters, digits, "_" or "-" (they become the tasks\' startedBy ecs-ops/<name>)'),
-  schedule: scheduleExpression,
-  timezone: timeZone.default('UTC'),
-  cluster: clusterName,
+  name: z
+    .string()
+    .regex(/^[0-9A-Za-z_-]{1,64}$/, 'schedule names are 1-64 letters, digits, "_" or "-" (they become the tasks\' startedBy ecs-ops/<name>)').describe('Name of the schedule (1-64 letters, digits, "_" or "-"); its tasks are started by ecs-ops/<name>.'),
+  schedule: scheduleExpression.describe('When it runs: an EventBridge Scheduler expression, cron(minutes hours day-of-month month day-of-week year) or rate(N unit).'),
+  timezone: timeZone.default('UTC').describe('IANA time zone of the cron expression (e.g. Europe/Paris).'),
+  cluster: clusterName.describe('The cluster the task runs in (one of `clusters`).'),
   /** A family (latest ACTIVE revision), `family:revision`, or a task definition ARN. */
-  taskDefinition: z.string().min(1),
-  count: z.number().int().min(1).max(10).default(1),
-  launchType: z.enum(['EC2', 'FARGATE', 'EXTERNAL']).optional(),
-  capacityProviderStrategy: capacityProviderStrategy.optional(),
+  taskDefinition: z.string().min(1).describe('The task definition: a family (latest ACTIVE revision), family:revision, or a task definition ARN.'),
+  count: z.number().int().min(1).max(10).default(1).describe('How many copies of the task each run starts (1-10).'),
+  launchType: z.enum(['EC2', 'FARGATE', 'EXTERNAL']).optional().describe('Launch type (EC2, FARGATE or EXTERNAL); omit to use a capacity provider strategy or the cluster\'s default.'),
+  capacityProviderStrategy: capacityProviderStrategy.optional().describe('Capacity provider strategy of the run (instead of launchType).'),
   /** Tried when the first strategy fails for lack of capacity. */
-  fallbackCapacityProviderStrategy: capacityProviderStrategy.optional(),
+  fallbackCapacityProviderStrategy: capacityProviderStrategy.optional().describe('Strategy tried when the first fails for lack of capacity.'),
   networkConfiguration: z
     .strictObject({
-      subnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(1).max(16),
-      securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/)).max(5).default([]),
-      assignPublicIp: z.boolean().default(false),
+      subnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(1).max(16).describe('Subnet IDs of the task (1-16).'),
+      securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/)).max(5).default([]).describe('Security group IDs of the task (up to 5).'),
+      assignPublicIp: z.boolean().default(false).describe('Give the task a public IP address.'),
     })
-    .optional(),
+    .optional().describe('The awsvpc network configuration (required for Fargate and awsvpc task definitions).'),
   overrides: z
     .strictObject({
-      cpu: z.string().optional(),
-      memory: z.string().optional(),
+      cpu: z.string().optional().describe('Task-level CPU override, in CPU units (e.g. "512").'),
+      memory: z.string().optional().describe('Task-level memory override, in MiB (e.g. "1024").'),
       containers: z
         .array(
           z.strictObject({
-            name: z.string().min(1),
-            command: z.array(z.string()).optional(),
-            environment: z.record(z.string(), z.string()).optional(),
+            name: z.string().min(1).describe('Name of the container in the task definition.'),
+            command: z.array(z.string()).optional().describe('Command replacing the container\'s command.'),
+            environment: z.record(z.string(), z.string()).optional().describe('Environment variables added to the container (name: value).'),
           }),
         )
-        .default([]),
+        .default([]).describe('Per-container overrides.'),
     })
-    .optional(),
+    .optional().describe('Overrides of the task definition for each run (RunTask overrides).'),
   /** Roles the runner may pass to RunTask (iam:PassRole is granted for these only). */
-  taskRoleArn: iamRoleArn.optional(),
-  executionRoleArn: iamRoleArn.optional(),
-  tags: z.record(z.string(), z.string()).default({}),
-  concurrency: z.enum(['allow', 'forbid', 'replace']).default('forbid'),
+  taskRoleArn: iamRoleArn.optional().describe('Task role override (the runner may pass this role only).'),
+  executionRoleArn: iamRoleArn.optional().describe('Task execution role override (the runner may pass this role only).'),
+  tags: z.record(z.string(), z.string()).default({}).describe('Tags put on the tasks (key: value).'),
+  concurrency: z.enum(['allow', 'forbid', 'replace']).default('forbid').describe('When a tick comes while a run is still going: `forbid` skips the tick, `replace` stops the running one, `allow` runs both.'),
   /** A tick delivered later than this after its scheduled time is not run but reported as missed (`90s`, `10m`, …). */
-  startingDeadlineSeconds: durationSeconds.pipe(z.number().int().min(1).max(86400)).optional(),
+  startingDeadlineSeconds: durationSeconds.pipe(z.number().int().min(1).max(86400)).optional().describe('A tick delivered later than this after its scheduled time is not run but reported as missed.'),
   /** Runs longer than this are stopped by the reconcile pass (every minute) and reported. */
-  timeoutSeconds: durationSeconds.pipe(z.number().int().min(60, 'timeoutSeconds must be at least 60 (the reconcile pass runs every minute)').max(14 * 86400)).optional(),
+  timeoutSeconds: durationSeconds
+    .pipe(z.number().int().min(60, 'timeoutSeconds must be at least 60 (the reconcile pass runs every minute)').max(14 * 86400))
+    .optional().describe('Runs longer than this are stopped by the reconcile pass (every minute) and reported.'),
   retries: z
     .strictObject({
-      attempts: z.number().int().min(0).max(10).default(0),
+      attempts: z.number().int().min(0).max(10).default(0).describe('How many times a failed run is retried (0-10).'),
       /** Wait before the first retry; doubled for each further one, up to maxBackoffSeconds. */
-      backoffSeconds: durationSeconds.pipe(z.number().int().min(1).max(1800)).default(60),
+      backoffSeconds: durationSeconds
+        .pipe(z.number().int().min(1).max(1800))
+        .default(60).describe('Wait before the first retry; doubled for each further one, up to maxBackoffSeconds.'),
       /** Retried failed runs are found among ECS's stopped tasks, which ECS keeps for about an hour: at most 30m. */
-      maxBackoffSeconds: durationSeconds.pipe(z.number().int().min(1).max(1800)).default(600),
+      maxBackoffSeconds: durationSeconds
+        .pipe(z.number().int().min(1).max(1800))
+        .default(600).describe('Longest wait between retries (ECS keeps stopped tasks for about an hour).'),
       /**
        * Which failures are retried: `capacity` (RunTask failures[] for lack of capacity, after the fallback strategy),
        * `nonZeroExit` (an essential container exited non-zero; only `exitCodes` if given), `failedToStart`
        * (TaskFailedToStart, e.g. an image pull error), `timeout` (stopped past timeoutSeconds).
        */
-      on: z.array(z.enum(['capacity', 'nonZeroExit', 'failedToStart', 'timeout'])).default(['capacity']),
-      exitCodes: z.array(z.number().int().min(1).max(255)).min(1).optional(),
+      on: z
+        .array(z.enum(['capacity', 'nonZeroExit', 'failedToStart', 'timeout']))
+        .default(['capacity']).describe('Which failures are retried: capacity (no capacity, after the fallback strategy), nonZeroExit (an essential container exited non-zero), failedToStart (e.g. an image pull error), timeout.'),
+      exitCodes: z.array(z.number().int().min(1).max(255)).min(1).optional().describe('With nonZeroExit: only these exit codes are retried.'),
     })
-    .default({ attempts: 0, backoffSeconds: 60, maxBackoffSeconds: 600, on: ['capacity'] }),
-  suspend: z.boolean().default(false),
+    .default({ attempts: 0, backoffSeconds: 60, maxBackoffSeconds: 600, on: ['capacity'] }).describe('Retries of failed runs.'),
+  suspend: z.boolean().default(false).describe('Keep the schedule but run nothing (its Scheduler schedule is disabled).'),
   notify: z
     .strictObject({
-      onFailure: z.boolean().default(true),
-      onSuccess: z.boolean().default(false),
+      onFailure: z.boolean().default(true).describe('Notify when a run fails, times out, is missed, skipped or replaced.'),
+      onSuccess: z.boolean().default(false).describe('Notify when a run succeeds.'),
       /** Only these channels (by name); default: every channel whose severities and clusters take the notification. */
-      channels: z.array(channelName).min(1).optional(),
+      channels: z
+        .array(channelName)
+        .min(1)
+        .optional().describe('Only these channels (by name); default: every channel whose severities and clusters take the notification.'),
     })
-    .default({ onFailure: true, onSuccess: false }),
+    .default({ onFailure: true, onSuccess: false }).describe('Which results of this schedule are notified, and where.'),
 });
 
 const SummarySchema = z.strictObject({
   digest: z
     .strictObject({
-      schedule: scheduleExpression.default('cron(0 8 * * ? *)'),
-      timezone: timeZone.default('UTC'),
+      schedule: scheduleExpression.default('cron(0 8 * * ? *)').describe('When the digest is posted: an EventBridge Scheduler cron or rate expression; it covers the time since the previous one.'),
+      timezone: timeZone.default('UTC').describe('IANA time zone of the cron expression.'),
       /** What to post when nothing scaled in the window. */
-      emptyWindow: z.enum(['skip', 'post']).default('skip'),
+      emptyWindow: z.enum(['skip', 'post']).default('skip').describe('When nothing scaled in the window: `skip` posting or `post` a short "nothing scaled" message.'),
       /** Clusters digested (all configured clusters when omitted): one digest per cluster. */
-      clusters: z.array(clusterName).min(1).optional(),
+      clusters: z.array(clusterName).min(1).optional().describe('Clusters digested (all configured clusters when omitted): one digest per cluster.'),
       /** Channels the digest goes to, by name (when omitted: every channel that takes `info` for the cluster). */
-      channels: z.array(channelName).min(1).optional(),
+      channels: z.array(channelName).min(1).optional().describe('Channels the digest goes to, by name (when omitted: every channel that takes info for the cluster).'),
       /** Services with at most this many changes and no deployment, blocked attempt or problem fold into one line. */
-      quietChanges: z.number().int().min(0).max(100).default(0),
+      quietChanges: z.number().int().min(0).max(100).default(0).describe('Services with at most this many changes and no deployment, blocked attempt or problem fold into one line.'),
     })
-    .optional(),
+    .optional().describe('A periodic scaling digest per cluster: what scaled, when and why.'),
 });
 
 const ConfigObjectSchema = z.strictObject({
-  version: z.literal(1),
+  version: z.literal(1).describe('Format of this file. Always 1 for now; a future incompatible format will bump it.'),
   // Where the clusters are: npm run package/deploy use it before AWS_REGION or the profile's region (lib/deploy/region.ts).
   region: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'expected an AWS region code such as eu-west-1')
     .optional()
     .describe('The AWS region of the configured clusters, where ecs-ops is deployed (e.g. eu-west-1). Optional: without it, `npm run deploy` takes --region, AWS_REGION, AWS_DEFAULT_REGION or the AWS profile\'s region; with it, a different --region is refused.'),
-  clusters: z.array(ClusterSchema).min(1),
-  notifications: NotificationsSchema,
-  alerts: AlertsSchema.default({ dedupeWindow: 900, ignore: [], severity: {} }),
+  clusters: z.array(ClusterSchema).min(1).describe('The ECS clusters ecs-ops looks after (at least one); other sections may refer only to these.'),
+  notifications: NotificationsSchema.describe('Where notifications go.'),
+  alerts: AlertsSchema.default({ dedupeWindow: 900, ignore: [], severity: {} }).describe('Real-time alerts on ECS service actions, failed deployments and failed ASG activities.'),
   drain: DrainSchema.default({
     deadline: 3600,
     standaloneTasks: 'wait',
     spotInterruption: true,
     rebalanceRecommendation: 'ignore',
     notifyStart: false,
-  }),
-  placement: PlacementSchema.default({ dryRun: true, auditEvery: 900, policies: [], minTaskAge: 600, maxStopsPerCluster: 2, cooldown: 600 }),
-  schedules: z.array(ScheduleSchema).default([]),
-  summary: SummarySchema.default({}),
+  }).describe('Auto-drain: container instances are drained before their EC2 instance terminates.'),
+  placement: PlacementSchema.default({ dryRun: true, auditEvery: 900, policies: [], minTaskAge: 600, maxStopsPerCluster: 2, cooldown: 600 }).describe('Placement policies: where services\' tasks may run, audited and optionally enforced.'),
+  schedules: z.array(ScheduleSchema).default([]).describe('Scheduled ECS tasks with guardrails (concurrency, capacity fallback, retries, deadlines, timeouts).'),
+  summary: SummarySchema.default({}).describe('Summaries of scaling activity.'),
 });
 
 /** Why a `select.services` item is invalid: a `/regex/` that does not compile (undefined when valid). */

@@ -48,7 +48,9 @@ describe('JSON Schema for editors', () => {
   it('describes durations as seconds or a string with a unit, bounds and default included', () => {
     const schema = configJsonSchema() as { properties: { alerts: { properties: { dedupeWindow: unknown } } } };
     expect(schema.properties.alerts.properties.dedupeWindow).toEqual({
-      description: 'A duration: a whole number of seconds, or a number with a unit s, m, h or d (90s, 15m, 2h, 1d); between 1m and 7d.',
+      description:
+        'The same alert (same kind, cluster, service or ASG and reason) is posted once per this window. ' +
+        'A duration: a whole number of seconds, or a number with a unit s, m, h or d (90s, 15m, 2h, 1d); between 1m and 7d.',
       oneOf: [
         { type: 'integer', minimum: 60, maximum: 604800 },
         { type: 'string', pattern: '^\\s*(\\d+)\\s*(s|m|h|d)?\\s*$' },
