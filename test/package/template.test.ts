@@ -168,6 +168,27 @@ describe('packaged alerts function', () => {
     for (const id of functions) expect(outputs[id.replace(/LambdaFunction$/, 'FunctionName')]?.Value).toEqual({ Ref: id });
   });
 
+  it('creates what docs/deployment.md says (What gets created): 58 resources by type', () => {
+    const counts: Record<string, number> = {};
+    for (const resource of Object.values(template.Resources)) counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+    expect(counts).toEqual({
+      'AWS::Lambda::Function': 5,
+      'AWS::Lambda::Version': 5,
+      'AWS::Lambda::EventInvokeConfig': 5,
+      'AWS::Logs::LogGroup': 5,
+      'AWS::IAM::Role': 6,
+      'AWS::Events::Rule': 12,
+      'AWS::Lambda::Permission': 12,
+      'AWS::Scheduler::Schedule': 3,
+      'AWS::Scheduler::ScheduleGroup': 1,
+      'AWS::S3::Bucket': 1,
+      'AWS::S3::BucketPolicy': 1,
+      'AWS::DynamoDB::Table': 1,
+      'AWS::SQS::Queue': 1,
+    });
+    expect(readFileSync(join(repoRoot, 'docs/deployment.md'), 'utf8')).toContain(`the packaged template has ${Object.keys(template.Resources).length} resources`);
+  });
+
   it('creates the idempotency table with TTL', () => {
     expect(template.Resources.IdempotencyTable?.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
