@@ -247,14 +247,16 @@ describe('deploy guard (osls plugin)', () => {
   const withDeployValues = (deploy: unknown) => new Guard({ service: { custom: { deploy } }, classes: { Error: ServerlessError } });
 
   it('lets a package of a real config deploy', () => {
-    expect(() => { withDeployValues({ exampleConfig: false }).hooks['before:deploy:deploy']?.(); }).not.toThrow();
+    expect(() => { withDeployValues({ packaged: true, exampleConfig: false, region: 'eu-west-1' }).hooks['before:deploy:deploy']?.(); }).not.toThrow();
   });
 
   it('stops a package of the example config, or of unknown origin', () => {
-    for (const deploy of [{ exampleConfig: true }, {}]) {
+    for (const deploy of [{ packaged: true, exampleConfig: true, region: 'eu-west-1' }, { packaged: true, region: 'eu-west-1' }]) {
       expect(() => { withDeployValues(deploy).hooks['before:deploy:deploy']?.(); }).toThrow(/refusing to deploy/);
       expect(() => { withDeployValues(deploy).hooks['before:deploy:function:initialize']?.(); }).toThrow(ServerlessError);
     }
+    // No prepared deploy.json at all (lib/deploy/unpackaged.json, or nothing).
+    expect(() => { withDeployValues({}).hooks['before:deploy:deploy']?.(); }).toThrow(/no .ecs-ops\/deploy.json/);
   });
 });
 
