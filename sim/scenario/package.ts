@@ -130,11 +130,13 @@ async function touch(dir: string): Promise<void> {
   await utimes(dir, now, now).catch(() => undefined);
 }
 
-/** Removes cached packages unused for more than `maxAgeDays` (never a build in progress: those start with a dot). */
+/**
+ * Removes cached packages unused for more than `maxAgeDays`, and build directories (`.build-*`) that old, left by a
+ * packager that was killed (a build in progress is minutes old).
+ */
 export async function pruneCache(cacheDir: string, maxAgeDays: number = PACKAGE_CACHE_MAX_AGE_DAYS, now: number = Date.now()): Promise<string[]> {
   const removed: string[] = [];
   for (const entry of await readdir(cacheDir).catch(() => [] as string[])) {
-    if (entry.startsWith('.')) continue;
     const path = join(cacheDir, entry);
     const used = await stat(path).then((s) => s.mtimeMs, () => now);
     if (now - used > maxAgeDays * 86_400_000) {

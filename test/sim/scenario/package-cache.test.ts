@@ -95,7 +95,7 @@ describe('publishing a package', () => {
 });
 
 describe('pruning the cache', () => {
-  it('removes packages unused for longer than the limit, never a build in progress', async () => {
+  it('removes packages unused for longer than the limit and abandoned builds, never a build in progress', async () => {
     const now = Date.now();
     const age = (name: string, days: number) => {
       mkdirSync(join(root, 'cache', name), { recursive: true });
@@ -104,11 +104,12 @@ describe('pruning the cache', () => {
     };
     age('old', 8);
     age('recent', 6);
-    age('.build-old', 30);
-    expect(await pruneCache(join(root, 'cache'), 7, now)).toEqual(['old']);
+    age('.build-abandoned', 30);
+    age('.build-running', 0);
+    expect((await pruneCache(join(root, 'cache'), 7, now)).sort()).toEqual(['.build-abandoned', 'old']);
     expect(existsSync(join(root, 'cache/old'))).toBe(false);
     expect(existsSync(join(root, 'cache/recent'))).toBe(true);
-    expect(existsSync(join(root, 'cache/.build-old'))).toBe(true);
+    expect(existsSync(join(root, 'cache/.build-running'))).toBe(true);
   });
 
   it('is a no-op for a cache that does not exist yet', async () => {
