@@ -3,28 +3,17 @@
  * (default 200, seeds S…S+N-1, default S = 1) in W worker processes (default: 2 per core); a run still going after
  * --run-timeout (default 600 s) is killed and fails. Prints one line per run, then each failing
  * seed with what failed, its scenario file and the command that replays it. Exit code 1 when a run failed.
- * With `--runs 1` the run happens in this process and its full text report is printed.
+ * With `--runs 1` the run happens in this process and its full text report is printed. `--help` prints the usage;
+ * an unknown flag, a malformed value or a positional argument is refused (exit 2) before anything runs.
  */
-import { availableParallelism } from 'node:os';
-import { renderTextReport } from '../scenario/index.js';
-import { runChaosSeed } from './one.js';
-import { replayCommand, runChaos } from './run.js';
+import { exitOnBadArgs } from '../dev-args.js';
+import { CHAOS_USAGE, parseChaosArgs } from './args.js';
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    process.stderr.write(`chaos: --${name} takes a positive integer, got ${String(process.argv[i + 1])}\n`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const runs = option('runs', 200);
-const seed = option('seed', 1);
-const workers = option('workers', 2 * availableParallelism());
-const runTimeoutMs = option('run-timeout', 600) * 1000;
+const { runs, seed, workers, runTimeoutMs } = exitOnBadArgs('chaos', CHAOS_USAGE, parseChaosArgs(process.argv.slice(2)));
+// The simulator loads only once the arguments are known good: --help and a typo answer at once.
+const { renderTextReport } = await import('../scenario/index.js');
+const { runChaosSeed } = await import('./one.js');
+const { replayCommand, runChaos } = await import('./run.js');
 
 if (runs === 1) {
   const result = await runChaosSeed(seed, { keepReport: true });

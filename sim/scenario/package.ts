@@ -2,16 +2,21 @@
  * Packaging an ecs-ops config with osls exactly as `npm run package` does (offline, no credentials):
  * `tsx lib/deploy/prepare.ts package` with ECS_OPS_CONFIG pointing at the config, then `osls package --package DIR`.
  *
- * Packages are cached under `os.tmpdir()/ecs-ops-sim-packages/<hash>`, the hash covering the config text and the
- * sources that go into the bundles (functions/, lib/, serverless.yml, the lock file), so an edited handler is packaged
- * again. Packaging writes `.ecs-ops/deploy.json` and `.esbuild/` in the repository, so concurrent packagers (test
- * files, simulations) take turns through one lock directory per repository; a finished package is moved into the cache
- * in one rename, so readers never see half a package.
+ * Packages are cached under `os.tmpdir()/ecs-ops-sim-packages/<hash>` (ECS_OPS_PACKAGE_CACHE names another
+ * directory), kept across test runs and shared by every checkout on the machine: the hash covers everything that
+ * goes into a package (the config text; functions/ and lib/, which hold the handlers, prepare.ts and the local osls
+ * plugins; serverless.yml; package.json without its `scripts`; the lock file, which pins osls, its plugins and
+ * esbuild; tsconfig.json), so an edited handler is packaged again while a new npm script is not a reason to. Packages
+ * hold no absolute path of the checkout that built them. Packaging writes `.ecs-ops/deploy.json` and `.esbuild/` in
+ * the repository, so concurrent packagers (test files, simulations) of one checkout take turns through one lock
+ * directory; a finished package is moved into the cache in one rename that never replaces a published package (two
+ * checkouts building the same hash at once: the first rename wins, the other build is dropped), so readers never see
+ * half a package. Packages unused for PACKAGE_CACHE_MAX_AGE_DAYS are removed when a new one is built.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +27,9 @@ const run = promisify(execFile);
 /** The repository this module belongs to (where serverless.yml is). */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Where packages are cached, one directory per hash. */
-export const PACKAGE_CACHE_DIR = join(tmpdir(), 'ecs-ops-sim-packages');
+export const PACKAGE_CACHE_DIR = process.env.ECS_OPS_PACKAGE_CACHE || join(tmpdir(), 'ecs-ops-sim-packages');
+/** A cached package not used for this long is removed the next time a package is built. */
+export const PACKAGE_CACHE_MAX_AGE_DAYS = 7;
 const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
 const STALE_LOCK_MS = 5 * 60_000;
 /** Files and directories whose content goes into a package. */
@@ -83,8 +90,61 @@ function hashInputs(hash: ReturnType<typeof createHash>, root: string, relative:
     return;
   }
   hash.update(`${relative}\0`);
-  hash.update(readFileSync(path));
+  hash.update(relative === 'package.json' ? withoutScripts(readFileSync(path, 'utf8')) : readFileSync(path));
   hash.update('\0');
+}
+
+/** package.json as it matters to a package: npm scripts are how packaging is started, never part of its output. */
+function withoutScripts(text: string): string {
+  try {
+    const { scripts: _scripts, ...rest } = JSON.parse(text) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  } catch {
+    return text; // Not JSON: hashed as it is (osls will say what is wrong with it).
+  }
+}
+
+/**
+ * Moves a finished package `built` to `dir` in one rename. When another packager published `dir` first (rename onto a
+ * non-empty directory fails), theirs is kept, untouched, and ours dropped: both came from the same inputs.
+ */
+export async function publishPackage(built: string, dir: string): Promise<void> {
+  try {
+    await rename(built, dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    if (existsSync(join(dir, TEMPLATE_FILE))) {
+      await rm(built, { recursive: true, force: true });
+      return;
+    }
+    // A directory without a template is no package (e.g. a removal cut short): ours replaces it.
+    await rm(dir, { recursive: true, force: true });
+    await rename(built, dir);
+  }
+}
+
+/** Marks a package as used now (its directory's mtime), so pruning keeps what is in use. */
+async function touch(dir: string): Promise<void> {
+  const now = new Date();
+  await utimes(dir, now, now).catch(() => undefined);
+}
+
+/**
+ * Removes cached packages unused for more than `maxAgeDays`, and build directories (`.build-*`) that old, left by a
+ * packager that was killed (a build in progress is minutes old).
+ */
+export async function pruneCache(cacheDir: string, maxAgeDays: number = PACKAGE_CACHE_MAX_AGE_DAYS, now: number = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of await readdir(cacheDir).catch(() => [] as string[])) {
+    const path = join(cacheDir, entry);
+    const used = await stat(path).then((s) => s.mtimeMs, () => now);
+    if (now - used > maxAgeDays * 86_400_000) {
+      await rm(path, { recursive: true, force: true });
+      removed.push(entry);
+    }
+  }
+  return removed;
 }
 
 /** The cache key of a config text: the text and every source file that goes into the bundles. */
@@ -100,8 +160,12 @@ async function build(configText: string, configPath: string | undefined, options
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   const cacheDir = options.cacheDir ?? PACKAGE_CACHE_DIR;
   const dir = join(cacheDir, packageHash(configText, repoRoot));
-  if (existsSync(join(dir, TEMPLATE_FILE))) return dir;
+  if (existsSync(join(dir, TEMPLATE_FILE))) {
+    await touch(dir);
+    return dir;
+  }
   await mkdir(cacheDir, { recursive: true });
+  await pruneCache(cacheDir);
   const work = await mkdtemp(join(cacheDir, '.build-'));
   try {
     // Someone else may have built it while we waited for the lock: checked again inside.
@@ -115,8 +179,7 @@ async function build(configText: string, configPath: string | undefined, options
       }
       const out = join(work, 'package');
       await oslsPackage(path, out, repoRoot);
-      await rm(dir, { recursive: true, force: true });
-      await rename(out, dir);
+      await publishPackage(out, dir);
       return false;
     }, repoRoot);
     if (!built) options.onLog?.('packaged.');
