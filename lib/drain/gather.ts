@@ -40,6 +40,7 @@
  * instance held by other tasks are not listed: `decide` gives them no weight there (rules 3 and 9 in ./decide.ts),
  * which test/drain/gather.test.ts checks as a property against the snapshot with every task of every instance known.
  */
+import type { ManagedDrainingCache } from './managed-draining-facts.js';
 import {
   DescribeAutoScalingInstancesCommand,
   DescribeLifecycleHooksCommand,
@@ -71,6 +72,7 @@ import {
   type DrainTask,
   type HookSettings,
   type InstanceSnapshot,
+  type EcsDrainedAsg,
 } from './model.js';
 
 /** The reconcile schedule (`rate(1 minute)` in lib/deploy/values.ts). */
@@ -108,9 +110,40 @@ export interface GatherDeps {
   hooks: HookSettingsCache;
   /** How many tasks each cluster was last seen to hold (per warm Lambda); without it every pass estimates afresh. */
   clusterSizes?: ClusterSizeCache | undefined;
+  /**
+   * Per warm Lambda: which drained ASGs ECS drains itself (managed draining), refreshed by every reconcile pass. Without
+   * it ecs-ops drains every configured ASG (decide rule 14 never applies).
+   */
+  managedDraining?: ManagedDrainingCache | undefined;
   logger: DrainLogger;
   /** Epoch ms. */
   now: () => number;
+}
+
+/**
+ * The drained ASGs ECS drains itself, for `DrainSnapshot.ecsDrainedAsgs` (reconcile: asked afresh; event path: cached).
+ * Each ASG's mode is logged when it is first seen or changes, so the logs say which mode each ASG is in.
+ */
+async function ecsDrainedAsgs(deps: GatherDeps, refresh: boolean): Promise<Record<string, EcsDrainedAsg> | undefined> {
+  const cache = deps.managedDraining;
+  const drained = drainedAsgs(deps.config);
+  if (cache === undefined || drained.length === 0) return undefined;
+  const clusters = [...new Set(drained.map((d) => d.cluster))].sort();
+  const asgs = drained.map((d) => d.asg);
+  const factsDeps = { ecs: deps.ecs, autoscaling: deps.autoscaling };
+  const modes = refresh ? await cache.refresh(factsDeps, clusters, asgs) : await cache.get(factsDeps, clusters, asgs);
+  const out: Record<string, EcsDrainedAsg> = {};
+  for (const [asg, mode] of modes) {
+    if (cache.modeChanged(asg, mode)) {
+      deps.logger.info(mode.managed ? 'ECS drains this ASG (managed draining): ecs-ops stands aside and observes' : 'ecs-ops drains this ASG (no managed draining)', {
+        asg,
+        managedDraining: mode.managed ? deps.config.drain.managedDraining : 'off',
+        ...(mode.managed ? { evidence: mode.evidence } : {}),
+      });
+    }
+    if (mode.managed) out[asg] = { capacityProvider: mode.capacityProvider, hookName: mode.hookName, evidence: mode.evidence };
+  }
+  return out;
 }
 
 /** A configured ASG ecs-ops drains, with its cluster and the hook it owns. */
@@ -279,6 +312,7 @@ export async function gatherInstance(
     return emptySnapshot(config, now);
   }
   let asg: InstanceSnapshot['asg'];
+  const ecsDrained = owner ? await ecsDrainedAsgs(deps, false) : undefined;
   if (owner && asgInstance?.LifecycleState !== undefined) {
     const hook = await deps.hooks.get(deps.autoscaling, owner.asg, owner.hook);
     if (hook) asg = { name: owner.asg, lifecycleState: asgInstance.LifecycleState, hook };
@@ -305,7 +339,7 @@ export async function gatherInstance(
   }
 
   const instance: InstanceSnapshot = { ec2InstanceId, asg, trigger, ...(lifecycleActionAt === undefined ? {} : { lifecycleActionAt }) };
-  const snapshot: DrainSnapshot = { ...emptySnapshot(config, now), instances: [instance] };
+  const snapshot: DrainSnapshot = { ...emptySnapshot(config, now), instances: [instance], ...(ecsDrained !== undefined ? { ecsDrainedAsgs: ecsDrained } : {}) };
   if (found) {
     instance.container = containerOf(found.cluster, found.containerInstance);
     await addTasksAndServices(deps, snapshot, now);
@@ -324,6 +358,8 @@ export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<Dr
   const drained = drainedAsgs(config);
   const snapshot = emptySnapshot(config, now);
   if (drained.length === 0) return snapshot;
+  const ecsDrained = await ecsDrainedAsgs(deps, true);
+  if (ecsDrained !== undefined) snapshot.ecsDrainedAsgs = ecsDrained;
   const byName = new Map(drained.map((d) => [d.asg, d]));
 
   const waiting: { ec2InstanceId: string; asg: DrainedAsg; lifecycleState: string }[] = [];

@@ -70,6 +70,7 @@ export const MANAGED_DRAINING_TTL_MS = 5 * 60_000;
  */
 export class ManagedDrainingCache {
   private entry: { at: number; key: string; modes: Map<string, ManagedDrainingMode> } | undefined;
+  private readonly logged = new Map<string, string>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -80,6 +81,14 @@ export class ManagedDrainingCache {
     const key = JSON.stringify([clusters, asgNames]);
     if (this.entry && this.entry.key === key && this.now() - this.entry.at < this.ttlMs) return this.entry.modes;
     return this.refresh(deps, clusters, asgNames);
+  }
+
+  /** True the first time `asg` is seen in `mode`, and whenever its mode differs from the last one reported (for logs). */
+  modeChanged(asg: string, mode: ManagedDrainingMode): boolean {
+    const key = JSON.stringify(mode);
+    if (this.logged.get(asg) === key) return false;
+    this.logged.set(asg, key);
+    return true;
   }
 
   async refresh(deps: ManagedDrainingFactsDeps, clusters: readonly string[], asgNames: readonly string[]): Promise<Map<string, ManagedDrainingMode>> {
