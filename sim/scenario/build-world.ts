@@ -7,7 +7,7 @@
 import type * as ECS from '@aws-sdk/client-ecs';
 import type { AwsApis, ResourceDirectory } from '../world/api.js';
 import { INSTANCE_TYPES } from '../world/instance-types.js';
-import { World, type ApiCallListener, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
+import { World, type ApiCallListener, type CapacityProviderSettings, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
 import type { FleetSpec, TaskDefinitionSpec } from './schema.js';
 
 /** Instance types the world can launch. */
@@ -217,6 +217,26 @@ function phase(lifecycleState: string): InstancePhase | undefined {
   return 'inService';
 }
 
+/** The scenario's capacityProvider block as CreateCapacityProvider settings (durations to seconds). */
+function capacityProviderSettings(cp: NonNullable<FleetSpec['clusters'][number]['asgs'][number]['capacityProvider']>): CapacityProviderSettings {
+  const scaling = cp.managedScaling;
+  return {
+    ...(scaling === undefined
+      ? {}
+      : {
+          managedScaling: {
+            status: scaling.status,
+            ...(scaling.targetCapacity === undefined ? {} : { targetCapacity: scaling.targetCapacity }),
+            ...(scaling.minimumScalingStepSize === undefined ? {} : { minimumScalingStepSize: scaling.minimumScalingStepSize }),
+            ...(scaling.maximumScalingStepSize === undefined ? {} : { maximumScalingStepSize: scaling.maximumScalingStepSize }),
+            ...(scaling.instanceWarmupPeriod === undefined ? {} : { instanceWarmupPeriod: Math.round(scaling.instanceWarmupPeriod / 1000) }),
+          },
+        }),
+    ...(cp.managedTerminationProtection === undefined ? {} : { managedTerminationProtection: cp.managedTerminationProtection }),
+    ...(cp.managedDraining === undefined ? {} : { managedDraining: cp.managedDraining }),
+  };
+}
+
 /** Builds the world: clusters, task definitions (in order), ASGs with their initial instances, services. */
 export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWorld {
   const world = new World({ seed: options.seed, start: options.startMs, region: options.region, account: options.account });
@@ -245,6 +265,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           desiredCapacity: asg.desiredCapacity,
           spot: asg.spot,
           ...(asg.capacityProviderName === undefined ? {} : { capacityProviderName: asg.capacityProviderName }),
+          ...(asg.capacityProvider === undefined ? {} : { capacityProviderName: asg.capacityProvider.name, capacityProvider: capacityProviderSettings(asg.capacityProvider) }),
           ...(asg.launchDelay === undefined ? {} : { launchSeconds: asg.launchDelay / 1000 }),
           ...(asg.registrationDelay === undefined ? {} : { registrationSeconds: asg.registrationDelay / 1000 }),
           ...(asg.terminationDelay === undefined ? {} : { terminationSeconds: asg.terminationDelay / 1000 }),
@@ -261,6 +282,13 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           ),
         }),
       );
+    });
+  });
+  fleet.clusters.forEach((cluster, ci) => {
+    if (cluster.capacityProviders === undefined && cluster.defaultCapacityProviderStrategy === undefined) return;
+    at(['fleet', 'clusters', ci], () => {
+      const ofAsgs = cluster.asgs.map((a) => a.capacityProvider?.name ?? a.capacityProviderName).filter((n): n is string => n !== undefined);
+      world.putClusterCapacityProviders(cluster.name, [...ofAsgs, ...(cluster.capacityProviders ?? [])], cluster.defaultCapacityProviderStrategy ?? []);
     });
   });
   fleet.clusters.forEach((cluster, ci) => {

@@ -262,7 +262,8 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
       const actions = terminateActions(record, p.hook, p.asg);
       const problems: string[] = [];
       for (const a of actions) {
-        if (a.completedBy !== 'api' || a.result !== 'CONTINUE') {
+        // ECS completing its own managed-draining hook is a CompleteLifecycleAction too.
+        if ((a.completedBy !== 'api' && a.completedBy !== 'ecs-managed-draining') || a.result !== 'CONTINUE') {
           problems.push(`${a.instance}: ${a.completed === undefined ? 'never completed' : `ended by ${a.completedBy ?? '?'}${a.result ? ` (${a.result})` : ''}`}`);
         } else if (p.maxHoldAfterEmpty !== undefined && (a.heldAfterEmptySeconds ?? Infinity) * 1000 > p.maxHoldAfterEmpty) {
           problems.push(`${a.instance}: held ${a.heldAfterEmptySeconds === undefined ? 'without ever being empty' : `${formatDuration(a.heldAfterEmptySeconds * 1000)} after it was empty`}`);

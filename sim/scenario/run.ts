@@ -675,6 +675,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const how =
         a.completedBy === 'api'
           ? `completed ${a.result ?? ''} by ecs-ops`
+          : a.completedBy === 'ecs-managed-draining'
+            ? `completed ${a.result ?? ''} by ECS (managed draining)`
           : a.completedBy === 'instance-terminated'
             ? 'ended: the instance terminated before anyone completed it'
             : `timed out (${a.completedBy ?? '?'}), ${a.result ?? 'no result'}`;

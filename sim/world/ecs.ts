@@ -9,6 +9,7 @@
 import type * as ECS from '@aws-sdk/client-ecs';
 import { taskRequirements } from '../../lib/placement/engine/index.js';
 import type { ContainerInstance as PlacementInstance } from '../../lib/placement/model.js';
+import type { AsgCapacityProvider } from './capacity-providers.js';
 import type { Core } from './core.js';
 import type {
   ClusterState,
@@ -104,13 +105,6 @@ export interface NewTask {
   initial?: boolean;
 }
 
-export interface AsgCapacityProvider {
-  name: string;
-  arn: string;
-  seq: number;
-  autoScalingGroupArn: string;
-  tags: ECS.Tag[];
-}
 
 export class EcsWorld {
   readonly clusters = new Map<string, ClusterState>();

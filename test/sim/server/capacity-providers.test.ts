@@ -1,0 +1,219 @@
+/**
+ * Capacity providers and ECS's managed features through the real SDK clients against the sim server backed by a World:
+ * CreateCapacityProvider / UpdateCapacityProvider / DescribeCapacityProviders / PutClusterCapacityProviders,
+ * DescribeClusters with ATTACHMENTS, ECS's managed-draining hook on the group (DescribeLifecycleHooks) and managed
+ * instance draining itself. Sources in sim/world/capacity-providers.ts.
+ */
+import { AutoScalingClient, CompleteLifecycleActionCommand, DescribeLifecycleHooksCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  CreateCapacityProviderCommand,
+  DescribeCapacityProvidersCommand,
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  ECSClient,
+  PutClusterCapacityProvidersCommand,
+  RunTaskCommand,
+  UpdateCapacityProviderCommand,
+} from '@aws-sdk/client-ecs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAwsServer, type AwsServer } from '../../../sim/server/index.js';
+import { MANAGED_DRAINING_HOOK, type World } from '../../../sim/world/world.js';
+import { DRAIN_HOOK, fleet, type FleetOptions } from '../world/helpers.js';
+import { clientConfig } from './support.js';
+
+let server: AwsServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(options: FleetOptions = {}) {
+  const { world, recorder } = fleet(options);
+  server = await startAwsServer({ apis: world });
+  return { world, recorder, ecs: new ECSClient(clientConfig(server)), asg: new AutoScalingClient(clientConfig(server)) };
+}
+
+const HOUR = 3_600_000;
+
+/** The ASG's hooks by name. */
+async function hookNames(asg: AutoScalingClient): Promise<string[]> {
+  const out = await asg.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: 'prod-asg' }));
+  return (out.LifecycleHooks ?? []).map((h) => h.LifecycleHookName ?? '');
+}
+
+async function containerInstanceStatus(ecs: ECSClient, arn: string | undefined): Promise<string | undefined> {
+  if (arn === undefined) throw new Error('no container instance');
+  const out = await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'prod', containerInstances: [arn] }));
+  return out.containerInstances?.[0]?.status;
+}
+
+function actionsOf(world: World, hook: string) {
+  return world.report().lifecycleActions.filter((a) => a.lifecycleHookName === hook);
+}
+
+describe('capacity providers (DescribeCapacityProviders, DescribeClusters ATTACHMENTS, DescribeLifecycleHooks)', () => {
+  it('a provider with the defaults has managed draining ENABLED: ECS hook on the group, managed_draining attachment', async () => {
+    const { ecs, asg } = await serve({ asg: { capacityProvider: {} } });
+    const described = await ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: ['prod-cp'] }));
+    expect(described.capacityProviders?.[0]).toMatchObject({
+      name: 'prod-cp',
+      status: 'ACTIVE',
+      updateStatus: 'UPDATE_COMPLETE',
+      autoScalingGroupProvider: {
+        autoScalingGroupArn: expect.stringMatching(/^arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:.*:autoScalingGroupName\/prod-asg$/) as unknown,
+        managedScaling: { status: 'DISABLED', targetCapacity: 100, minimumScalingStepSize: 1, maximumScalingStepSize: 10000, instanceWarmupPeriod: 300 },
+        managedTerminationProtection: 'DISABLED',
+        managedDraining: 'ENABLED',
+      },
+    });
+    const clusters = await ecs.send(new DescribeClustersCommand({ clusters: ['prod', 'ghost'], include: ['ATTACHMENTS'] }));
+    expect(clusters.clusters?.[0]).toMatchObject({
+      clusterName: 'prod',
+      capacityProviders: ['prod-cp'],
+      attachmentsStatus: 'UPDATE_COMPLETE',
+      attachments: [
+        {
+          type: 'managed_draining',
+          status: 'CREATED',
+          details: [
+            { name: 'capacityProviderName', value: 'prod-cp' },
+            { name: 'autoScalingLifecycleHookName', value: MANAGED_DRAINING_HOOK },
+          ],
+        },
+      ],
+    });
+    expect(clusters.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/ghost', reason: 'MISSING' }]);
+    const hooks = await asg.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: 'prod-asg', LifecycleHookNames: [MANAGED_DRAINING_HOOK] }));
+    expect(hooks.LifecycleHooks).toEqual([
+      {
+        LifecycleHookName: MANAGED_DRAINING_HOOK,
+        AutoScalingGroupName: 'prod-asg',
+        LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+        HeartbeatTimeout: 3600,
+        GlobalTimeout: 172800,
+        DefaultResult: 'CONTINUE',
+      },
+    ]);
+  });
+
+  it('managed scaling shows as an as_policy attachment; without a provider block every managed feature is DISABLED and no hook is added', async () => {
+    const managed = await serve({ asg: { capacityProvider: { managedScaling: { targetCapacity: 90 }, managedDraining: 'DISABLED' } } });
+    const attachments = (await managed.ecs.send(new DescribeClustersCommand({ clusters: ['prod'], include: ['ATTACHMENTS'] }))).clusters?.[0]?.attachments ?? [];
+    expect(attachments.map((a) => a.type)).toEqual(['as_policy']);
+    expect(attachments[0]?.details?.[1]).toMatchObject({ name: 'scalingPolicyName', value: expect.stringMatching(/^ECSManagedAutoScalingPolicy-[0-9a-f-]{36}$/) as unknown });
+    expect(await hookNames(managed.asg)).toEqual(['ecs-ops-drain']);
+    await server?.close();
+
+    const plain = await serve();
+    const provider = (await plain.ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: ['prod-cp'] }))).capacityProviders?.[0];
+    expect(provider?.autoScalingGroupProvider).toMatchObject({ managedTerminationProtection: 'DISABLED', managedDraining: 'DISABLED', managedScaling: { status: 'DISABLED' } });
+    const cluster = (await plain.ecs.send(new DescribeClustersCommand({ clusters: ['prod'] }))).clusters?.[0];
+    expect(cluster?.attachments).toBeUndefined();
+    expect(cluster).toMatchObject({ registeredContainerInstancesCount: 6, runningTasksCount: 6, activeServicesCount: 1 });
+  });
+
+  it('CreateCapacityProvider + PutClusterCapacityProviders create ECS hook; UpdateCapacityProvider managedDraining DISABLED removes it', async () => {
+    const { world, ecs, asg } = await serve({ asg: { capacityProviderName: undefined, protectFromScaleIn: false } });
+    const groupArn = (await ecs.send(new DescribeCapacityProvidersCommand({}))).capacityProviders?.length; // only FARGATE, FARGATE_SPOT
+    expect(groupArn).toBe(2);
+    await expect(ecs.send(new CreateCapacityProviderCommand({ name: 'ecs-prod', autoScalingGroupProvider: { autoScalingGroupArn: 'prod-asg' } }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'The capacity provider name cannot be prefixed with "aws", "ecs", or "fargate".',
+    });
+    await expect(
+      ecs.send(new CreateCapacityProviderCommand({ name: 'prod-cp', autoScalingGroupProvider: { autoScalingGroupArn: 'prod-asg', managedTerminationProtection: 'ENABLED', managedScaling: { status: 'ENABLED' } } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('the Auto Scaling group must have instance protection from scale in enabled') as unknown });
+    const created = await ecs.send(new CreateCapacityProviderCommand({ name: 'prod-cp', autoScalingGroupProvider: { autoScalingGroupArn: 'prod-asg' }, tags: [{ key: 'team', value: 'ops' }] }));
+    expect(created.capacityProvider?.autoScalingGroupProvider?.managedDraining).toBe('ENABLED');
+    // Created, not yet associated with a cluster: ECS has not attached anything to the group.
+    expect(await hookNames(asg)).toEqual(['ecs-ops-drain']);
+
+    await expect(
+      ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'prod', capacityProviders: ['prod-cp'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('cannot contain a capacity provider that is not associated with the cluster') as unknown });
+    await expect(
+      ecs.send(
+        new PutClusterCapacityProvidersCommand({
+          cluster: 'prod',
+          capacityProviders: ['prod-cp', 'FARGATE'],
+          defaultCapacityProviderStrategy: [{ capacityProvider: 'prod-cp', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }],
+        }),
+      ),
+    ).rejects.toMatchObject({ message: expect.stringContaining('cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers') as unknown });
+    await expect(
+      ecs.send(
+        new PutClusterCapacityProvidersCommand({
+          cluster: 'prod',
+          capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+          defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1 }, { capacityProvider: 'FARGATE_SPOT', base: 2 }],
+        }),
+      ),
+    ).rejects.toMatchObject({ message: 'Only one capacity provider in a capacity provider strategy can have a base defined.' });
+    expect(await hookNames(asg)).toEqual(['ecs-ops-drain']);
+
+    const put = await ecs.send(
+      new PutClusterCapacityProvidersCommand({ cluster: 'prod', capacityProviders: ['prod-cp', 'FARGATE'], defaultCapacityProviderStrategy: [{ capacityProvider: 'prod-cp', weight: 1, base: 2 }] }),
+    );
+    expect(put.cluster).toMatchObject({ capacityProviders: ['prod-cp', 'FARGATE'], defaultCapacityProviderStrategy: [{ capacityProvider: 'prod-cp', weight: 1, base: 2 }] });
+    expect(put.cluster?.attachments?.map((a) => a.type)).toEqual(['managed_draining']);
+    expect(await hookNames(asg)).toEqual(['ecs-ops-drain', MANAGED_DRAINING_HOOK]);
+
+    const updated = await ecs.send(new UpdateCapacityProviderCommand({ name: 'prod-cp', autoScalingGroupProvider: { managedDraining: 'DISABLED' } }));
+    expect(updated.capacityProvider?.autoScalingGroupProvider?.managedDraining).toBe('DISABLED');
+    expect(await hookNames(asg)).toEqual(['ecs-ops-drain']);
+    const after = await ecs.send(new DescribeClustersCommand({ clusters: ['prod'], include: ['ATTACHMENTS'] }));
+    expect(after.clusters?.[0]?.attachments).toEqual([]);
+    expect(world.report().apiCalls['ecs.PutClusterCapacityProviders']).toBe(4);
+  });
+});
+
+describe('managed instance draining (ECS answers its own hook)', () => {
+  it('scale-in: ECS sets the instance DRAINING, the service moves, ECS completes its hook with CONTINUE once empty', async () => {
+    const { world, ecs } = await serve({ hooks: [], asg: { capacityProvider: {} } });
+    const victim = world.autoScalingInstances('prod-asg')[0];
+    world.terminateInstance(victim?.ec2InstanceId ?? '', true);
+    world.advanceBy(1000);
+    expect(await containerInstanceStatus(ecs, victim?.containerInstanceArn)).toBe('DRAINING');
+    world.runUntilIdle();
+    const [action] = actionsOf(world, MANAGED_DRAINING_HOOK);
+    expect(action).toMatchObject({ ec2InstanceId: victim?.ec2InstanceId, completedBy: 'ecs-managed-draining', result: 'CONTINUE' });
+    expect(action?.emptyAt).toBeDefined();
+    expect(action?.heldAfterEmptyMs).toBe(0);
+    expect(world.report().tasksKilledByTermination).toEqual([]);
+    expect(world.serviceTaskArns('prod', 'web')).toHaveLength(6);
+  });
+
+  it('coexists with another terminate hook: the instance terminates only when both are completed', async () => {
+    const { world, asg } = await serve({ hooks: [DRAIN_HOOK], asg: { capacityProvider: {} } });
+    const victim = world.autoScalingInstances('prod-asg')[0];
+    const id = victim?.ec2InstanceId ?? '';
+    world.terminateInstance(id, true);
+    world.advanceBy(60_000);
+    expect(actionsOf(world, MANAGED_DRAINING_HOOK)[0]?.completedBy).toBe('ecs-managed-draining');
+    expect(world.autoScalingInstances('prod-asg').find((i) => i.ec2InstanceId === id)?.lifecycleState).toBe('Terminating:Wait');
+    await asg.send(new CompleteLifecycleActionCommand({ AutoScalingGroupName: 'prod-asg', LifecycleHookName: DRAIN_HOOK.name, InstanceId: id, LifecycleActionResult: 'CONTINUE' }));
+    world.advanceBy(60_000);
+    expect(world.autoScalingInstances('prod-asg').find((i) => i.ec2InstanceId === id)).toBeUndefined();
+    expect(world.report().tasksKilledByTermination).toEqual([]);
+  });
+
+  it('a task that never ends holds the drain (heartbeats every 30 minutes) until the 48-hour limit, then the instance goes', async () => {
+    const { world, ecs } = await serve({ hooks: [], asg: { capacityProvider: {} } });
+    const victim = world.autoScalingInstances('prod-asg')[0];
+    const id = victim?.ec2InstanceId ?? '';
+    // A standalone task: a DRAINING instance does not stop it (ECS waits for it, like any drain).
+    await ecs.send(new RunTaskCommand({ cluster: 'prod', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId == ${id}` }] }));
+    world.advanceBy(60_000);
+    world.terminateInstance(id, true);
+    world.advanceBy(47 * HOUR);
+    expect(await containerInstanceStatus(ecs, victim?.containerInstanceArn)).toBe('DRAINING');
+    expect(actionsOf(world, MANAGED_DRAINING_HOOK)[0]?.completedAt).toBeUndefined();
+    world.advanceBy(2 * HOUR);
+    const [action] = actionsOf(world, MANAGED_DRAINING_HOOK);
+    expect(action).toMatchObject({ completedBy: 'global-timeout', result: 'CONTINUE' });
+    expect((action?.completedAt ?? 0) - (action?.startedAt ?? 0)).toBe(48 * HOUR);
+    // One every 30 minutes from 30m to 47h: the next would reach past the 48-hour limit.
+    expect(action?.heartbeats).toBe(94);
+    expect(world.report().tasksKilledByTermination.map((k) => k.ec2InstanceId)).toEqual([id]);
+  });
+});
