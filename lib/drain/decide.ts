@@ -460,6 +460,16 @@ function blockedNotice(
   };
 }
 
+/**
+ * Whether rule 14 can use the tasks of an instance ECS drains: until its overdue report is due no more (the recorded
+ * start + deadline + 2·I); after that its decision needs none, so the reconcile pass lists none.
+ */
+export function ecsDrainNeedsTasks(instance: InstanceSnapshot, config: Pick<DrainConfig, 'deadline'>, reconcileIntervalMs: number, now: number): boolean {
+  const startedAt = instance.container?.drainStartedAt;
+  if (startedAt === undefined || instance.container?.status === 'ACTIVE' || completionMark(instance, now) === 'stale') return true;
+  return now < startedAt + config.deadline * 1000 + 2 * reconcileIntervalMs;
+}
+
 /** Rule 14: ECS drains the instance (managed draining); ecs-ops releases its own hook, records and observes. */
 function observeEcsDrain(
   instance: InstanceSnapshot,

@@ -60,7 +60,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { EcsOpsConfig } from '../config/schema.js';
-import { completionMark, deadlineOf, isServiceTask, isStandaloneTask, managedHooks, serviceOf } from './decide.js';
+import { completionMark, deadlineOf, ecsDrainNeedsTasks, isServiceTask, isStandaloneTask, managedHooks, serviceOf } from './decide.js';
 import {
   DRAIN_COMPLETED_ATTRIBUTE,
   DRAIN_START_NOTICE_ATTRIBUTE,
@@ -675,8 +675,10 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
     const container = instance.container;
     if (!container || container.containerInstanceArn === '') continue;
     if (counts !== undefined && container.status !== 'ACTIVE' && container.status !== 'DRAINING') continue;
-    // Completed by ecs-ops, held by another hook: decide looks no further (rule 1a), its tasks cost no call.
-    if (completionMark(instance, now) === 'current') continue;
+    // ECS drains it (rule 14): its tasks matter until the overdue report only.
+    if (snapshot.ecsDrainedAsgs?.[instance.asg?.name ?? ''] !== undefined) {
+      if (!ecsDrainNeedsTasks(instance, deps.config.drain, snapshot.reconcileIntervalMs, now)) continue;
+    } else if (completionMark(instance, now) === 'current') continue; // Completed by ecs-ops, held by another hook: decide looks no further (rule 1a), its tasks cost no call.
     listings.push({ instance, container, arns: new Set(), full: false });
   }
   if (listings.length === 0) return;
