@@ -826,6 +826,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       timeline: timeline.map(({ at: when, t, kind, text }) => ({ at: when, t, kind, text })),
       samples: samples.map((s) => ({ ...at(s.at), zones: s.zones })),
       counters: facts.counters,
+      autoScalingGroups: world.autoScalingGroups(),
       scheduledTasks: [...scheduledTasks.values()].map(({ detail }): ScheduledTaskItem => {
         const text = (key: string) => (typeof detail[key] === 'string' ? detail[key] : undefined);
         const containers = Array.isArray(detail.containers) ? detail.containers.filter(isRecord) : [];

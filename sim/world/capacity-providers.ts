@@ -20,7 +20,7 @@
 import type * as ECS from '@aws-sdk/client-ecs';
 import type { AsgInstance, AsgState, AutoScalingWorld, LifecycleAction } from './autoscaling.js';
 import type { Core } from './core.js';
-import type { ClusterState } from './ecs-model.js';
+import type { ClusterState, ContainerInstanceState } from './ecs-model.js';
 import type { EcsWorld } from './ecs.js';
 import { AwsApiError, clientException, invalidParameter } from './errors.js';
 
@@ -114,6 +114,17 @@ export class CapacityProviderWorld {
     asg.onTerminatingInstanceEmpty = (instance) => {
       this.managedDrainCheck(instance);
     };
+    const tasksShrank = ecs.onInstanceTasksChanged;
+    ecs.onInstanceTasksChanged = (ci) => {
+      tasksShrank?.(ci);
+      this.terminationProtection(ci);
+    };
+    ecs.onInstanceTaskPlaced = (ci) => {
+      this.terminationProtection(ci);
+    };
+    ecs.onInstanceRegistered = (ci) => {
+      this.protectionReview(ci);
+    };
   }
 
   get providers(): Map<string, AsgCapacityProvider> {
@@ -151,6 +162,7 @@ export class CapacityProviderWorld {
     };
     this.checkTerminationProtection(provider, group);
     this.providers.set(name, provider);
+    this.reviewTerminationProtection(provider);
     return provider;
   }
 
@@ -172,6 +184,7 @@ export class CapacityProviderWorld {
     this.checkTerminationProtection(next, group);
     Object.assign(provider, next);
     this.syncManagedDrainingHook(provider);
+    this.reviewTerminationProtection(provider);
     return provider;
   }
 
@@ -343,6 +356,45 @@ export class CapacityProviderWorld {
     for (const action of [...instance.actions]) {
       if (this.received.has(action) && this.managedDrainOf(action)) this.asg.completeFor(action, 'CONTINUE', 'ecs-managed-draining');
     }
+  }
+
+  // ---- managed termination protection -----------------------------------------------------------------------------
+
+  /**
+   * Managed termination protection (ECS Developer Guide, "Managed termination protection"): ECS turns on the
+   * instance's scale-in protection while it runs non-daemon tasks and turns it off when they are gone, so the group's
+   * scale-in only picks instances without them. What users observe (containers-roadmap #2814, open): ECS only removes
+   * the protection from an instance with no task at all, so an instance left with DAEMON tasks only keeps it forever;
+   * the simulator does the same. Applied at once on every placement and stop.
+   */
+  private terminationProtection(ci: ContainerInstanceState): void {
+    const provider = ci.capacityProviderName === undefined ? undefined : this.providers.get(ci.capacityProviderName);
+    if (!provider || provider.managedTerminationProtection !== 'ENABLED') return;
+    const instance = this.asg.instances.get(ci.ec2InstanceId);
+    if (!instance || instance.warm || instance.lifecycleState.startsWith('Terminat') || ci.status === 'INACTIVE') return;
+    const running = [...ci.tasks].filter((t) => t.lastStatus !== 'STOPPED');
+    const nonDaemon = running.some((t) => t.service?.schedulingStrategy !== 'DAEMON');
+    if (nonDaemon && !instance.protectedFromScaleIn) this.asg.setInstanceProtection(instance.group.name, [instance.id], true);
+    else if (running.length === 0 && instance.protectedFromScaleIn) this.asg.setInstanceProtection(instance.group.name, [instance.id], false);
+  }
+
+  /**
+   * An instance that never gets a task keeps the protection it was launched with (NewInstancesProtectedFromScaleIn)
+   * until ECS looks at it: the simulator has ECS look a minute after it registers (and a minute after the provider
+   * takes over the group), by then its DAEMON tasks run, so a daemon-only instance keeps its protection (#2814).
+   */
+  private protectionReview(ci: ContainerInstanceState): void {
+    const provider = ci.capacityProviderName === undefined ? undefined : this.providers.get(ci.capacityProviderName);
+    if (!provider || provider.managedTerminationProtection !== 'ENABLED') return;
+    const instance = this.asg.instances.get(ci.ec2InstanceId);
+    instance?.timers.push(this.core.after(60_000, () => { this.terminationProtection(ci); }));
+  }
+
+  /** A provider with managed termination protection took over the group: ECS reviews each registered instance. */
+  reviewTerminationProtection(provider: AsgCapacityProvider): void {
+    const group = this.asg.groups.get(provider.asgName);
+    if (!group) return;
+    for (const instance of group.instances.values()) if (instance.containerInstance) this.protectionReview(instance.containerInstance);
   }
 
   // ---- shapes ------------------------------------------------------------------------------------------------------
