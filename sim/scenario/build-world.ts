@@ -148,6 +148,8 @@ export interface SimWorld {
   sample(): FleetSample;
   /** Each ASG now, with the range of desired capacities the samples saw. */
   autoScalingGroups(): AsgEndState[];
+  /** CapacityProviderReservation as ECS published it each minute (providers with managed scaling). */
+  capacityProviderReservations(): { at: number; capacityProvider: string; value: number; m: number; n: number }[];
   snsPublications(): SnsPublication[];
   facts(): WorldFacts;
   /** The container instance ARN of an EC2 instance of an ASG (not terminated), if it is registered with ECS. */
@@ -578,6 +580,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
     },
     apply,
     sample,
+    capacityProviderReservations: () => world.capacityProviderReservations(),
     autoScalingGroups: () => {
       noteDesired();
       return [...asgClusters.keys()].map((name) => ({

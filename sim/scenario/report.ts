@@ -236,6 +236,8 @@ export interface SimulationReport {
   scheduledTasks?: ScheduledTaskItem[];
   /** Each ASG at the end: desired capacity (and its range over the minute samples), instances and their scale-in protection. */
   autoScalingGroups?: AutoScalingGroupItem[];
+  /** CapacityProviderReservation each minute (M instances needed, N running), for providers with managed scaling. */
+  capacityProviderReservations?: { at: string; t: number; capacityProvider: string; value: number; m: number; n: number }[];
 }
 
 export interface AutoScalingGroupItem {

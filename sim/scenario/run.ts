@@ -827,6 +827,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       samples: samples.map((s) => ({ ...at(s.at), zones: s.zones })),
       counters: facts.counters,
       autoScalingGroups: world.autoScalingGroups(),
+      capacityProviderReservations: world.capacityProviderReservations().map((r) => ({ ...at(r.at), capacityProvider: r.capacityProvider, value: r.value, m: r.m, n: r.n })),
       scheduledTasks: [...scheduledTasks.values()].map(({ detail }): ScheduledTaskItem => {
         const text = (key: string) => (typeof detail[key] === 'string' ? detail[key] : undefined);
         const containers = Array.isArray(detail.containers) ? detail.containers.filter(isRecord) : [];

@@ -473,6 +473,11 @@ export class World implements AwsApis {
 
   // ---- looking at the world ----------------------------------------------------------------------------------------
 
+  /** CapacityProviderReservation data points ECS published so far (providers with managed scaling), in order. */
+  capacityProviderReservations(): { at: number; capacityProvider: string; value: number; m: number; n: number }[] {
+    return this.capacityProviders.reservations.map((r) => ({ ...r }));
+  }
+
   /** The group's desired capacity now. */
   desiredCapacity(autoScalingGroupName: string): number {
     return this.asgWorld.group(autoScalingGroupName).desired;

@@ -4,7 +4,7 @@
  * DescribeClusters with ATTACHMENTS, ECS's managed-draining hook on the group (DescribeLifecycleHooks) and managed
  * instance draining itself. Sources in sim/world/capacity-providers.ts.
  */
-import { AutoScalingClient, CompleteLifecycleActionCommand, DescribeAutoScalingInstancesCommand, DescribeLifecycleHooksCommand } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, CompleteLifecycleActionCommand, DescribeAutoScalingInstancesCommand, DescribeLifecycleHooksCommand, DescribeScalingActivitiesCommand } from '@aws-sdk/client-auto-scaling';
 import {
   CreateCapacityProviderCommand,
   DescribeCapacityProvidersCommand,
@@ -242,7 +242,8 @@ describe('managed termination protection (ECS sets instance scale-in protection)
     world.advanceBy(60_000);
     expect(Object.values(await protection(asg))).toEqual([false, false, false]);
     world.setDesiredCapacity('prod-asg', 1);
-    world.runUntilIdle();
+    // (Managed scaling's loop keeps the world busy: advance, do not run until idle.)
+    world.advanceBy(5 * 60_000);
     expect(world.autoScalingInstances('prod-asg')).toHaveLength(1);
   });
 
@@ -269,5 +270,31 @@ describe('managed termination protection (ECS sets instance scale-in protection)
     await expect(
       ecs.send(new CreateCapacityProviderCommand({ name: 'prod-cp', autoScalingGroupProvider: { autoScalingGroupArn: 'prod-asg', managedTerminationProtection: 'ENABLED' } })),
     ).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('managed scaling must be enabled') as unknown });
+  });
+});
+
+describe('managed scaling (CapacityProviderReservation and ECS target tracking)', () => {
+  it('N = 0 with tasks waiting: reservation 200 %, the group scales out from zero by the minimum step, tasks placed when instances register', async () => {
+    const { world, asg } = await serve({
+      instances: 0,
+      webCount: 0,
+      hooks: [],
+      asg: { capacityProvider: { managedScaling: { status: 'ENABLED', targetCapacity: 100, minimumScalingStepSize: 2 }, managedDraining: 'DISABLED' } },
+    });
+    world.putClusterCapacityProviders('prod', ['prod-cp'], [{ capacityProvider: 'prod-cp', weight: 1 }]);
+    world.createService({ cluster: 'prod', serviceName: 'api', taskDefinition: 'web', desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: 'prod-cp', weight: 1 }] });
+    world.advanceBy(60_000);
+    expect(world.capacityProviderReservations().at(-1)).toMatchObject({ capacityProvider: 'prod-cp', value: 200, m: 1, n: 0 });
+    // One instance needed, but the step is at least minimumScalingStepSize.
+    expect(world.desiredCapacity('prod-asg')).toBe(2);
+    const activity = (await asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-asg' }))).Activities?.[0];
+    expect(activity?.Cause).toMatch(/a monitor alarm TargetTracking-prod-asg-AlarmHigh-\S+ in state ALARM triggered policy ECSManagedAutoScalingPolicy-\S+ changing the desired capacity from 0 to 2/);
+    world.advanceBy(3 * 60_000);
+    expect(world.serviceTaskArns('prod', 'api')).toHaveLength(1);
+    // 1 busy of 2: 50 % for 15 minutes, then target tracking scales in to ceil(1 × 100 / 100) = 1 (the step sizes
+    // only limit scale-out).
+    world.advanceBy(16 * 60_000);
+    expect(world.desiredCapacity('prod-asg')).toBe(1);
+    expect(world.capacityProviderReservations().at(-1)?.value).toBe(100);
   });
 });
