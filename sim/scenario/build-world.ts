@@ -118,6 +118,14 @@ export interface SnsPublication {
 }
 
 /** The world as the runner sees it. */
+export interface AsgEndState {
+  name: string;
+  desiredCapacity: number;
+  highestDesired: number;
+  lowestDesired: number;
+  instances: { id: string; lifecycleState: string; protectedFromScaleIn: boolean }[];
+}
+
 export interface SimWorld {
   /** What the AWS server calls. */
   readonly apis: AwsApis;
@@ -138,6 +146,10 @@ export interface SimWorld {
   /** Applies an action; returns what happened, for the timeline. Throws when the world refuses it. */
   apply(action: WorldAction): string;
   sample(): FleetSample;
+  /** Each ASG now, with the range of desired capacities the samples saw. */
+  autoScalingGroups(): AsgEndState[];
+  /** CapacityProviderReservation as ECS published it each minute (providers with managed scaling). */
+  capacityProviderReservations(): { at: number; capacityProvider: string; value: number; m: number; n: number }[];
   snsPublications(): SnsPublication[];
   facts(): WorldFacts;
   /** The container instance ARN of an EC2 instance of an ASG (not terminated), if it is registered with ECS. */
@@ -461,7 +473,17 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
     }
   };
 
+  const desiredRange = new Map<string, { highest: number; lowest: number }>();
+  const noteDesired = () => {
+    for (const asg of asgClusters.keys()) {
+      const desired = world.desiredCapacity(asg);
+      const range = desiredRange.get(asg) ?? { highest: desired, lowest: desired };
+      desiredRange.set(asg, { highest: Math.max(range.highest, desired), lowest: Math.min(range.lowest, desired) });
+    }
+  };
+  noteDesired();
   const sample = (): FleetSample => {
+    noteDesired();
     const zones: FleetSample['zones'] = {};
     const zone = (az: string) => (zones[az] ??= { instances: { pending: 0, inService: 0, terminating: 0 }, running: {}, pending: 0 });
     for (const asg of asgClusters.keys()) {
@@ -558,6 +580,17 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
     },
     apply,
     sample,
+    capacityProviderReservations: () => world.capacityProviderReservations(),
+    autoScalingGroups: () => {
+      noteDesired();
+      return [...asgClusters.keys()].map((name) => ({
+        name,
+        desiredCapacity: world.desiredCapacity(name),
+        highestDesired: desiredRange.get(name)?.highest ?? world.desiredCapacity(name),
+        lowestDesired: desiredRange.get(name)?.lowest ?? world.desiredCapacity(name),
+        instances: instancesOf(name).map((i) => ({ id: i.ec2InstanceId, lifecycleState: i.lifecycleState, protectedFromScaleIn: i.protectedFromScaleIn })),
+      }));
+    },
     snsPublications: () =>
       world.snsMessages.map((m) => ({
         at: m.at,

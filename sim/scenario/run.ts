@@ -826,6 +826,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       timeline: timeline.map(({ at: when, t, kind, text }) => ({ at: when, t, kind, text })),
       samples: samples.map((s) => ({ ...at(s.at), zones: s.zones })),
       counters: facts.counters,
+      autoScalingGroups: world.autoScalingGroups(),
+      capacityProviderReservations: world.capacityProviderReservations().map((r) => ({ ...at(r.at), capacityProvider: r.capacityProvider, value: r.value, m: r.m, n: r.n })),
       scheduledTasks: [...scheduledTasks.values()].map(({ detail }): ScheduledTaskItem => {
         const text = (key: string) => (typeof detail[key] === 'string' ? detail[key] : undefined);
         const containers = Array.isArray(detail.containers) ? detail.containers.filter(isRecord) : [];

@@ -503,6 +503,12 @@ export const EXPECTATION_SCHEMAS = {
   placementViolated: z.strictObject({ service: serviceName.optional(), rule: z.enum(['azBalance', 'instanceMatch', 'spot', 'maxPerInstance']).optional() }),
   /** Every placement stop of ecs-ops: no deployment in progress, not a DAEMON service, RUNNING − 1 ≥ the minimum healthy count. */
   placementStopsSafe: z.literal(true),
+  /**
+   * The ASG at the end: its desired capacity (`desired`), the highest it reached on the way (`reachedDesired`, checked
+   * every simulated minute), how many instances are InService (`inService`) and how many of those are protected from
+   * scale-in (`protected`; ECS's managed termination protection or SetInstanceProtection).
+   */
+  autoScalingGroup: z.strictObject({ asg: asgName, desired: count.optional(), reachedDesired: count.optional(), inService: count.optional(), protected: count.optional() }),
   /** From `after` on, no violation's amount (sampled every simulated minute) ever grows. */
   placementViolationsNeverIncrease: z.strictObject({ after: duration.optional() }),
 } as const;

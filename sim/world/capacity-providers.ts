@@ -20,7 +20,7 @@
 import type * as ECS from '@aws-sdk/client-ecs';
 import type { AsgInstance, AsgState, AutoScalingWorld, LifecycleAction } from './autoscaling.js';
 import type { Core } from './core.js';
-import type { ClusterState } from './ecs-model.js';
+import type { ClusterState, ContainerInstanceState } from './ecs-model.js';
 import type { EcsWorld } from './ecs.js';
 import { AwsApiError, clientException, invalidParameter } from './errors.js';
 
@@ -57,6 +57,16 @@ export interface AsgCapacityProvider {
   scalingPolicyName: string;
   asPolicyAttachmentId: string;
   managedDrainingAttachmentId: string;
+}
+
+/** One CapacityProviderReservation data point (AWS/ECS/ManagedScaling, dimensions CapacityProviderName and ClusterName). */
+export interface ReservationSample {
+  at: number;
+  capacityProvider: string;
+  value: number;
+  /** Instances needed (M) and instances running (N). */
+  m: number;
+  n: number;
 }
 
 /** What a provider is created with; absent settings take AWS's defaults (managed draining ENABLED, the rest DISABLED). */
@@ -102,6 +112,11 @@ function managedScaling(input: Partial<ManagedScalingSettings> | ECS.ManagedScal
 export class CapacityProviderWorld {
   /** The lifecycle actions ECS has received (a second after they start) and answers. */
   private readonly received = new WeakSet<LifecycleAction>();
+  /** CapacityProviderReservation, as ECS publishes it each minute (AWS/ECS/ManagedScaling), by provider. */
+  readonly reservations: ReservationSample[] = [];
+  /** Minutes in a row each provider's reservation was below its target (target tracking scales in after 15). */
+  private readonly lowMinutes = new Map<string, number>();
+  private scalingLoop: (() => void) | undefined;
 
   constructor(
     private readonly core: Core,
@@ -113,6 +128,17 @@ export class CapacityProviderWorld {
     };
     asg.onTerminatingInstanceEmpty = (instance) => {
       this.managedDrainCheck(instance);
+    };
+    const tasksShrank = ecs.onInstanceTasksChanged;
+    ecs.onInstanceTasksChanged = (ci) => {
+      tasksShrank?.(ci);
+      this.terminationProtection(ci);
+    };
+    ecs.onInstanceTaskPlaced = (ci) => {
+      this.terminationProtection(ci);
+    };
+    ecs.onInstanceRegistered = (ci) => {
+      this.protectionReview(ci);
     };
   }
 
@@ -151,6 +177,8 @@ export class CapacityProviderWorld {
     };
     this.checkTerminationProtection(provider, group);
     this.providers.set(name, provider);
+    this.reviewTerminationProtection(provider);
+    this.startManagedScaling();
     return provider;
   }
 
@@ -172,6 +200,8 @@ export class CapacityProviderWorld {
     this.checkTerminationProtection(next, group);
     Object.assign(provider, next);
     this.syncManagedDrainingHook(provider);
+    this.reviewTerminationProtection(provider);
+    this.startManagedScaling();
     return provider;
   }
 
@@ -343,6 +373,134 @@ export class CapacityProviderWorld {
     for (const action of [...instance.actions]) {
       if (this.received.has(action) && this.managedDrainOf(action)) this.asg.completeFor(action, 'CONTINUE', 'ecs-managed-draining');
     }
+  }
+
+  // ---- managed scaling (cluster auto scaling) -----------------------------------------------------------------------
+
+  /**
+   * ECS publishes CapacityProviderReservation every minute for providers with managed scaling (ECS Developer Guide,
+   * "Amazon ECS cluster auto scaling": "ECS publishes the metric … every minute"). The loop runs while such a provider
+   * exists, so a world with one is never idle (runUntilIdle returns false at its limit): drive it with advanceBy.
+   */
+  private startManagedScaling(): void {
+    if (this.scalingLoop) return;
+    if (![...this.providers.values()].some((p) => p.managedScaling.status === 'ENABLED')) return;
+    const tick = (): void => {
+      this.scalingLoop = this.core.after(60_000, tick);
+      for (const provider of this.providers.values()) if (provider.managedScaling.status === 'ENABLED' && provider.cluster !== undefined) this.scaleProvider(provider);
+    };
+    this.scalingLoop = this.core.after(60_000, tick);
+  }
+
+  /**
+   * CapacityProviderReservation = M / N × 100 (ECS Developer Guide, "Cluster auto scaling", capacity provider
+   * reservation): N the group's instances already running (launching ones included: the desired capacity already
+   * counts them), M the instances needed for every task — the instances running non-daemon tasks, plus what the
+   * tasks its services still lack would take (their CPU and memory over one instance's, rounded up). With N = 0 the
+   * value is 200 when M > 0 (scale out) and 100 when M = 0 (nothing to do).
+   */
+  reservation(provider: AsgCapacityProvider): { m: number; n: number; value: number } {
+    const group = this.asg.groups.get(provider.asgName);
+    const cluster = provider.cluster === undefined ? undefined : this.ecs.clusters.get(provider.cluster);
+    if (!group || !cluster) return { m: 0, n: 0, value: 100 };
+    const live = [...group.instances.values()].filter((i) => !i.warm && !i.lifecycleState.startsWith('Terminat'));
+    const n = live.length;
+    let busy = 0;
+    for (const instance of live) {
+      const ci = instance.containerInstance;
+      if (ci && [...ci.tasks].some((t) => t.lastStatus !== 'STOPPED' && t.service?.schedulingStrategy !== 'DAEMON')) busy++;
+    }
+    let cpu = 0;
+    let memory = 0;
+    for (const service of cluster.services.values()) {
+      if (service.schedulingStrategy !== 'REPLICA') continue;
+      const strategy = service.capacityProviderStrategy ?? [];
+      if (!strategy.some((item) => item.capacityProvider === provider.name)) continue;
+      const wanted = [...service.tasks].filter((t) => t.desiredStatus === 'RUNNING').length;
+      const missing = Math.max(0, service.desiredCount - wanted);
+      const td = service.deployments[0]?.taskDefinition;
+      if (!td || missing === 0) continue;
+      cpu += missing * td.requirements.cpu;
+      memory += missing * td.requirements.memory;
+    }
+    const extra = cpu === 0 && memory === 0 ? 0 : Math.max(1, Math.ceil(Math.max(cpu / group.type.cpu, memory / group.type.memory)));
+    const m = busy + extra;
+    const value = n === 0 ? (m > 0 ? 200 : 100) : Math.round((m / n) * 10000) / 100;
+    return { m, n, value };
+  }
+
+  /**
+   * The target tracking policy ECS attaches (ECSManagedAutoScalingPolicy-…): above the target it scales out at once
+   * to ceil(M × 100 / target) instances, the step clamped to minimumScalingStepSize–maximumScalingStepSize; below it,
+   * after 15 minutes in a row (target tracking's scale-in alarm: 15 one-minute data points), it scales in to
+   * ceil(M × 100 / target) ("The scale in process is not affected by this parameter", ManagedScaling API reference).
+   * Within the group's min and max. The change is recorded with the alarm's Cause text, as target tracking does.
+   */
+  private scaleProvider(provider: AsgCapacityProvider): void {
+    const group = this.asg.groups.get(provider.asgName);
+    if (!group) return;
+    const { m, n, value } = this.reservation(provider);
+    this.reservations.push({ at: this.core.now(), capacityProvider: provider.name, value, m, n });
+    const target = provider.managedScaling.targetCapacity;
+    const wanted = Math.ceil((m * 100) / target);
+    const clampStep = (step: number) => Math.min(provider.managedScaling.maximumScalingStepSize, Math.max(provider.managedScaling.minimumScalingStepSize, step));
+    if (value > target) {
+      this.lowMinutes.set(provider.name, 0);
+      const desired = Math.min(group.max, n + clampStep(wanted - n));
+      if (desired > group.desired) this.asg.setDesiredCapacity(group.name, desired, { name: `TargetTracking-${group.name}-AlarmHigh-${provider.asPolicyAttachmentId}`, policy: provider.scalingPolicyName });
+      return;
+    }
+    if (value >= target) {
+      this.lowMinutes.set(provider.name, 0);
+      return;
+    }
+    const low = (this.lowMinutes.get(provider.name) ?? 0) + 1;
+    this.lowMinutes.set(provider.name, low);
+    if (low < 15) return;
+    const desired = Math.max(group.min, wanted);
+    if (desired < group.desired) {
+      this.lowMinutes.set(provider.name, 0);
+      this.asg.setDesiredCapacity(group.name, desired, { name: `TargetTracking-${group.name}-AlarmLow-${provider.asPolicyAttachmentId}`, policy: provider.scalingPolicyName });
+    }
+  }
+
+  // ---- managed termination protection -----------------------------------------------------------------------------
+
+  /**
+   * Managed termination protection (ECS Developer Guide, "Managed termination protection"): ECS turns on the
+   * instance's scale-in protection while it runs non-daemon tasks and turns it off when they are gone, so the group's
+   * scale-in only picks instances without them. What users observe (containers-roadmap #2814, open): ECS only removes
+   * the protection from an instance with no task at all, so an instance left with DAEMON tasks only keeps it forever;
+   * the simulator does the same. Applied at once on every placement and stop.
+   */
+  private terminationProtection(ci: ContainerInstanceState): void {
+    const provider = ci.capacityProviderName === undefined ? undefined : this.providers.get(ci.capacityProviderName);
+    if (!provider || provider.managedTerminationProtection !== 'ENABLED') return;
+    const instance = this.asg.instances.get(ci.ec2InstanceId);
+    if (!instance || instance.warm || instance.lifecycleState.startsWith('Terminat') || ci.status === 'INACTIVE') return;
+    const running = [...ci.tasks].filter((t) => t.lastStatus !== 'STOPPED');
+    const nonDaemon = running.some((t) => t.service?.schedulingStrategy !== 'DAEMON');
+    if (nonDaemon && !instance.protectedFromScaleIn) this.asg.setInstanceProtection(instance.group.name, [instance.id], true);
+    else if (running.length === 0 && instance.protectedFromScaleIn) this.asg.setInstanceProtection(instance.group.name, [instance.id], false);
+  }
+
+  /**
+   * An instance that never gets a task keeps the protection it was launched with (NewInstancesProtectedFromScaleIn)
+   * until ECS looks at it: the simulator has ECS look a minute after it registers (and a minute after the provider
+   * takes over the group), by then its DAEMON tasks run, so a daemon-only instance keeps its protection (#2814).
+   */
+  private protectionReview(ci: ContainerInstanceState): void {
+    const provider = ci.capacityProviderName === undefined ? undefined : this.providers.get(ci.capacityProviderName);
+    if (!provider || provider.managedTerminationProtection !== 'ENABLED') return;
+    const instance = this.asg.instances.get(ci.ec2InstanceId);
+    instance?.timers.push(this.core.after(60_000, () => { this.terminationProtection(ci); }));
+  }
+
+  /** A provider with managed termination protection took over the group: ECS reviews each registered instance. */
+  reviewTerminationProtection(provider: AsgCapacityProvider): void {
+    const group = this.asg.groups.get(provider.asgName);
+    if (!group) return;
+    for (const instance of group.instances.values()) if (instance.containerInstance) this.protectionReview(instance.containerInstance);
   }
 
   // ---- shapes ------------------------------------------------------------------------------------------------------

@@ -121,6 +121,10 @@ export class EcsWorld {
   readonly vpcId: string;
   /** Called when the set of tasks on an instance shrank (for lifecycle actions' emptyAt). */
   onInstanceTasksChanged: ((ci: ContainerInstanceState) => void) | undefined;
+  /** Called when an instance registered (ECS's managed termination protection). */
+  onInstanceRegistered: ((ci: ContainerInstanceState) => void) | undefined;
+  /** Called when a task was placed on an instance (ECS's managed termination protection). */
+  onInstanceTaskPlaced: ((ci: ContainerInstanceState) => void) | undefined;
   private readonly subnets = new Map<string, string>();
 
   constructor(
@@ -346,6 +350,7 @@ export class EcsWorld {
     this.stats.counters.containerInstancesRegistered++;
     if (!registration.initial) this.emitInstance(ci);
     this.capacityChanged(cluster, ci);
+    this.onInstanceRegistered?.(ci);
     return ci;
   }
 
@@ -616,6 +621,7 @@ export class EcsWorld {
       ci.tasks.add(task);
       if (spec.initial) ci.version++;
       else this.bumpInstance(ci);
+      this.onInstanceTaskPlaced?.(ci);
     }
     if (spec.initial) {
       task.pullStartedAt = now;

@@ -99,6 +99,8 @@ export interface AsgInstanceInfo {
   availabilityZone: string;
   lifecycleState: string;
   containerInstanceArn: string | undefined;
+  /** Instance scale-in protection (SetInstanceProtection, or ECS's managed termination protection). */
+  protectedFromScaleIn: boolean;
 }
 
 const ECS_OPERATIONS: Record<keyof EcsApi, true> = {
@@ -439,6 +441,7 @@ export class World implements AwsApis {
       availabilityZone: i.az,
       lifecycleState: i.lifecycleState,
       containerInstanceArn: i.containerInstance?.arn,
+      protectedFromScaleIn: i.protectedFromScaleIn,
     }));
   }
 
@@ -470,6 +473,16 @@ export class World implements AwsApis {
 
   // ---- looking at the world ----------------------------------------------------------------------------------------
 
+  /** CapacityProviderReservation data points ECS published so far (providers with managed scaling), in order. */
+  capacityProviderReservations(): { at: number; capacityProvider: string; value: number; m: number; n: number }[] {
+    return this.capacityProviders.reservations.map((r) => ({ ...r }));
+  }
+
+  /** The group's desired capacity now. */
+  desiredCapacity(autoScalingGroupName: string): number {
+    return this.asgWorld.group(autoScalingGroupName).desired;
+  }
+
   /** The group's instances not yet Terminated, in launch order. */
   autoScalingInstances(autoScalingGroupName: string): AsgInstanceInfo[] {
     return this.asgWorld.instancesOf(this.asgWorld.group(autoScalingGroupName)).map((i) => ({
@@ -477,6 +490,7 @@ export class World implements AwsApis {
       availabilityZone: i.az,
       lifecycleState: i.lifecycleState,
       containerInstanceArn: i.containerInstance?.arn,
+      protectedFromScaleIn: i.protectedFromScaleIn,
     }));
   }
 

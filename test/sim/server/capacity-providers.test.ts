@@ -4,7 +4,7 @@
  * DescribeClusters with ATTACHMENTS, ECS's managed-draining hook on the group (DescribeLifecycleHooks) and managed
  * instance draining itself. Sources in sim/world/capacity-providers.ts.
  */
-import { AutoScalingClient, CompleteLifecycleActionCommand, DescribeLifecycleHooksCommand } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, CompleteLifecycleActionCommand, DescribeAutoScalingInstancesCommand, DescribeLifecycleHooksCommand, DescribeScalingActivitiesCommand } from '@aws-sdk/client-auto-scaling';
 import {
   CreateCapacityProviderCommand,
   DescribeCapacityProvidersCommand,
@@ -215,5 +215,86 @@ describe('managed instance draining (ECS answers its own hook)', () => {
     // One every 30 minutes from 30m to 47h: the next would reach past the 48-hour limit.
     expect(action?.heartbeats).toBe(94);
     expect(world.report().tasksKilledByTermination.map((k) => k.ec2InstanceId)).toEqual([id]);
+  });
+});
+
+describe('managed termination protection (ECS sets instance scale-in protection)', () => {
+  async function protection(asg: AutoScalingClient): Promise<Record<string, boolean>> {
+    const out = await asg.send(new DescribeAutoScalingInstancesCommand({}));
+    return Object.fromEntries((out.AutoScalingInstances ?? []).filter((i) => i.LifecycleState === 'InService').map((i) => [i.InstanceId ?? '', i.ProtectedFromScaleIn ?? false]));
+  }
+
+  it('protects instances running non-daemon tasks, releases an empty one, protects it again when a task lands', async () => {
+    const { world, asg } = await serve({
+      instances: 3,
+      webCount: 2,
+      hooks: [],
+      asg: { protectFromScaleIn: true, capacityProvider: { managedScaling: { status: 'ENABLED' }, managedTerminationProtection: 'ENABLED' } },
+    });
+    world.advanceBy(61_000);
+    const before = await protection(asg);
+    // Two instances run web, one runs nothing: ECS released that one a minute after it took over the group.
+    expect(Object.values(before).sort()).toEqual([false, true, true]);
+    world.scaleService('prod', 'web', 3);
+    world.advanceBy(60_000);
+    expect(Object.values(await protection(asg))).toEqual([true, true, true]);
+    world.scaleService('prod', 'web', 0);
+    world.advanceBy(60_000);
+    expect(Object.values(await protection(asg))).toEqual([false, false, false]);
+    world.setDesiredCapacity('prod-asg', 1);
+    // (Managed scaling's loop keeps the world busy: advance, do not run until idle.)
+    world.advanceBy(5 * 60_000);
+    expect(world.autoScalingInstances('prod-asg')).toHaveLength(1);
+  });
+
+  it('what users report (containers-roadmap #2814): an instance left with DAEMON tasks only keeps its protection', async () => {
+    const { world, asg } = await serve({
+      instances: 2,
+      webCount: 2,
+      hooks: [],
+      asg: { protectFromScaleIn: true, capacityProvider: { managedScaling: { status: 'ENABLED' }, managedTerminationProtection: 'ENABLED' } },
+    });
+    world.registerTaskDefinition({ family: 'agent', containerDefinitions: [{ name: 'agent', image: 'agent', cpu: 64, memory: 64, essential: true }] });
+    world.createService({ cluster: 'prod', serviceName: 'agent', taskDefinition: 'agent', schedulingStrategy: 'DAEMON' });
+    world.advanceBy(61_000);
+    world.scaleService('prod', 'web', 0);
+    world.advanceBy(60_000);
+    expect(Object.values(await protection(asg))).toEqual([true, true]);
+    world.setDesiredCapacity('prod-asg', 0);
+    world.advanceBy(10 * 60_000);
+    expect(world.autoScalingInstances('prod-asg').map((i) => i.lifecycleState)).toEqual(['InService', 'InService']);
+  });
+
+  it('CreateCapacityProvider refuses managed termination protection without managed scaling', async () => {
+    const { ecs } = await serve({ asg: { capacityProviderName: undefined, protectFromScaleIn: true } });
+    await expect(
+      ecs.send(new CreateCapacityProviderCommand({ name: 'prod-cp', autoScalingGroupProvider: { autoScalingGroupArn: 'prod-asg', managedTerminationProtection: 'ENABLED' } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('managed scaling must be enabled') as unknown });
+  });
+});
+
+describe('managed scaling (CapacityProviderReservation and ECS target tracking)', () => {
+  it('N = 0 with tasks waiting: reservation 200 %, the group scales out from zero by the minimum step, tasks placed when instances register', async () => {
+    const { world, asg } = await serve({
+      instances: 0,
+      webCount: 0,
+      hooks: [],
+      asg: { capacityProvider: { managedScaling: { status: 'ENABLED', targetCapacity: 100, minimumScalingStepSize: 2 }, managedDraining: 'DISABLED' } },
+    });
+    world.putClusterCapacityProviders('prod', ['prod-cp'], [{ capacityProvider: 'prod-cp', weight: 1 }]);
+    world.createService({ cluster: 'prod', serviceName: 'api', taskDefinition: 'web', desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: 'prod-cp', weight: 1 }] });
+    world.advanceBy(60_000);
+    expect(world.capacityProviderReservations().at(-1)).toMatchObject({ capacityProvider: 'prod-cp', value: 200, m: 1, n: 0 });
+    // One instance needed, but the step is at least minimumScalingStepSize.
+    expect(world.desiredCapacity('prod-asg')).toBe(2);
+    const activity = (await asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-asg' }))).Activities?.[0];
+    expect(activity?.Cause).toMatch(/a monitor alarm TargetTracking-prod-asg-AlarmHigh-\S+ in state ALARM triggered policy ECSManagedAutoScalingPolicy-\S+ changing the desired capacity from 0 to 2/);
+    world.advanceBy(3 * 60_000);
+    expect(world.serviceTaskArns('prod', 'api')).toHaveLength(1);
+    // 1 busy of 2: 50 % for 15 minutes, then target tracking scales in to ceil(1 × 100 / 100) = 1 (the step sizes
+    // only limit scale-out).
+    world.advanceBy(16 * 60_000);
+    expect(world.desiredCapacity('prod-asg')).toBe(1);
+    expect(world.capacityProviderReservations().at(-1)?.value).toBe(100);
   });
 });
