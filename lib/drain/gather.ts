@@ -12,12 +12,16 @@
  *   + 1 DescribeContainerInstances
  *   + 2 ListTasks (desiredStatus RUNNING and STOPPED: tasks being stopped are still on the instance) + ⌈T/100⌉
  *     DescribeTasks
- *   + ⌈S/10⌉ DescribeServices.
+ *   + ⌈S/10⌉ DescribeServices
+ *   + whether ECS drains the drained ASGs itself (managed draining; cached per warm Lambda for 5 minutes): 1
+ *     DescribeClusters + ≤1 DescribeCapacityProviders + 1 DescribeLifecycleHooks per drained ASG
+ *     (./managed-draining-facts.ts).
  * - Reconcile pass: O(ASGs) + O(clusters × ⌈N/≈90⌉) + O(N/100) + the task listing the batch limits require:
  *   ⌈ASGs/100⌉ DescribeAutoScalingGroups (names in one call, paginated), + 1 DescribeWarmPool (paginated) per drained
  *   ASG that has a warm pool (instances returning to it wait in `Warmed:Pending:Wait` there, those terminated from it in
  *   `Warmed:Terminating:Wait`, not in the group's list)
  *   + ≤1 DescribeLifecycleHooks per ASG with a waiting instance (cached 5 minutes)
+ *   + when an instance waits, the managed-draining facts asked afresh (as on the event path, not from the cache)
  *   + per cluster ⌈N/≈90⌉ ListContainerInstances (`ec2InstanceId in [...]`, chunked under the 2,000-character limit of
  *     the expression) and ⌈N/100⌉ DescribeContainerInstances
  *   + per cluster, the tasks (desired RUNNING) of its N ACTIVE/DRAINING instances, whichever is cheaper by the counts
@@ -358,8 +362,6 @@ export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<Dr
   const drained = drainedAsgs(config);
   const snapshot = emptySnapshot(config, now);
   if (drained.length === 0) return snapshot;
-  const ecsDrained = await ecsDrainedAsgs(deps, true);
-  if (ecsDrained !== undefined) snapshot.ecsDrainedAsgs = ecsDrained;
   const byName = new Map(drained.map((d) => [d.asg, d]));
 
   const waiting: { ec2InstanceId: string; asg: DrainedAsg; lifecycleState: string }[] = [];
@@ -391,6 +393,9 @@ export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<Dr
     for await (const page of paginateDescribeWarmPool({ client: deps.autoscaling, pageSize: LIMITS.describeWarmPool }, { AutoScalingGroupName: asg.asg })) addWaiting(asg, page.Instances ?? []);
   });
   if (waiting.length === 0) return snapshot;
+  // Whether ECS drains these ASGs itself: asked afresh by each pass that has an instance waiting (rule 14).
+  const ecsDrained = await ecsDrainedAsgs(deps, true);
+  if (ecsDrained !== undefined) snapshot.ecsDrainedAsgs = ecsDrained;
 
   const hooks = new Map<string, HookSettings | undefined>();
   await mapLimit([...new Set(waiting.map((w) => w.asg.asg))], CONCURRENCY, async (name) => {

@@ -65,8 +65,9 @@ export async function gatherManagedDraining(
 export const MANAGED_DRAINING_TTL_MS = 5 * 60_000;
 
 /**
- * Per warm Lambda: each ASG's managed-draining mode. The reconcile pass calls `refresh` (so a change on the account is
- * seen within one pass); the event path calls `get`, which asks AWS only when nothing fresh is known.
+ * Per warm Lambda: each ASG's managed-draining mode. A reconcile pass with an instance waiting calls `refresh` (so a
+ * change on the account is seen by the next pass that needs it); the event path calls `get`, which asks AWS only when
+ * nothing fresh is known.
  */
 export class ManagedDrainingCache {
   private entry: { at: number; key: string; modes: Map<string, ManagedDrainingMode> } | undefined;
