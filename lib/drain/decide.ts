@@ -486,10 +486,16 @@ function observeEcsDrain(
   const { cluster, containerInstanceArn } = container;
   const out: DrainAction[] = [];
   const mark = completionMark(instance, now);
-  if (mark !== 'current') out.push({ type: 'complete', ec2InstanceId, asg: asg.name, hook: asg.hook.hook, result: 'CONTINUE', reason: 'ecs-drains' });
+  // Its own hook completed for this action, though ECS has not set DRAINING yet (completionMark needs DRAINING).
+  const completed = container.completed;
+  const ownDone =
+    mark === 'current' ||
+    (mark === undefined && completed !== undefined && completed.hook === asg.hook.hook && now - completed.at < MAX_LIFECYCLE_ACTION_MS && (instance.lifecycleActionAt === undefined || completed.at >= instance.lifecycleActionAt));
+  if (!ownDone) out.push({ type: 'complete', ec2InstanceId, asg: asg.name, hook: asg.hook.hook, result: 'CONTINUE', reason: 'ecs-drains' });
   if (container.status !== 'ACTIVE' && container.status !== 'DRAINING') return out;
 
-  const startedAt = mark === 'stale' || container.status === 'ACTIVE' ? undefined : container.drainStartedAt;
+  // An ACTIVE instance's start attribute is this action's only once ecs-ops released its hook for it.
+  const startedAt = mark === 'stale' || (container.status === 'ACTIVE' && !ownDone) ? undefined : container.drainStartedAt;
   if (startedAt === undefined) {
     out.push({ type: 'observe-drain', cluster, containerInstanceArn, ec2InstanceId, tasks: tasks?.filter(isNotBeingStopped).length ?? 0 });
     return out;
