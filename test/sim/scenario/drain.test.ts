@@ -123,6 +123,9 @@ describe('the drain scenarios', () => {
         'ecs:ListTasks',
         'ecs:DescribeTasks',
         'ecs:DescribeServices',
+        // Whether ECS drains the ASG itself (managed draining): the cluster's capacity providers, then those providers.
+        'ecs:DescribeClusters',
+        'ecs:DescribeCapacityProviders',
         'ssm:GetParameter',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
