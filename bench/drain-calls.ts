@@ -156,6 +156,10 @@ export function passMinimum(n: number, onInstances: number, inCluster: number, s
   const tasks = clusterWide.list + clusterWide.describe < perInstance.list + perInstance.describe ? clusterWide : perInstance;
   return {
     'autoscaling:DescribeAutoScalingGroups': 1,
+    // Whether ECS drains the (one) ASG itself, asked afresh by every pass: the cluster's capacity providers (none here)
+    // and the ASG's hooks (lib/drain/managed-draining-facts.ts).
+    'ecs:DescribeClusters': 1,
+    'autoscaling:DescribeLifecycleHooks': 1,
     'ecs:ListContainerInstances': Math.ceil((n * 21) / 1980),
     'ecs:DescribeContainerInstances': Math.ceil(n / 100),
     'ecs:ListTasks': tasks.list,

@@ -14,7 +14,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type { EcsOpsConfig } from '../lib/config/schema.js';
-import { ClusterSizeCache, handleDrainEvent, HookSettingsCache, type DrainOutcome, type DrainPipelineDeps } from '../lib/drain/index.js';
+import { ClusterSizeCache, handleDrainEvent, HookSettingsCache, ManagedDrainingCache, type DrainOutcome, type DrainPipelineDeps } from '../lib/drain/index.js';
 import { deadlineFromRemaining } from '../lib/notify/index.js';
 import { idempotentDelivery, type ChannelDeliverer } from '../lib/summary/post-alert.js';
 import { functionBase } from '../lib/aws/function-base.js';
@@ -44,6 +44,8 @@ export function createDrainHandler(deps: DrainHandlerDeps) {
     hooks: new HookSettingsCache(deps.now ?? Date.now),
     // Per warm Lambda: how many tasks each cluster held when a reconcile pass last listed it, for 10 minutes.
     clusterSizes: new ClusterSizeCache(deps.now ?? Date.now),
+    // Per warm Lambda: which ASGs ECS drains itself (managed draining), asked afresh by every reconcile pass.
+    managedDraining: new ManagedDrainingCache(deps.now ?? Date.now),
     deliverOnce,
     logger: deps.logger,
     metrics: { count: (name, value = 1) => { deps.metrics.addMetric(name, MetricUnit.Count, value); } },

@@ -119,6 +119,8 @@ export const ALERT_KINDS = [
   'drain-completed',
   'drain-forced',
   'drain-blocked',
+  // ECS's managed draining passed drain.deadline with tasks still on the instance (lib/drain decide rule 14).
+  'drain-overdue',
   // Scheduled tasks (lib/schedule): a run failed (exit code, failed to start, no capacity, stopped), ran past its
   // timeout, missed its starting deadline, was skipped (concurrency: forbid) or replaced, or succeeded (notify.onSuccess).
   'schedule-failed',
@@ -160,6 +162,12 @@ const DrainSchema = z.strictObject({
   rebalanceRecommendation: z.enum(['ignore', 'drain']).default('ignore').describe('What to do on an EC2 rebalance recommendation: `ignore` it or `drain` the instance.'),
   /** Post a message when a drain starts (completions, forced completions and blocked drains are always posted). */
   notifyStart: z.boolean().default(false).describe('Post a message when a drain starts (completions, forced completions and blocked drains are always posted).'),
+  /**
+   * ASGs ECS drains itself (managed instance draining): `observe` (ecs-ops never drains them, releases its own hook at
+   * once and reports blocked and overdue drains) or `complete-at-deadline` (also completes ECS's hook at `deadline`,
+   * which goes beyond what AWS documents: see docs/capacity-providers.md).
+   */
+  managedDraining: z.enum(['observe', 'complete-at-deadline']).default('observe').describe("ASGs ECS drains itself (managed instance draining): `observe` (ecs-ops never drains them, releases its own hook at once and reports blocked and overdue drains) or `complete-at-deadline` (also completes ECS's hook at `deadline`, beyond what AWS documents: see docs/capacity-providers.md)."),
 });
 
 const serviceSelector = z.strictObject({
@@ -362,6 +370,7 @@ const ConfigObjectSchema = z.strictObject({
     spotInterruption: true,
     rebalanceRecommendation: 'ignore',
     notifyStart: false,
+    managedDraining: 'observe',
   }).describe('Auto-drain: container instances are drained before their EC2 instance terminates.'),
   placement: PlacementSchema.default({ dryRun: true, auditEvery: 900, policies: [], minTaskAge: 600, maxStopsPerCluster: 2, cooldown: 600 }).describe('Placement policies: where services\' tasks may run, audited and optionally enforced.'),
   schedules: z.array(ScheduleSchema).default([]).describe('Scheduled ECS tasks with guardrails (concurrency, capacity fallback, retries, deadlines, timeouts).'),

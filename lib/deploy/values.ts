@@ -289,6 +289,13 @@ function drainWiring(config: EcsOpsConfig): DrainWiring {
     Condition: inClusters,
   });
   iam.push({ Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: clusters.map((name) => ecsArn(`service/${name}/*`)), Condition: inClusters });
+  if (drained.length > 0) {
+    // Whether ECS drains an ASG itself (lib/drain/managed-draining-facts.ts): the clusters' capacity provider names
+    // (DescribeClusters authorizes on the cluster), then those providers (on capacity-provider/<name>: the names are
+    // the account's, not known at deploy time).
+    iam.push({ Effect: 'Allow', Action: ['ecs:DescribeClusters'], Resource: clusterArns });
+    iam.push({ Effect: 'Allow', Action: ['ecs:DescribeCapacityProviders'], Resource: [ecsArn('capacity-provider/*')] });
+  }
   iam.push(...deliveryStatements(config));
   return { enabled, events, iam };
 }

@@ -42,7 +42,7 @@ import {
 import { drainNotification, type BuiltNotification } from './notifications.js';
 
 export type DrainActionType = DrainAction['type'];
-export const DRAIN_ACTION_TYPES: readonly DrainActionType[] = ['set-draining', 'stop-task', 'heartbeat', 'complete', 'notify'];
+export const DRAIN_ACTION_TYPES: readonly DrainActionType[] = ['set-draining', 'observe-drain', 'stop-task', 'heartbeat', 'complete', 'notify'];
 
 export type DrainMetricName =
   | 'DrainActionFailed'
@@ -208,6 +208,8 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
   //    its failed notice does not fail the invocation (a channel outage would fill the dead-letter queue).
   const starts = notices.filter((n) => n.kind === 'drain-started');
   const startedAt = await writeDrainAttributes(draining, new Map(starts.map((n) => [n.ec2InstanceId, n.trigger])), snapshot, deps, fail);
+  // ECS's own drains (decide rule 14): the start ecs-ops first saw, so the deadline counts from it. State untouched.
+  await writeObservedDrains(actions.filter((a) => a.type === 'observe-drain'), snapshot, deps, outcomes, fail);
   const noticeStates: NoticeState[] = [];
   for (const n of starts) {
     if (drainFailed.has(n.ec2InstanceId)) {
@@ -233,6 +235,7 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
   );
 
   const completedMarks: AttributeWrite[] = [];
+  const pairedNotices = new Set<DrainNotification>();
   // 4. Completions, each after its drain-completed / drain-forced notice, each recorded on the container instance
   //    (`completed`) once done: an instance another hook keeps in Terminating:Wait is neither completed nor reported
   //    again (decide rule 1a). Once the lifecycle action is complete, a
@@ -244,7 +247,9 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
     CONCURRENCY,
     async (action) => {
       if (action.type !== 'complete') return;
-      const notice = notices.find((n) => (n.kind === 'drain-completed' || n.kind === 'drain-forced') && n.ec2InstanceId === action.ec2InstanceId);
+      const paired = action.reason === 'empty' ? ['drain-completed'] : action.reason === 'deadline' ? ['drain-forced', 'drain-overdue'] : [];
+      const notice = notices.find((n) => paired.includes(n.kind) && n.ec2InstanceId === action.ec2InstanceId);
+      if (notice) pairedNotices.add(notice);
       if (notice && (await deliver(notice)) === 'transient') {
         const holdUntil = completionHoldUntil(action, snapshot, deps.config);
         if (snapshot.now < holdUntil) {
@@ -256,8 +261,10 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
       }
       const outcome = await lifecycleAction(action, deps, outcomes, fail);
       const container = containerOf(snapshot, action.ec2InstanceId);
-      // Not for an instance not in ECS (rule 2): a deregistered container instance takes no attribute.
-      if ((outcome === 'done' || outcome === 'already') && container !== undefined && action.reason !== 'not-in-ecs') {
+      // Not for an instance not in ECS (rule 2): a deregistered container instance takes no attribute. Not for ECS's
+      // hook (rule 14, complete-at-deadline): the mark is about ecs-ops's own hook.
+      const ownHook = snapshot.instances.find((i) => i.ec2InstanceId === action.ec2InstanceId)?.asg?.hook.hook === action.hook;
+      if ((outcome === 'done' || outcome === 'already') && container !== undefined && action.reason !== 'not-in-ecs' && ownHook) {
         completedMarks.push({
           cluster: container.cluster,
           ec2InstanceId: action.ec2InstanceId,
@@ -268,8 +275,8 @@ export async function act(actions: readonly DrainAction[], snapshot: DrainSnapsh
   );
   await putAttributes(completedMarks, deps, fail, 'complete');
 
-  // 5. The other notices (drain-blocked).
-  for (const n of notices) if (n.kind === 'drain-blocked') await deliver(n);
+  // 5. The other notices (drain-blocked; drain-overdue of an ECS drain ecs-ops only observes).
+  for (const n of notices) if (n.kind === 'drain-blocked' || (n.kind === 'drain-overdue' && !pairedNotices.has(n))) await deliver(n);
 
   const counts = Object.fromEntries(DRAIN_ACTION_TYPES.map((t) => [t, 0])) as Record<DrainActionType, number>;
   for (const o of outcomes) if (o.outcome === 'done' || o.outcome === 'already') counts[o.type] += 1;
@@ -473,4 +480,34 @@ async function writeDrainAttributes(
   // The instance drains anyway; without the attribute the next look adopts the drain (decide rule 4).
   await putAttributes(writes, deps, fail, 'set-draining');
   return written;
+}
+
+/**
+ * `observe-drain` (decide rule 14): the drain-started attributes of a drain ECS runs (started-at = the snapshot's
+ * instant, tasks = the count then), never UpdateContainerInstancesState. Written once: the next look sees the start.
+ */
+async function writeObservedDrains(
+  observed: readonly DrainAction[],
+  snapshot: DrainSnapshot,
+  deps: ActDeps,
+  outcomes: ActionOutcome[],
+  fail: (type: DrainActionType, ec2InstanceId: string | undefined, error: unknown, extra?: Record<string, unknown>) => void,
+): Promise<void> {
+  const writes: AttributeWrite[] = [];
+  for (const a of observed) {
+    if (a.type !== 'observe-drain') continue;
+    const target = { targetType: 'container-instance', targetId: a.containerInstanceArn } as const;
+    writes.push(
+      { cluster: a.cluster, ec2InstanceId: a.ec2InstanceId, attribute: { name: DRAIN_STARTED_ATTRIBUTE, value: String(snapshot.now), ...target } },
+      { cluster: a.cluster, ec2InstanceId: a.ec2InstanceId, attribute: { name: DRAIN_TASKS_ATTRIBUTE, value: String(a.tasks), ...target } },
+    );
+  }
+  const before = outcomes.length;
+  await putAttributes(writes, deps, fail, 'observe-drain');
+  const failed = new Set(outcomes.slice(before).filter((o) => o.outcome === 'failed').map((o) => o.ec2InstanceId));
+  for (const a of observed) {
+    if (a.type !== 'observe-drain' || failed.has(a.ec2InstanceId)) continue;
+    deps.logger.info("ECS drains this instance (managed draining): ecs-ops observes, its drain start recorded", { cluster: a.cluster, ec2InstanceId: a.ec2InstanceId, tasks: a.tasks });
+    outcomes.push({ type: 'observe-drain', ec2InstanceId: a.ec2InstanceId, outcome: 'done' });
+  }
 }

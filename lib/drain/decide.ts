@@ -79,8 +79,22 @@
  *     drain-started` (tasks = `tasksAtStart`), alongside whatever rules 1a and 5-9 decide. One drain-started per
  *     interrupted instance, whatever the order and duplicates of the events.
  * 12. Output: instances are looked at in order of EC2 instance id, and the actions are ordered by kind
- *     (set-draining, stop-task, heartbeat, complete, notify), then by instance; identical actions appear once. A
- *     set-draining therefore always comes before any complete, and a heartbeat before the complete of its instance.
+ *     (set-draining, observe-drain, stop-task, heartbeat, complete, notify), then by instance; identical actions appear
+ *     once. A set-draining therefore always comes before any complete, and a heartbeat before the complete of its
+ *     instance.
+ * 14. Managed draining: a waiting instance of an ASG ECS drains itself (`snapshot.ecsDrainedAsgs`, see
+ *     ./managed-draining.ts) follows this rule instead of rules 1a and 3-9; ecs-ops stands aside: never `set-draining`,
+ *     `stop-task` or `heartbeat`, never a drain-started (but rule 13's owed one) or drain-completed notice.
+ *     Not in ECS → rule 2. Otherwise: its own lifecycle action not yet completed (no current completion mark, rule 1a)
+ *     → `complete` CONTINUE `ecs-drains` at once (CONTINUE lets the other hooks complete: ECS's hook decides when the
+ *     instance goes). Container ACTIVE or DRAINING with no drain start recorded (or one from an earlier action, rule
+ *     1a's stale mark) → `observe-drain` (the drain-started attributes only, start = the snapshot's instant). With a
+ *     recorded start S, tasks known and not empty, deadline D = S + config.deadline: before
+ *     D, rule 9's blocked diagnosis (`drain-blocked`); at D ≤ now < D + 2·I, `notify drain-overdue` with the tasks
+ *     left (two passes may see it, the fingerprint dedupes them: one report), and with `managedDraining:
+ *     complete-at-deadline` also `complete` CONTINUE `deadline` of ECS's hook (`hookName`) — the only hook ecs-ops
+ *     ever completes that it does not own, and only on that opt-in. Empty, or tasks not known → nothing: ECS
+ *     completes its hook.
  */
 import type { EcsOpsConfig } from '../config/schema.js';
 import {
@@ -94,6 +108,7 @@ import {
   type DrainTask,
   type InstanceSnapshot,
   type ManagedHook,
+  type EcsDrainedAsg,
 } from './model.js';
 
 /** The `drain` section of the config file. */
@@ -235,7 +250,7 @@ export function blockedWhy(service: DrainService): 'min-max-100' | 'no-capacity'
   return undefined;
 }
 
-const ORDER: Record<DrainAction['type'], number> = { 'set-draining': 0, 'stop-task': 1, heartbeat: 2, complete: 3, notify: 4 };
+const ORDER: Record<DrainAction['type'], number> = { 'set-draining': 0, 'observe-drain': 1, 'stop-task': 2, heartbeat: 3, complete: 4, notify: 5 };
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -324,6 +339,10 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
   // Rule 2.
   if (container === undefined || NOT_IN_ECS_STATUSES.includes(container.status)) return [complete('not-in-ecs')];
 
+  // Rule 14.
+  const ecsDrain = snapshot.ecsDrainedAsgs?.[asg.name];
+  if (ecsDrain !== undefined) return [...owed, ...observeEcsDrain(instance, container, tasks, ecsDrain, snapshot, config, now)];
+
   const { cluster, containerInstanceArn } = container;
   const empty = tasks !== undefined && tasks.length === 0;
 
@@ -402,28 +421,112 @@ function decideInstance(instance: InstanceSnapshot, snapshot: DrainSnapshot, con
   }
 
   // Rule 9.
-  const holding = serviceTasks.filter(isNotBeingStopped);
-  if (holding.length > 0 && elapsed >= 2 * snapshot.reconcileIntervalMs) {
-    const blocked = new Map<string, 'min-max-100' | 'no-capacity'>();
-    for (const task of holding) {
-      const serviceName = serviceOf(task);
-      if (serviceName === undefined) continue;
-      const service = snapshot.services[`${cluster}/${serviceName}`];
-      const why = service === undefined ? undefined : blockedWhy(service);
-      if (why !== undefined) blocked.set(serviceName, why);
-    }
-    if (blocked.size > 0) {
-      out.push(
-        notify({
-          kind: 'drain-blocked',
-          ec2InstanceId,
-          cluster,
-          asg: asg.name,
-          services: [...blocked].sort(([a], [b]) => compareStrings(a, b)).map(([serviceName, why]) => ({ serviceName, why })),
-          standaloneTasks: config.standaloneTasks === 'wait' ? standalone.filter(isNotBeingStopped).length : 0,
-        }),
-      );
-    }
+  if (elapsed >= 2 * snapshot.reconcileIntervalMs) {
+    const blocked = blockedNotice(ec2InstanceId, cluster, asg.name, tasks, snapshot, config);
+    if (blocked !== undefined) out.push(blocked);
   }
+  return out;
+}
+
+/** The drain-blocked notice of rule 9, when service tasks that cannot move hold the instance. */
+function blockedNotice(
+  ec2InstanceId: string,
+  cluster: string,
+  asg: string,
+  tasks: readonly DrainTask[],
+  snapshot: DrainSnapshot,
+  config: DrainConfig,
+): DrainAction | undefined {
+  const holding = tasks.filter(isServiceTask).filter(isNotBeingStopped);
+  const blocked = new Map<string, 'min-max-100' | 'no-capacity'>();
+  for (const task of holding) {
+    const serviceName = serviceOf(task);
+    if (serviceName === undefined) continue;
+    const service = snapshot.services[`${cluster}/${serviceName}`];
+    const why = service === undefined ? undefined : blockedWhy(service);
+    if (why !== undefined) blocked.set(serviceName, why);
+  }
+  if (blocked.size === 0) return undefined;
+  return {
+    type: 'notify',
+    notification: {
+      kind: 'drain-blocked',
+      ec2InstanceId,
+      cluster,
+      asg,
+      services: [...blocked].sort(([a], [b]) => compareStrings(a, b)).map(([serviceName, why]) => ({ serviceName, why })),
+      standaloneTasks: config.standaloneTasks === 'wait' ? tasks.filter(isStandaloneTask).filter(isNotBeingStopped).length : 0,
+    },
+  };
+}
+
+/**
+ * Whether rule 14 can use the tasks of an instance ECS drains: until its overdue report is due no more (the recorded
+ * start + deadline + 2·I); after that its decision needs none, so the reconcile pass lists none.
+ */
+export function ecsDrainNeedsTasks(instance: InstanceSnapshot, config: Pick<DrainConfig, 'deadline'>, reconcileIntervalMs: number, now: number): boolean {
+  const startedAt = instance.container?.drainStartedAt;
+  if (startedAt === undefined || instance.container?.status === 'ACTIVE' || completionMark(instance, now) === 'stale') return true;
+  return now < startedAt + config.deadline * 1000 + 2 * reconcileIntervalMs;
+}
+
+/** Rule 14: ECS drains the instance (managed draining); ecs-ops releases its own hook, records and observes. */
+function observeEcsDrain(
+  instance: InstanceSnapshot,
+  container: NonNullable<InstanceSnapshot['container']>,
+  tasks: DrainTask[] | undefined,
+  ecsDrain: EcsDrainedAsg,
+  snapshot: DrainSnapshot,
+  config: DrainConfig,
+  now: number,
+): DrainAction[] {
+  const { ec2InstanceId } = instance;
+  const asg = instance.asg;
+  if (asg === undefined) return [];
+  const { cluster, containerInstanceArn } = container;
+  const out: DrainAction[] = [];
+  const mark = completionMark(instance, now);
+  // Its own hook completed for this action, though ECS has not set DRAINING yet (completionMark needs DRAINING).
+  const completed = container.completed;
+  const ownDone =
+    mark === 'current' ||
+    (mark === undefined && completed !== undefined && completed.hook === asg.hook.hook && now - completed.at < MAX_LIFECYCLE_ACTION_MS && (instance.lifecycleActionAt === undefined || completed.at >= instance.lifecycleActionAt));
+  if (!ownDone) out.push({ type: 'complete', ec2InstanceId, asg: asg.name, hook: asg.hook.hook, result: 'CONTINUE', reason: 'ecs-drains' });
+  if (container.status !== 'ACTIVE' && container.status !== 'DRAINING') return out;
+
+  // An ACTIVE instance's start attribute is this action's only once ecs-ops released its hook for it.
+  const startedAt = mark === 'stale' || (container.status === 'ACTIVE' && !ownDone) ? undefined : container.drainStartedAt;
+  if (startedAt === undefined) {
+    out.push({ type: 'observe-drain', cluster, containerInstanceArn, ec2InstanceId, tasks: tasks?.filter(isNotBeingStopped).length ?? 0 });
+    return out;
+  }
+  if (tasks === undefined || tasks.length === 0) return out;
+
+  const deadline = startedAt + config.deadline * 1000;
+  if (now < deadline) {
+    if (now - startedAt >= 2 * snapshot.reconcileIntervalMs) {
+      const blocked = blockedNotice(ec2InstanceId, cluster, asg.name, tasks, snapshot, config);
+      if (blocked !== undefined) out.push(blocked);
+    }
+    return out;
+  }
+  if (now >= deadline + 2 * snapshot.reconcileIntervalMs) return out;
+  const completeEcsHook = config.managedDraining === 'complete-at-deadline' && ecsDrain.hookName !== undefined;
+  if (completeEcsHook && ecsDrain.hookName !== undefined) {
+    out.push({ type: 'complete', ec2InstanceId, asg: asg.name, hook: ecsDrain.hookName, result: 'CONTINUE', reason: 'deadline' });
+  }
+  out.push({
+    type: 'notify',
+    notification: {
+      kind: 'drain-overdue',
+      ec2InstanceId,
+      cluster,
+      asg: asg.name,
+      ...(ecsDrain.capacityProvider !== undefined ? { capacityProvider: ecsDrain.capacityProvider } : {}),
+      durationMs: now - startedAt,
+      remaining: tasks,
+      completedEcsHook: completeEcsHook,
+    },
+  });
   return out;
 }

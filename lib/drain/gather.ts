@@ -12,12 +12,16 @@
  *   + 1 DescribeContainerInstances
  *   + 2 ListTasks (desiredStatus RUNNING and STOPPED: tasks being stopped are still on the instance) + ⌈T/100⌉
  *     DescribeTasks
- *   + ⌈S/10⌉ DescribeServices.
+ *   + ⌈S/10⌉ DescribeServices
+ *   + whether ECS drains the drained ASGs itself (managed draining; cached per warm Lambda for 5 minutes): 1
+ *     DescribeClusters + ≤1 DescribeCapacityProviders + 1 DescribeLifecycleHooks per drained ASG
+ *     (./managed-draining-facts.ts).
  * - Reconcile pass: O(ASGs) + O(clusters × ⌈N/≈90⌉) + O(N/100) + the task listing the batch limits require:
  *   ⌈ASGs/100⌉ DescribeAutoScalingGroups (names in one call, paginated), + 1 DescribeWarmPool (paginated) per drained
  *   ASG that has a warm pool (instances returning to it wait in `Warmed:Pending:Wait` there, those terminated from it in
  *   `Warmed:Terminating:Wait`, not in the group's list)
  *   + ≤1 DescribeLifecycleHooks per ASG with a waiting instance (cached 5 minutes)
+ *   + when an instance waits, the managed-draining facts asked afresh (as on the event path, not from the cache)
  *   + per cluster ⌈N/≈90⌉ ListContainerInstances (`ec2InstanceId in [...]`, chunked under the 2,000-character limit of
  *     the expression) and ⌈N/100⌉ DescribeContainerInstances
  *   + per cluster, the tasks (desired RUNNING) of its N ACTIVE/DRAINING instances, whichever is cheaper by the counts
@@ -40,6 +44,7 @@
  * instance held by other tasks are not listed: `decide` gives them no weight there (rules 3 and 9 in ./decide.ts),
  * which test/drain/gather.test.ts checks as a property against the snapshot with every task of every instance known.
  */
+import type { ManagedDrainingCache } from './managed-draining-facts.js';
 import {
   DescribeAutoScalingInstancesCommand,
   DescribeLifecycleHooksCommand,
@@ -59,7 +64,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { EcsOpsConfig } from '../config/schema.js';
-import { completionMark, deadlineOf, isServiceTask, isStandaloneTask, managedHooks, serviceOf } from './decide.js';
+import { completionMark, deadlineOf, ecsDrainNeedsTasks, isServiceTask, isStandaloneTask, managedHooks, serviceOf } from './decide.js';
 import {
   DRAIN_COMPLETED_ATTRIBUTE,
   DRAIN_START_NOTICE_ATTRIBUTE,
@@ -71,6 +76,7 @@ import {
   type DrainTask,
   type HookSettings,
   type InstanceSnapshot,
+  type EcsDrainedAsg,
 } from './model.js';
 
 /** The reconcile schedule (`rate(1 minute)` in lib/deploy/values.ts). */
@@ -108,9 +114,40 @@ export interface GatherDeps {
   hooks: HookSettingsCache;
   /** How many tasks each cluster was last seen to hold (per warm Lambda); without it every pass estimates afresh. */
   clusterSizes?: ClusterSizeCache | undefined;
+  /**
+   * Per warm Lambda: which drained ASGs ECS drains itself (managed draining), refreshed by every reconcile pass. Without
+   * it ecs-ops drains every configured ASG (decide rule 14 never applies).
+   */
+  managedDraining?: ManagedDrainingCache | undefined;
   logger: DrainLogger;
   /** Epoch ms. */
   now: () => number;
+}
+
+/**
+ * The drained ASGs ECS drains itself, for `DrainSnapshot.ecsDrainedAsgs` (reconcile: asked afresh; event path: cached).
+ * Each ASG's mode is logged when it is first seen or changes, so the logs say which mode each ASG is in.
+ */
+async function ecsDrainedAsgs(deps: GatherDeps, refresh: boolean): Promise<Record<string, EcsDrainedAsg> | undefined> {
+  const cache = deps.managedDraining;
+  const drained = drainedAsgs(deps.config);
+  if (cache === undefined || drained.length === 0) return undefined;
+  const clusters = [...new Set(drained.map((d) => d.cluster))].sort();
+  const asgs = drained.map((d) => d.asg);
+  const factsDeps = { ecs: deps.ecs, autoscaling: deps.autoscaling };
+  const modes = refresh ? await cache.refresh(factsDeps, clusters, asgs) : await cache.get(factsDeps, clusters, asgs);
+  const out: Record<string, EcsDrainedAsg> = {};
+  for (const [asg, mode] of modes) {
+    if (cache.modeChanged(asg, mode)) {
+      deps.logger.info(mode.managed ? 'ECS drains this ASG (managed draining): ecs-ops stands aside and observes' : 'ecs-ops drains this ASG (no managed draining)', {
+        asg,
+        managedDraining: mode.managed ? deps.config.drain.managedDraining : 'off',
+        ...(mode.managed ? { evidence: mode.evidence } : {}),
+      });
+    }
+    if (mode.managed) out[asg] = { capacityProvider: mode.capacityProvider, hookName: mode.hookName, evidence: mode.evidence };
+  }
+  return out;
 }
 
 /** A configured ASG ecs-ops drains, with its cluster and the hook it owns. */
@@ -279,6 +316,7 @@ export async function gatherInstance(
     return emptySnapshot(config, now);
   }
   let asg: InstanceSnapshot['asg'];
+  const ecsDrained = owner ? await ecsDrainedAsgs(deps, false) : undefined;
   if (owner && asgInstance?.LifecycleState !== undefined) {
     const hook = await deps.hooks.get(deps.autoscaling, owner.asg, owner.hook);
     if (hook) asg = { name: owner.asg, lifecycleState: asgInstance.LifecycleState, hook };
@@ -305,7 +343,7 @@ export async function gatherInstance(
   }
 
   const instance: InstanceSnapshot = { ec2InstanceId, asg, trigger, ...(lifecycleActionAt === undefined ? {} : { lifecycleActionAt }) };
-  const snapshot: DrainSnapshot = { ...emptySnapshot(config, now), instances: [instance] };
+  const snapshot: DrainSnapshot = { ...emptySnapshot(config, now), instances: [instance], ...(ecsDrained !== undefined ? { ecsDrainedAsgs: ecsDrained } : {}) };
   if (found) {
     instance.container = containerOf(found.cluster, found.containerInstance);
     await addTasksAndServices(deps, snapshot, now);
@@ -355,6 +393,9 @@ export async function gatherReconcile(deps: GatherDeps, at?: number): Promise<Dr
     for await (const page of paginateDescribeWarmPool({ client: deps.autoscaling, pageSize: LIMITS.describeWarmPool }, { AutoScalingGroupName: asg.asg })) addWaiting(asg, page.Instances ?? []);
   });
   if (waiting.length === 0) return snapshot;
+  // Whether ECS drains these ASGs itself: asked afresh by each pass that has an instance waiting (rule 14).
+  const ecsDrained = await ecsDrainedAsgs(deps, true);
+  if (ecsDrained !== undefined) snapshot.ecsDrainedAsgs = ecsDrained;
 
   const hooks = new Map<string, HookSettings | undefined>();
   await mapLimit([...new Set(waiting.map((w) => w.asg.asg))], CONCURRENCY, async (name) => {
@@ -639,8 +680,10 @@ async function addTasksAndServices(deps: GatherDeps, snapshot: DrainSnapshot, no
     const container = instance.container;
     if (!container || container.containerInstanceArn === '') continue;
     if (counts !== undefined && container.status !== 'ACTIVE' && container.status !== 'DRAINING') continue;
-    // Completed by ecs-ops, held by another hook: decide looks no further (rule 1a), its tasks cost no call.
-    if (completionMark(instance, now) === 'current') continue;
+    // ECS drains it (rule 14): its tasks matter until the overdue report only.
+    if (snapshot.ecsDrainedAsgs?.[instance.asg?.name ?? ''] !== undefined) {
+      if (!ecsDrainNeedsTasks(instance, deps.config.drain, snapshot.reconcileIntervalMs, now)) continue;
+    } else if (completionMark(instance, now) === 'current') continue; // Completed by ecs-ops, held by another hook: decide looks no further (rule 1a), its tasks cost no call.
     listings.push({ instance, container, arns: new Set(), full: false });
   }
   if (listings.length === 0) return;

@@ -18,9 +18,12 @@ import { deliverToChannels, type DeliverOnce } from '../summary/post-alert.js';
 import { act, type ActionOutcome, type DrainActionType, type DrainMetricName } from './act.js';
 import { decide } from './decide.js';
 import { drainedAsgs, eventInstant, gatherInstance, gatherReconcile, supersedingVersion, type ClusterSizeCache, type ContainerHint, type DrainLogger, type GatherDeps, type HookSettingsCache } from './gather.js';
+import type { ManagedDrainingCache } from './managed-draining-facts.js';
 import type { InstanceSnapshot } from './model.js';
 
 export * from './model.js';
+export { ECS_MANAGED_DRAINING_HOOK, managedDrainingMode, type ManagedDrainingMode } from './managed-draining.js';
+export { gatherManagedDraining, ManagedDrainingCache } from './managed-draining-facts.js';
 export { act, COMPLETION_NOTICE_HOLD_MS, completionHoldUntil, DRAIN_ACTION_TYPES, DrainActionError, isTransient, isNoActiveLifecycleAction, type ActDeps, type ActResult, type ActionOutcome, type DrainMetrics } from './act.js';
 export { ClusterSizeCache, drainedAsgs, gatherInstance, gatherReconcile, HookSettingsCache, instanceIdFilters, eventInstant, RECONCILE_INTERVAL_MS, supersedingVersion, type DrainLogger, type GatherDeps } from './gather.js';
 export { drainNotification, drainFingerprint, DRAIN_SEVERITY, type BuiltNotification } from './notifications.js';
@@ -40,6 +43,8 @@ export interface DrainPipelineDeps {
   hooks: HookSettingsCache;
   /** One per warm Lambda: how many tasks each cluster held when a pass last listed it (see ClusterSizeCache). */
   clusterSizes?: ClusterSizeCache | undefined;
+  /** One per warm Lambda: which ASGs ECS drains itself (managed draining); without it ecs-ops drains them all. */
+  managedDraining?: ManagedDrainingCache | undefined;
   /** Per-channel idempotent delivery (lib/summary/post-alert.ts `idempotentDelivery`), shared with alerts. */
   deliverOnce: DeliverOnce;
   logger: DrainLogger;
@@ -136,7 +141,7 @@ export async function handleDrainEvent(raw: unknown, deps: DrainPipelineDeps, de
     return { status: 'ignored', eventId, reason: plan.reason };
   }
 
-  const gatherDeps: GatherDeps = { config, ecs: deps.ecs, autoscaling: deps.autoscaling, hooks: deps.hooks, clusterSizes: deps.clusterSizes, logger, now };
+  const gatherDeps: GatherDeps = { config, ecs: deps.ecs, autoscaling: deps.autoscaling, hooks: deps.hooks, clusterSizes: deps.clusterSizes, managedDraining: deps.managedDraining, logger, now };
   if (plan.kind === 'instance' && plan.hint?.version !== undefined) {
     const current = await supersedingVersion(gatherDeps, plan.hint);
     if (current !== undefined) {

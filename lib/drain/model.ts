@@ -120,10 +120,32 @@ export interface DrainSnapshot {
    * or a hook ecs-ops does not own, is never completed, whatever the rest of the snapshot says.
    */
   managedHooks: readonly ManagedHook[];
+  /**
+   * The configured ASGs ECS itself drains (managed instance draining, lib/drain/managed-draining.ts), by ASG name:
+   * ecs-ops stands aside on those (decide rule 14). Absent or empty: ecs-ops drains every configured ASG.
+   */
+  ecsDrainedAsgs?: Readonly<Record<string, EcsDrainedAsg>> | undefined;
+}
+
+/** An ASG whose terminating instances ECS drains (managed instance draining). */
+export interface EcsDrainedAsg {
+  /** The capacity provider with managedDraining ENABLED, when one was seen. */
+  capacityProvider?: string | undefined;
+  /** ECS's terminate hook on the ASG (`ecs-managed-draining-termination-hook`), when it is there. */
+  hookName?: string | undefined;
+  evidence: string;
 }
 
 export type DrainAction =
-  | { type: 'complete'; ec2InstanceId: string; asg: string; hook: string; result: 'CONTINUE'; reason: 'not-in-ecs' | 'empty' | 'deadline' | 'not-waiting' }
+  | {
+      type: 'complete';
+      ec2InstanceId: string;
+      asg: string;
+      hook: string;
+      result: 'CONTINUE';
+      /** `ecs-drains`: ecs-ops's own hook, released at once on an ASG ECS drains (rule 14). */
+      reason: 'not-in-ecs' | 'empty' | 'deadline' | 'not-waiting' | 'ecs-drains';
+    }
   | { type: 'heartbeat'; ec2InstanceId: string; asg: string; hook: string }
   | {
       type: 'set-draining';
@@ -135,10 +157,24 @@ export type DrainAction =
       restart?: true | undefined;
     }
   | { type: 'stop-task'; cluster: string; taskArn: string; ec2InstanceId: string; reason: string }
+  /** Records when ecs-ops first saw ECS's own drain (the drain-started attributes), without touching its state (rule 14). */
+  | { type: 'observe-drain'; cluster: string; containerInstanceArn: string; ec2InstanceId: string; tasks: number }
   | { type: 'notify'; notification: DrainNotification };
 
 export type DrainNotification =
   | { kind: 'drain-started'; ec2InstanceId: string; cluster: string; asg?: string | undefined; tasks: number; trigger: InstanceSnapshot['trigger'] }
   | { kind: 'drain-completed'; ec2InstanceId: string; cluster: string; asg: string; durationMs?: number | undefined; tasksMoved?: number | undefined }
   | { kind: 'drain-forced'; ec2InstanceId: string; cluster: string; asg: string; durationMs?: number | undefined; remaining: DrainTask[] }
+  | {
+      kind: 'drain-overdue';
+      ec2InstanceId: string;
+      cluster: string;
+      asg: string;
+      /** The capacity provider whose managed draining drains the instance, when known. */
+      capacityProvider?: string | undefined;
+      durationMs: number;
+      remaining: DrainTask[];
+      /** True when ecs-ops completed ECS's hook (drain.managedDraining: complete-at-deadline). */
+      completedEcsHook: boolean;
+    }
   | { kind: 'drain-blocked'; ec2InstanceId: string; cluster: string; asg?: string | undefined; services: { serviceName: string; why: 'min-max-100' | 'no-capacity' }[]; standaloneTasks: number };

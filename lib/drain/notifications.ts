@@ -14,6 +14,7 @@ export const DRAIN_SEVERITY: Record<DrainAlertKind, Severity> = {
   'drain-completed': 'info',
   'drain-forced': 'critical',
   'drain-blocked': 'warning',
+  'drain-overdue': 'critical',
 };
 
 export interface DrainNotificationContext {
@@ -118,6 +119,19 @@ export function drainNotification(n: DrainNotification, ctx: DrainNotificationCo
         (duration !== undefined ? `; it has been draining for ${duration}` : '') +
         `. ecs-ops completed the lifecycle action anyway (CONTINUE): the ${plural(n.remaining.length, 'task')} below stop with the instance.`;
       fields = [...common, ...field('Tasks still running', String(n.remaining.length)), ...field('Drain time', duration)];
+      details = n.remaining.map(taskLine);
+      break;
+    }
+    case 'drain-overdue': {
+      const duration = formatDuration(n.durationMs);
+      const by = n.capacityProvider !== undefined ? `ECS's managed draining (capacity provider ${n.capacityProvider})` : "ECS's managed draining";
+      title = `${n.ec2InstanceId}: ECS drain past the deadline, ${plural(n.remaining.length, 'task')} still running`;
+      summary =
+        `${by} has been draining container instance ${where} for ${duration}, past the drain deadline (${formatDuration(config.drain.deadline * 1000)}). ` +
+        (n.completedEcsHook
+          ? `ecs-ops completed ECS's lifecycle hook (CONTINUE, drain.managedDraining: complete-at-deadline): the ${plural(n.remaining.length, 'task')} below stop with the instance.`
+          : `ecs-ops does not interfere (drain.managedDraining: observe): ECS holds the instance until its tasks stop or its hook times out (up to 48 hours).`);
+      fields = [...common, ...field('Capacity provider', n.capacityProvider), ...field('Tasks still running', String(n.remaining.length)), ...field('Drain time', duration)];
       details = n.remaining.map(taskLine);
       break;
     }

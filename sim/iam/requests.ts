@@ -114,6 +114,20 @@ export function buildIamRequests(service: AuthorizedService, operation: string, 
           const names = strings(body.capacityProviders);
           return names.length === 0 ? wildcard() : names.map((n) => ({ action, resource: n.startsWith('arn:') ? n : arn('ecs', `capacity-provider/${n}`), context: {} }));
         }
+        // Cluster-level actions on the cluster ARN; capacity provider writes on the provider's ARN (Service
+        // Authorization Reference, Amazon ECS: DescribeClusters and PutClusterCapacityProviders take `cluster`,
+        // CreateCapacityProvider / UpdateCapacityProvider `capacity-provider`).
+        case 'DescribeClusters': {
+          const refs = strings(body.clusters);
+          return (refs.length === 0 ? ['default'] : refs).map((c) => ({ action, resource: c.startsWith('arn:') ? c : arn('ecs', `cluster/${c}`), context: {} }));
+        }
+        case 'PutClusterCapacityProviders':
+          return [{ action, resource: clusterArn, context: {} }];
+        case 'CreateCapacityProvider':
+        case 'UpdateCapacityProvider': {
+          const name = text(body.name) ?? '';
+          return [{ action, resource: name.startsWith('arn:') ? name : arn('ecs', `capacity-provider/${name}`), context: {} }];
+        }
         case 'RunTask':
           return runTaskRequests(body, clusterName, clusterArn, directory, arn);
         default:

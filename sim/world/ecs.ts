@@ -9,6 +9,7 @@
 import type * as ECS from '@aws-sdk/client-ecs';
 import { taskRequirements } from '../../lib/placement/engine/index.js';
 import type { ContainerInstance as PlacementInstance } from '../../lib/placement/model.js';
+import type { AsgCapacityProvider } from './capacity-providers.js';
 import type { Core } from './core.js';
 import type {
   ClusterState,
@@ -104,13 +105,6 @@ export interface NewTask {
   initial?: boolean;
 }
 
-export interface AsgCapacityProvider {
-  name: string;
-  arn: string;
-  seq: number;
-  autoScalingGroupArn: string;
-  tags: ECS.Tag[];
-}
 
 export class EcsWorld {
   readonly clusters = new Map<string, ClusterState>();
@@ -127,6 +121,10 @@ export class EcsWorld {
   readonly vpcId: string;
   /** Called when the set of tasks on an instance shrank (for lifecycle actions' emptyAt). */
   onInstanceTasksChanged: ((ci: ContainerInstanceState) => void) | undefined;
+  /** Called when an instance registered (ECS's managed termination protection). */
+  onInstanceRegistered: ((ci: ContainerInstanceState) => void) | undefined;
+  /** Called when a task was placed on an instance (ECS's managed termination protection). */
+  onInstanceTaskPlaced: ((ci: ContainerInstanceState) => void) | undefined;
   private readonly subnets = new Map<string, string>();
 
   constructor(
@@ -352,6 +350,7 @@ export class EcsWorld {
     this.stats.counters.containerInstancesRegistered++;
     if (!registration.initial) this.emitInstance(ci);
     this.capacityChanged(cluster, ci);
+    this.onInstanceRegistered?.(ci);
     return ci;
   }
 
@@ -622,6 +621,7 @@ export class EcsWorld {
       ci.tasks.add(task);
       if (spec.initial) ci.version++;
       else this.bumpInstance(ci);
+      this.onInstanceTaskPlaced?.(ci);
     }
     if (spec.initial) {
       task.pullStartedAt = now;

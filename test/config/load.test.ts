@@ -73,7 +73,7 @@ describe('defaults', () => {
     expect(config.clusters[0]!.asgs).toEqual([]);
     expect(config.notifications.channels[0]!.severities).toEqual(['critical', 'warning', 'info']);
     expect(config.alerts).toEqual({ dedupeWindow: 900, ignore: [], severity: {} });
-    expect(config.drain).toEqual({ deadline: 3600, standaloneTasks: 'wait', spotInterruption: true, rebalanceRecommendation: 'ignore', notifyStart: false });
+    expect(config.drain).toEqual({ deadline: 3600, standaloneTasks: 'wait', spotInterruption: true, rebalanceRecommendation: 'ignore', notifyStart: false, managedDraining: 'observe' });
     expect(config.placement).toEqual({ dryRun: true, auditEvery: 900, policies: [], minTaskAge: 600, maxStopsPerCluster: 2, cooldown: 600 });
     expect(config.schedules).toEqual([]);
     expect(config.summary).toEqual({});
@@ -230,7 +230,7 @@ notifications:
 `);
     expect(error.path).toBe('drain.timeout');
     expect(error).toMatchObject({ line: 10, column: 3 });
-    expect(error.message).toBe('unknown key "timeout"; expected one of deadline, standaloneTasks, spotInterruption, rebalanceRecommendation, notifyStart');
+    expect(error.message).toBe('unknown key "timeout"; expected one of deadline, standaloneTasks, spotInterruption, rebalanceRecommendation, notifyStart, managedDraining');
   });
 
   it('unknown key in a channel (discriminated union member)', () => {

@@ -138,6 +138,8 @@ notifications:
         'ecs:DescribeTasks',
         'ecs:StopTask',
         'ecs:DescribeServices',
+        'ecs:DescribeClusters',
+        'ecs:DescribeCapacityProviders',
         'ssm:GetParameter',
         'sns:Publish',
         'dynamodb:GetItem',
@@ -150,6 +152,9 @@ notifications:
     const lifecycle = statementWith(iam, 'autoscaling:CompleteLifecycleAction');
     expect(lifecycle?.Action).toEqual(['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat']);
     expect(lifecycle?.Resource).toHaveLength(3);
+    // Managed draining facts: the configured clusters, the account's capacity providers (names unknown at deploy time).
+    expect(json(statementWith(iam, 'ecs:DescribeClusters')?.Resource)).toContain(':cluster/prod"');
+    expect(json(statementWith(iam, 'ecs:DescribeCapacityProviders')?.Resource)).toContain(':capacity-provider/*"');
     expect(json(lifecycle?.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/prod-asg"');
     expect(json(lifecycle?.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/prod-gpu"');
     expect(json(lifecycle?.Resource)).not.toContain('prod-legacy');

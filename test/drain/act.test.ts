@@ -354,3 +354,49 @@ describe('notify', () => {
     expect(drainFingerprint({ kind: 'drain-completed', ec2InstanceId: id(1), cluster: 'prod', asg: 'prod-asg' })).toBe(`drain-completed|${id(1)}`);
   });
 });
+
+describe('rule 14: an ECS drain ecs-ops observes', () => {
+  const ECS_HOOK = 'ecs-managed-draining-termination-hook';
+  const observed = (n: number, tasks: number): DrainAction => ({ type: 'observe-drain', cluster: 'prod', containerInstanceArn: ciArn(n), ec2InstanceId: id(n), tasks });
+
+  it('observe-drain writes the start and the task count, never UpdateContainerInstancesState', async () => {
+    const result = await act([observed(1, 4), { type: 'complete', ...hookRef(1), result: 'CONTINUE', reason: 'ecs-drains' }], snapshot([instance(1)]), deps());
+    expect(ecs.commandCalls(UpdateContainerInstancesStateCommand)).toHaveLength(0);
+    expect(ecs.commandCalls(PutAttributesCommand).flatMap((c) => c.args[0].input.attributes?.map((a) => [a.name, a.value]) ?? [])).toEqual([
+      ['ecs-ops.drain.started-at', String(NOW)],
+      ['ecs-ops.drain.tasks', '4'],
+      ['ecs-ops.drain.completed', `${NOW}/ecs-ops-drain`],
+    ]);
+    expect(autoscaling.commandCalls(CompleteLifecycleActionCommand).map((c) => c.args[0].input)).toEqual([{ AutoScalingGroupName: 'prod-asg', LifecycleHookName: 'ecs-ops-drain', InstanceId: id(1), LifecycleActionResult: 'CONTINUE' }]);
+    expect(result.actions).toMatchObject({ 'observe-drain': 1, 'set-draining': 0, complete: 1 });
+  });
+
+  it("complete-at-deadline: the drain-overdue notice first, then ECS's hook, and no completion mark of ecs-ops's own hook", async () => {
+    const remaining = [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/job', group: 'family:job', lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }];
+    const order: string[] = [];
+    autoscaling.on(CompleteLifecycleActionCommand).callsFake(() => {
+      order.push('complete');
+      return {};
+    });
+    const d = deps({
+      notify: (built) => {
+        order.push(built.notification.kind);
+        notified.push(built);
+        return Promise.resolve(notifyResult);
+      },
+    });
+    await act(
+      [
+        { type: 'complete', ec2InstanceId: id(1), asg: 'prod-asg', hook: ECS_HOOK, result: 'CONTINUE', reason: 'deadline' },
+        { type: 'notify', notification: { kind: 'drain-overdue', ec2InstanceId: id(1), cluster: 'prod', asg: 'prod-asg', capacityProvider: 'prod-cp', durationMs: 3_600_000, remaining, completedEcsHook: true } },
+      ],
+      snapshot([instance(1, { status: 'DRAINING', drainStartedAt: NOW - 3_600_000 })]),
+      d,
+    );
+    expect(order).toEqual(['drain-overdue', 'complete']);
+    expect(autoscaling.commandCalls(CompleteLifecycleActionCommand)[0]?.args[0].input).toMatchObject({ LifecycleHookName: ECS_HOOK, LifecycleActionResult: 'CONTINUE' });
+    expect(ecs.commandCalls(PutAttributesCommand)).toHaveLength(0);
+    expect(notified[0]?.notification.summary).toContain('capacity provider prod-cp');
+    expect(notified[0]?.notification.severity).toBe('critical');
+  });
+});

@@ -38,7 +38,7 @@ function pass(now: number, drainStartedAt: number, deadlineSeconds: number): Dra
       },
     ],
   };
-  const config: DrainConfig = { deadline: deadlineSeconds, standaloneTasks: 'wait', spotInterruption: true, rebalanceRecommendation: 'ignore', notifyStart: false };
+  const config: DrainConfig = { deadline: deadlineSeconds, standaloneTasks: 'wait', spotInterruption: true, rebalanceRecommendation: 'ignore', notifyStart: false, managedDraining: 'observe' };
   return decide(snapshot, config);
 }
 

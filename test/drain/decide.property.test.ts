@@ -18,6 +18,7 @@ const configArb: fc.Arbitrary<DrainConfig> = fc.record({
   spotInterruption: fc.boolean(),
   rebalanceRecommendation: fc.constantFrom('ignore' as const, 'drain' as const),
   notifyStart: fc.boolean(),
+  managedDraining: fc.constantFrom('observe' as const, 'complete-at-deadline' as const),
 });
 
 const taskArb = (n: number): fc.Arbitrary<DrainTask> =>
@@ -91,8 +92,16 @@ const snapshotArb: fc.Arbitrary<DrainSnapshot> = fc
     now: fc.integer({ min: NOW - HOUR, max: NOW + 60 * HOUR }),
     reconcileIntervalMs: fc.constantFrom(30 * SEC, 60 * SEC, 5 * 60 * SEC),
     managedHooks: fc.subarray(MANAGED),
+    // ASGs ECS drains itself (rule 14), with or without ECS's hook seen on the ASG.
+    ecsDrained: fc.subarray(['web-asg', 'api-asg']),
+    ecsHookSeen: fc.boolean(),
   })
-  .map(({ web, api, ...s }) => ({ ...s, services: { [`${CLUSTER}/web`]: web, [`${CLUSTER}/api`]: api } }));
+  .map(({ web, api, ecsDrained, ecsHookSeen, ...s }) => ({
+    ...s,
+    services: { [`${CLUSTER}/web`]: web, [`${CLUSTER}/api`]: api },
+    ecsDrainedAsgs: Object.fromEntries(ecsDrained.map((asg) => [asg, { evidence: 'generated', ...(ecsHookSeen ? { hookName: ECS_HOOK } : {}) }])),
+  }));
+const ECS_HOOK = 'ecs-managed-draining-termination-hook';
 
 /** An oracle written apart from decide.ts: managed, waiting, hook settings of that ASG. */
 function mayComplete(instance: InstanceSnapshot, managed: readonly ManagedHook[]): boolean {
@@ -117,8 +126,33 @@ describe('decide: safety properties', () => {
           expect(instance).toBeDefined();
           expect(mayComplete(instance!, snapshot.managedHooks)).toBe(true);
           expect(action.asg).toBe(instance!.asg!.name);
-          expect(action.hook).toBe(instance!.asg!.hook.hook);
+          // ECS's own hook only at the deadline, with the opt-in (rule 14); every other completion is of ecs-ops's hook.
+          if (action.type === 'complete' && action.hook === ECS_HOOK) {
+            expect(config.managedDraining).toBe('complete-at-deadline');
+            expect(action.reason).toBe('deadline');
+            expect(snapshot.ecsDrainedAsgs?.[action.asg]).toBeDefined();
+          } else {
+            expect(action.hook).toBe(instance!.asg!.hook.hook);
+          }
           if (action.type === 'complete') expect(action.result).toBe('CONTINUE');
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('rule 14: on an ASG ECS drains, a waiting instance is never set DRAINING, heartbeated or has a task stopped; one completion of each hook at most', () => {
+    fc.assert(
+      fc.property(snapshotArb, configArb, (snapshot, config) => {
+        const actions = decide(snapshot, config);
+        for (const instance of snapshot.instances) {
+          const asg = instance.asg;
+          if (asg === undefined || snapshot.ecsDrainedAsgs?.[asg.name] === undefined || !mayComplete(instance, snapshot.managedHooks)) continue;
+          const own = actions.filter((a) => 'ec2InstanceId' in a && a.ec2InstanceId === instance.ec2InstanceId);
+          expect(own.filter((a) => a.type === 'set-draining' || a.type === 'heartbeat' || a.type === 'stop-task')).toEqual([]);
+          expect(own.filter((a) => a.type === 'notify' && (a.notification.kind === 'drain-started' || a.notification.kind === 'drain-completed' || a.notification.kind === 'drain-forced'))).toEqual([]);
+          const completions = own.filter((a) => a.type === 'complete');
+          expect(new Set(completions.map((a) => (a.type === 'complete' ? a.hook : ''))).size).toBe(completions.length);
         }
       }),
       RUNS,
@@ -222,7 +256,7 @@ describe('decide: the lifecycle action never times out before the deadline', () 
         const T = r.timeoutSeconds * SEC;
         const G = Math.min(48 * 3600, 100 * r.timeoutSeconds) * SEC;
         const I = r.interval;
-        const config: DrainConfig = { deadline: r.deadline, standaloneTasks: r.standaloneTasks, spotInterruption: true, rebalanceRecommendation: 'ignore', notifyStart: false };
+        const config: DrainConfig = { deadline: r.deadline, standaloneTasks: r.standaloneTasks, spotInterruption: true, rebalanceRecommendation: 'ignore', notifyStart: false, managedDraining: 'observe' };
         const tasks: DrainTask[] = [
           { taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/a', group: 'service:web', lastStatus: 'RUNNING', desiredStatus: 'RUNNING' },
           { taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/b', group: 'family:batch', lastStatus: 'RUNNING', desiredStatus: 'STOPPED' },
@@ -304,7 +338,8 @@ describe('decide: one drain, one completion, one report (issue 14)', () => {
       fc.property(markedArb, configArb, (snapshot, config) => {
         const actions = decide(snapshot, config);
         for (const instance of snapshot.instances) {
-          if (instance.container?.completed === undefined || !mayComplete(instance, snapshot.managedHooks)) continue;
+          // An ASG ECS drains: rule 14 observes after the completion (its own property above).
+          if (instance.container?.completed === undefined || !mayComplete(instance, snapshot.managedHooks) || snapshot.ecsDrainedAsgs?.[instance.asg?.name ?? ''] !== undefined) continue;
           const mine = actions.filter((a) => (a.type === 'notify' ? a.notification.ec2InstanceId : a.ec2InstanceId) === instance.ec2InstanceId);
           const owed = instance.container.drainStartedAt !== undefined && (instance.container.startNotice === 'pending' || (instance.trigger === 'spot-interruption' && config.spotInterruption && instance.container.startNotice !== 'sent'));
           expect(mine.map((a) => (a.type === 'notify' ? a.notification.kind : a.type))).toEqual(owed ? ['drain-started'] : []);

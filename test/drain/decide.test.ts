@@ -22,7 +22,7 @@ const ASG = 'web-asg';
 const HOOK = 'ecs-ops-drain';
 const CLUSTER = 'prod';
 
-const CONFIG: DrainConfig = { deadline: 3600, standaloneTasks: 'wait', spotInterruption: true, rebalanceRecommendation: 'ignore', notifyStart: false };
+const CONFIG: DrainConfig = { deadline: 3600, standaloneTasks: 'wait', spotInterruption: true, rebalanceRecommendation: 'ignore', notifyStart: false, managedDraining: 'observe' };
 
 function hook(over: Partial<HookSettings> = {}): HookSettings {
   const heartbeatTimeoutSeconds = over.heartbeatTimeoutSeconds ?? 3600;
@@ -775,5 +775,72 @@ describe('rule 13: an owed drain-started notice', () => {
     expect(run({ startNotice: 'sent', trigger: 'reconcile' })).toEqual([]);
     // Not owed without a notice pending: a lifecycle drain with notifyStart off is never reported as started.
     expect(run({ trigger: 'reconcile' })).toEqual([]);
+  });
+});
+
+describe('rule 14: an ASG ECS drains itself (managed draining): ecs-ops stands aside and observes', () => {
+  const ECS_HOOK = 'ecs-managed-draining-termination-hook';
+  const ecsDrains = { ecsDrainedAsgs: { [ASG]: { capacityProvider: 'cp-web', hookName: ECS_HOOK, evidence: 'test' } } };
+  const D = 3600 * SEC; // CONFIG.deadline
+  const blockedServices = { services: { [`${CLUSTER}/web`]: service('web', { maximumPercent: 100 }) } };
+  const runEcs = (spec: InstanceSpec, now = START + 5 * MIN, config: Partial<DrainConfig> = {}, over: Partial<DrainSnapshot> = {}) => run(spec, now, config, { ...ecsDrains, ...over });
+
+  it('the lifecycle event on an ACTIVE instance: own hook released at once, start recorded, no DRAINING, no notice', () => {
+    const actions = runEcs({ status: 'ACTIVE', drainStartedAt: undefined, trigger: 'lifecycle-action', tasks: [serviceTask('web', 1), serviceTask('web', 2)] }, START, { notifyStart: true });
+    expect(actions).toEqual([
+      { type: 'observe-drain', cluster: CLUSTER, containerInstanceArn: CI_ARN, ec2InstanceId: 'i-0aaa', tasks: 2 },
+      { type: 'complete', ...ref, result: 'CONTINUE', reason: 'ecs-drains' },
+    ]);
+  });
+
+  it('an ASG ECS does not drain is drained by ecs-ops as before (rule 3)', () => {
+    expect(types(run({ status: 'ACTIVE', drainStartedAt: undefined }, START, {}, { ecsDrainedAsgs: { 'other-asg': { evidence: 'x' } } }))).toEqual(['set-draining', 'heartbeat']);
+  });
+
+  it('own hook completed (current mark): never completed, drained, heartbeated or stopped again; empty → nothing (ECS completes its hook)', () => {
+    const completed = { at: START + SEC, hook: HOOK };
+    expect(runEcs({ completed, tasks: [serviceTask('web', 1)] })).toEqual([]);
+    expect(runEcs({ completed, tasks: [] })).toEqual([]);
+    expect(runEcs({ completed, tasks: undefined })).toEqual([]);
+    // DAEMON and standalone tasks left: ecs-ops stops nothing (ECS does), whatever standaloneTasks says.
+    expect(runEcs({ completed, tasks: [daemonTask(1), standaloneTask(1)] }, START + 10 * MIN, { standaloneTasks: 'stop' })).toEqual([]);
+  });
+
+  it('blocked diagnosis before the deadline, from 2 passes after the observed start', () => {
+    const completed = { at: START + SEC, hook: HOOK };
+    expect(runEcs({ completed }, START + I, {}, blockedServices)).toEqual([]);
+    expect(types(runEcs({ completed }, START + 2 * I, {}, blockedServices))).toEqual(['notify:drain-blocked']);
+  });
+
+  it('observe: one drain-overdue at the deadline (two passes at most, same fingerprint), never a completion of ECS hook', () => {
+    const completed = { at: START + SEC, hook: HOOK };
+    expect(runEcs({ completed }, START + D - 1, {}, blockedServices).some((a) => a.type === 'notify' && a.notification.kind === 'drain-overdue')).toBe(false);
+    for (const now of [START + D, START + D + I, START + D + 2 * I - 1]) {
+      const actions = runEcs({ completed }, now, {}, blockedServices);
+      expect(types(actions)).toEqual(['notify:drain-overdue']);
+      expect(actions[0]).toMatchObject({ notification: { kind: 'drain-overdue', capacityProvider: 'cp-web', completedEcsHook: false, remaining: [serviceTask('web', 1)] } });
+    }
+    expect(runEcs({ completed }, START + D + 2 * I, {}, blockedServices)).toEqual([]);
+    expect(runEcs({ completed }, START + 40 * 3600 * SEC, {}, blockedServices)).toEqual([]);
+  });
+
+  it('complete-at-deadline (opt-in): completes ECS hook CONTINUE with the overdue report; not when ECS hook is not on the ASG', () => {
+    const completed = { at: START + SEC, hook: HOOK };
+    const actions = runEcs({ completed }, START + D, { managedDraining: 'complete-at-deadline' });
+    expect(actions[0]).toEqual({ type: 'complete', ec2InstanceId: 'i-0aaa', asg: ASG, hook: ECS_HOOK, result: 'CONTINUE', reason: 'deadline' });
+    expect(actions[1]).toMatchObject({ type: 'notify', notification: { kind: 'drain-overdue', completedEcsHook: true } });
+    expect(actions).toHaveLength(2);
+    const noHook = { ecsDrainedAsgs: { [ASG]: { capacityProvider: 'cp-web', evidence: 'provider only' } } };
+    expect(types(run({ completed }, START + D, { managedDraining: 'complete-at-deadline' }, noHook))).toEqual(['notify:drain-overdue']);
+  });
+
+  it('not in ECS → rule 2; a stale mark (earlier action of a reused instance) → released and observed afresh', () => {
+    expect(types(runEcs({ container: false }))).toEqual(['complete:not-in-ecs']);
+    const stale = { at: START - 1000, hook: HOOK };
+    expect(types(runEcs({ completed: stale, drainStartedAt: START - 2000, lifecycleActionAt: START }, START + MIN))).toEqual(['observe-drain', 'complete:ecs-drains']);
+  });
+
+  it('a Spot interruption on an instance not waiting is still drained by ecs-ops (rule 10 stays)', () => {
+    expect(types(runEcs({ state: 'InService', status: 'ACTIVE', drainStartedAt: undefined, trigger: 'spot-interruption' }))).toEqual(['set-draining', 'notify:drain-started']);
   });
 });

@@ -17,6 +17,8 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DescribeCapacityProvidersCommand,
+  DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
@@ -133,6 +135,9 @@ class FakeAws {
       this.heartbeats.push(input.InstanceId);
       return {};
     });
+    // No capacity provider: ecs-ops drains every configured ASG itself (managed draining: test/drain/managed-draining.test.ts).
+    ecs.on(DescribeClustersCommand).callsFake((input: { clusters?: string[] }) => ({ clusters: (input.clusters ?? []).map((clusterName) => ({ clusterName, capacityProviders: [] })) }));
+    ecs.on(DescribeCapacityProvidersCommand).resolves({ capacityProviders: [] });
     ecs.on(ListContainerInstancesCommand).callsFake((input: { cluster: string; filter?: string; maxResults?: number; nextToken?: string }) => {
       const eq = /^ec2InstanceId == (\S+)$/.exec(input.filter ?? '');
       const inList = /^ec2InstanceId in \[(.*)\]$/.exec(input.filter ?? '');
@@ -407,8 +412,11 @@ describe('terminate lifecycle action', () => {
     expect(large).toBe(small);
     // DescribeAutoScalingInstances, DescribeLifecycleHooks, ListContainerInstances, DescribeContainerInstances,
     // 2 ListTasks, DescribeTasks, DescribeServices, UpdateContainerInstancesState, PutAttributes,
-    // RecordLifecycleActionHeartbeat.
-    expect(small).toBe(11);
+    // RecordLifecycleActionHeartbeat; and whether ECS drains the drained ASGs itself (a cold cache): DescribeClusters and
+    // DescribeLifecycleHooks of each of the 2 drained ASGs (no capacity provider: no DescribeCapacityProviders).
+    expect(small).toBe(14);
+    expect(ecs).toHaveReceivedCommandTimes(DescribeClustersCommand, 1);
+    expect(ecs).not.toHaveReceivedCommand(DescribeCapacityProvidersCommand);
   });
 });
 

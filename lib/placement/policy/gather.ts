@@ -23,7 +23,7 @@ import {
   type Service,
   type Task,
 } from '@aws-sdk/client-ecs';
-import type { ClusterSnapshot, PolicyInstance, PolicyService, PolicyTask } from './model.js';
+import { azRebalancingInProgress, type ClusterSnapshot, type PolicyInstance, type PolicyService, type PolicyTask } from './model.js';
 
 /** Batch and page limits of the APIs used. */
 export const LIMITS = {
@@ -118,6 +118,7 @@ export function toPolicyService(s: Service): PolicyService | undefined {
     maximumPercent: s.deploymentConfiguration?.maximumPercent ?? 200,
     deployments: (s.deployments ?? []).map((d) => ({ status: d.status ?? 'PRIMARY', rolloutState: d.rolloutState, taskDefinition: d.taskDefinition })),
     availabilityZoneRebalancing: s.availabilityZoneRebalancing,
+    azRebalancingInProgress: azRebalancingInProgress(s.events),
     tags: Object.fromEntries((s.tags ?? []).flatMap((t) => (t.key !== undefined ? [[t.key, t.value ?? '']] : []))),
     taskDefinitionArn: s.taskDefinition,
     launchType: s.launchType,

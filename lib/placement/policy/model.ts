@@ -63,6 +63,8 @@ export interface PolicyService {
   deployments: PolicyDeployment[];
   /** ECS's own Availability Zone rebalancing (`availabilityZoneRebalancing`). */
   availabilityZoneRebalancing?: string | undefined;
+  /** ECS is rebalancing the service across AZs now (SERVICE_REBALANCING_STARTED without _COMPLETED since). */
+  azRebalancingInProgress?: boolean | undefined;
   tags: Readonly<Record<string, string>>;
   taskDefinitionArn?: string | undefined;
   launchType?: string | undefined;
@@ -83,6 +85,22 @@ export interface ClusterSnapshot {
   taskDefinitions: ReadonlyMap<string, TaskDefinition>;
   /** Stopped tasks ecs-ops stopped recently, per service name (for the cooldown); absent when not gathered. */
   recentStops?: ReadonlyMap<string, PolicyTask[]> | undefined;
+}
+
+/**
+ * Whether ECS's AZ rebalancing of a service is in progress, from its service events (DescribeServices `events`, newest
+ * first): the newest rebalancing message is SERVICE_REBALANCING_STARTED's ("service (x) is not AZ balanced with … AZ
+ * Rebalancing in progress.") rather than _COMPLETED's ("service (x) is AZ balanced with …"). ECS Developer Guide,
+ * "track-service-rebalancing". AWS keeps the state: no copy of the EventBridge events is needed.
+ */
+export function azRebalancingInProgress(events: readonly { message?: string | undefined; createdAt?: Date | undefined }[] | undefined): boolean {
+  const newestFirst = [...(events ?? [])].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+  for (const event of newestFirst) {
+    const message = event.message ?? '';
+    if (/is not AZ balanced with .*AZ Rebalancing in progress/i.test(message)) return true;
+    if (/is AZ balanced with/i.test(message)) return false;
+  }
+  return false;
 }
 
 /** The service a task belongs to (`service:<name>` group), or undefined for standalone tasks. */

@@ -7,7 +7,8 @@
  *   from the desired count — a replacement is still starting); never when stopping one more task would take the RUNNING
  *   count below ceil(desired × minimumHealthyPercent / 100); never within `cooldown` of a stop ecs-ops made for the
  *   service (stopped tasks whose `stoppedReason` starts with the marker); never for `azBalance` when ECS's own AZ
- *   rebalancing is ENABLED on the service; never a task younger than `minTaskAge`; at most one stop per service and
+ *   rebalancing is ENABLED on the service, nor any move while ECS is rebalancing it (between SERVICE_REBALANCING_STARTED
+ *   and _COMPLETED: its own stops and starts are under way); never a task younger than `minTaskAge`; at most one stop per service and
  *   `maxStopsPerCluster` per cluster in one pass;
  * - then candidates in order (the task on the most crowded instance of the fullest AZ for azBalance; misplaced tasks for
  *   instanceMatch and spot; tasks on over-full instances for maxPerInstance; oldest first among equals), and for each the
@@ -232,6 +233,10 @@ export function planStops(snapshot: ClusterSnapshot, settings: PlacementSettings
     }
     if (deploymentInProgress(service)) {
       skipAll('deployment', `${name} has a deployment in progress`);
+      continue;
+    }
+    if (service.azRebalancingInProgress === true) {
+      skipAll('az-rebalancing', `${name}: ECS is rebalancing it across Availability Zones; ecs-ops moves nothing until it completes`);
       continue;
     }
     if (running !== live.length || live.length !== service.desiredCount) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STOP_MARKER, type PolicyTask } from '../../../lib/placement/policy/model.js';
+import { azRebalancingInProgress, STOP_MARKER, type PolicyTask } from '../../../lib/placement/policy/model.js';
 import { planStops, stopReason } from '../../../lib/placement/policy/plan.js';
 import { ACCOUNT, CLUSTER, instance, NOW, service, settings, snapshot, task } from './support.js';
 
@@ -57,6 +57,14 @@ describe('planStops', () => {
   });
   it('stands aside for AZ rules when ECS AZ rebalancing is ENABLED', () => {
     expect(skipReason(service('web', 6, { availabilityZoneRebalancing: 'ENABLED' }))).toEqual(['az-rebalancing']);
+  });
+  it('no move of any rule while ECS is rebalancing the service (SERVICE_REBALANCING_STARTED, not yet _COMPLETED)', () => {
+    const maxPerInstance = settings({ dryRun: false, policies: [{ name: 'spread', select: {}, mode: 'enforce', rules: { azBalance: { maxSkew: 1 }, maxPerInstance: 1 } }] });
+    const plan = planStops(snapshot({ services: [service('web', 6, { azRebalancingInProgress: true })], tasks: imbalanced(), instances }), maxPerInstance);
+    expect(plan.stops).toEqual([]);
+    expect(plan.skipped.map((s) => `${s.violation.rule}:${s.reason}`)).toEqual(['maxPerInstance:az-rebalancing', 'azBalance:az-rebalancing']);
+    // Once it completed, the maxPerInstance violation is acted on again (AZ rules stay ECS's while it is ENABLED).
+    expect(planStops(snapshot({ services: [service('web', 6, { azRebalancingInProgress: false })], tasks: imbalanced(), instances }), maxPerInstance).stops).toHaveLength(1);
   });
   it('never when a replacement is still starting', () => {
     const tasks = imbalanced();
@@ -119,5 +127,19 @@ describe('planStops', () => {
     expect(plan.dryRun).toBe(true);
     expect(CLUSTER).toBe(plan.cluster);
     expect(ACCOUNT).toContain('123456789012');
+  });
+});
+
+describe('azRebalancingInProgress (service events, newest first)', () => {
+  const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 8, minute));
+  const started = { message: 'service (web) is not AZ balanced with 4 tasks in us-east-1a, 1 tasks in us-east-1b, and 1 tasks in us-east-1c. AZ Rebalancing in progress.' };
+  const completed = { message: 'service (web) is AZ balanced with 2 tasks in us-east-1a, 2 tasks in us-east-1b, and 2 tasks in us-east-1c.' };
+  const steady = { message: 'service (web) has reached a steady state.' };
+  it('is in progress when the newest rebalancing message is the start, whatever the order of the list', () => {
+    expect(azRebalancingInProgress([{ ...steady, createdAt: at(5) }, { ...started, createdAt: at(3) }, { ...completed, createdAt: at(1) }])).toBe(true);
+    expect(azRebalancingInProgress([{ ...completed, createdAt: at(1) }, { ...started, createdAt: at(3) }])).toBe(true);
+    expect(azRebalancingInProgress([{ ...completed, createdAt: at(6) }, { ...started, createdAt: at(3) }])).toBe(false);
+    expect(azRebalancingInProgress([{ ...steady, createdAt: at(6) }])).toBe(false);
+    expect(azRebalancingInProgress(undefined)).toBe(false);
   });
 });

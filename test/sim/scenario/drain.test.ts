@@ -101,8 +101,9 @@ describe('the drain scenarios', () => {
       expect(calls['autoscaling:RecordLifecycleActionHeartbeat']).toBe(3);
       expect(calls['autoscaling:CompleteLifecycleAction']).toBe(3);
       expect(calls['ecs:StopTask']).toBeUndefined();
-      // Hook settings are cached per warm Lambda.
-      expect(calls['autoscaling:DescribeLifecycleHooks']).toBe(1);
+      // Hook settings are cached per warm Lambda; each look at whether ECS drains the ASG (one DescribeClusters: on a
+      // cold event path, and each pass with an instance waiting) lists the ASG's hooks once more.
+      expect(calls['autoscaling:DescribeLifecycleHooks']).toBe(1 + (calls['ecs:DescribeClusters'] ?? 0));
       // The reconcile pass: one DescribeAutoScalingGroups per pass (20 minutes), nothing more once no instance waits.
       expect(calls['autoscaling:DescribeAutoScalingGroups']).toBeLessThanOrEqual(20);
       // The event path is a constant number of calls per event: on average at most a dozen per invocation.
@@ -122,6 +123,9 @@ describe('the drain scenarios', () => {
         'ecs:ListTasks',
         'ecs:DescribeTasks',
         'ecs:DescribeServices',
+        // Whether ECS drains the ASG itself (managed draining): the cluster's capacity providers, then those providers.
+        'ecs:DescribeClusters',
+        'ecs:DescribeCapacityProviders',
         'ssm:GetParameter',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
