@@ -7,9 +7,21 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ConfigLoadError, formatConfigErrors, loadConfigFile } from '../config/index.js';
 import { configWarnings, formatConfigWarnings } from '../config/warnings.js';
+import { bundledConfigDigest } from '../config/bundled.js';
+import type { EcsOpsConfig } from '../config/schema.js';
 import { deploymentValues } from './values.js';
 
 const EXAMPLE_ACCOUNT = '123456789012';
+
+/**
+ * The config as the functions receive it: validated here, once, and bundled as plain data with its digest (esbuild
+ * `define`s both, see serverless.yml); the running function checks the digest instead of re-validating
+ * (lib/config/bundled.ts). Both are JS string literals.
+ */
+function bundledConfigValues(config: EcsOpsConfig): { configLiteral: string; configDigest: string } {
+  const json = JSON.stringify(config);
+  return { configLiteral: JSON.stringify(json), configDigest: JSON.stringify(bundledConfigDigest(json)) };
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -31,7 +43,7 @@ try {
   const loaded = loadConfigFile(configPath);
   // Packaging the example is how tests and CI work; deploying it never makes sense (see deploy-guard.cjs).
   const exampleConfig = basename(configPath) === 'ecs-ops.config.example.yml' || loaded.text.includes(EXAMPLE_ACCOUNT);
-  const values = { ...deploymentValues(loaded.config), exampleConfig };
+  const values = { ...deploymentValues(loaded.config), ...bundledConfigValues(loaded.config), exampleConfig };
   if (mode === 'deploy' && exampleConfig) {
     fail(
       `ecs-ops: refusing to deploy ${configPath}: it is the example config (account ${EXAMPLE_ACCOUNT}).\n` +
