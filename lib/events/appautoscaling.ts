@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventEnvelope } from './envelope.js';
 
 /**
@@ -18,14 +18,14 @@ export const appAutoScalingActivityDetailSchema = z.looseObject({
   scalableDimension: z.string(),
   newDesiredCapacity: z.number(),
   maxCapacity: z.number(),
-  oldDesiredCapacity: z.number().optional(),
-  minCapacity: z.number().optional(),
-  scaledToMax: z.boolean().optional(),
+  oldDesiredCapacity: z.optional(z.number()),
+  minCapacity: z.optional(z.number()),
+  scaledToMax: z.optional(z.boolean()),
   /** `scale-out` / `scale-in`. */
-  direction: z.string().optional(),
-  statusCode: z.string().optional(),
-  startTime: z.string().optional(),
-  endTime: z.string().optional(),
+  direction: z.optional(z.string()),
+  statusCode: z.optional(z.string()),
+  startTime: z.optional(z.string()),
+  endTime: z.optional(z.string()),
 });
 export type AppAutoScalingActivityDetail = z.output<typeof appAutoScalingActivityDetailSchema>;
 

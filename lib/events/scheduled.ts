@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventEnvelope } from './envelope.js';
 import { cutString, EventParseError, eventParseError, stringField } from './errors.js';
 
@@ -15,7 +15,7 @@ const SCHEDULED_EVENT = 'Scheduled Event';
 export const SCHEDULED_RULE_SOURCE = 'aws.events';
 export const SCHEDULER_SOURCE = 'aws.scheduler';
 
-export const scheduledRuleEventSchema = eventEnvelope(SCHEDULED_EVENT, SCHEDULED_RULE_SOURCE, z.looseObject({})).extend({
+export const scheduledRuleEventSchema = z.extend(eventEnvelope(SCHEDULED_EVENT, SCHEDULED_RULE_SOURCE, z.looseObject({})), {
   // The scheduled time is what the guarded tasks key on, so here `time` is required.
   time: z.string(),
 });
@@ -31,9 +31,9 @@ function parseJsonString(value: unknown): unknown {
   }
 }
 
-export const schedulerDetailSchema = z.preprocess(parseJsonString, z.looseObject({}));
+export const schedulerDetailSchema = z.pipe(z.transform(parseJsonString), z.looseObject({}));
 
-export const schedulerEventSchema = eventEnvelope(SCHEDULED_EVENT, SCHEDULER_SOURCE, schedulerDetailSchema).extend({
+export const schedulerEventSchema = z.extend(eventEnvelope(SCHEDULED_EVENT, SCHEDULER_SOURCE, schedulerDetailSchema), {
   time: z.string(),
 });
 /** `detail` is the parsed object (the wire format is the string `"{}"`). */
@@ -44,7 +44,7 @@ export type SchedulerEvent = z.output<typeof schedulerEventSchema>;
  * attribute; ecs-ops writes this template itself, so it is held to ISO 8601 (an unreplaced placeholder fails here).
  */
 export const ecsOpsScheduleInputSchema = z.looseObject({
-  schedule: z.string().min(1),
+  schedule: z.string().check(z.minLength(1)),
   scheduledTime: z.iso.datetime({ offset: true }),
 });
 export type EcsOpsScheduleInput = z.output<typeof ecsOpsScheduleInputSchema>;
