@@ -11,7 +11,7 @@ import { eventEnvelope } from './envelope.js';
 
 export const APP_AUTOSCALING_SOURCE = 'aws.application-autoscaling';
 
-export const appAutoScalingActivityDetailSchema = z.looseObject({
+export const appAutoScalingActivityDetailSchema = z.lazy(() => z.looseObject({
   // What the alert names and compares: which target, and how far it scaled against its bounds.
   serviceNamespace: z.string(),
   resourceId: z.string(),
@@ -26,12 +26,12 @@ export const appAutoScalingActivityDetailSchema = z.looseObject({
   statusCode: z.optional(z.string()),
   startTime: z.optional(z.string()),
   endTime: z.optional(z.string()),
-});
+}));
 export type AppAutoScalingActivityDetail = z.output<typeof appAutoScalingActivityDetailSchema>;
 
-export const appAutoScalingActivityEventSchema = eventEnvelope(
+export const appAutoScalingActivityEventSchema = z.lazy(() => eventEnvelope(
   'Application Auto Scaling Scaling Activity State Change',
   APP_AUTOSCALING_SOURCE,
   appAutoScalingActivityDetailSchema,
-);
+));
 export type AppAutoScalingActivityEvent = z.output<typeof appAutoScalingActivityEventSchema>;

@@ -28,7 +28,7 @@ const asgLocation = knownString(ASG_LOCATIONS);
 export const LIFECYCLE_TRANSITIONS = ['autoscaling:EC2_INSTANCE_LAUNCHING', 'autoscaling:EC2_INSTANCE_TERMINATING'] as const;
 export type LifecycleTransition = (typeof LIFECYCLE_TRANSITIONS)[number];
 
-export const asgLifecycleDetailSchema = z.looseObject({
+export const asgLifecycleDetailSchema = z.lazy(() => z.looseObject({
   // Everything CompleteLifecycleAction needs is required: without it ecs-ops cannot release the instance.
   LifecycleActionToken: z.string(),
   AutoScalingGroupName: z.string(),
@@ -38,16 +38,16 @@ export const asgLifecycleDetailSchema = z.looseObject({
   NotificationMetadata: z.optional(z.string()),
   Origin: z.optional(asgLocation),
   Destination: z.optional(asgLocation),
-});
+}));
 export type AsgLifecycleDetail = z.output<typeof asgLifecycleDetailSchema>;
 
-export const asgLifecycleEventSchema = eventEnvelope(ASG_LIFECYCLE_DETAIL_TYPES, ASG_SOURCE, asgLifecycleDetailSchema);
+export const asgLifecycleEventSchema = z.lazy(() => eventEnvelope(ASG_LIFECYCLE_DETAIL_TYPES, ASG_SOURCE, asgLifecycleDetailSchema));
 export type AsgLifecycleEvent = z.output<typeof asgLifecycleEventSchema>;
 
 /** Documented `StatusCode`s of scaling activities (the AWS API has a few more, hence a known string). */
 export const ASG_ACTIVITY_STATUS_CODES = ['InProgress', 'Successful', 'Failed', 'Cancelled'] as const;
 
-export const asgActivityDetailSchema = z.looseObject({
+export const asgActivityDetailSchema = z.lazy(() => z.looseObject({
   AutoScalingGroupName: z.string(),
   ActivityId: z.string(),
   StatusCode: knownString(ASG_ACTIVITY_STATUS_CODES),
@@ -69,10 +69,10 @@ export const asgActivityDetailSchema = z.looseObject({
   ),
   Origin: z.optional(asgLocation),
   Destination: z.optional(asgLocation),
-});
+}));
 export type AsgActivityDetail = z.output<typeof asgActivityDetailSchema>;
 
-export const asgActivityEventSchema = eventEnvelope(ASG_ACTIVITY_DETAIL_TYPES, ASG_SOURCE, asgActivityDetailSchema);
+export const asgActivityEventSchema = z.lazy(() => eventEnvelope(ASG_ACTIVITY_DETAIL_TYPES, ASG_SOURCE, asgActivityDetailSchema));
 export type AsgActivityEvent = z.output<typeof asgActivityEventSchema>;
 
 /**
@@ -98,7 +98,7 @@ export const ASG_SNS_EVENTS = [
  * event: PascalCase fields, no envelope. `autoscaling:TEST_NOTIFICATION` messages carry only the identification
  * fields, so only those are required.
  */
-export const asgSnsNotificationSchema = z.looseObject({
+export const asgSnsNotificationSchema = z.lazy(() => z.looseObject({
   Event: knownString(ASG_SNS_EVENTS),
   Service: z.string(),
   AutoScalingGroupName: z.string(),
@@ -135,5 +135,5 @@ export const asgSnsNotificationSchema = z.looseObject({
       ),
     }),
   ),
-});
+}));
 export type AsgSnsNotification = z.output<typeof asgSnsNotificationSchema>;

@@ -37,17 +37,17 @@ export const STOP_CODES = [
   'TerminationNotice',
 ] as const;
 
-const nameValue = z.looseObject({ name: z.string(), value: z.optional(z.string()) });
+const nameValue = z.lazy(() => z.looseObject({ name: z.string(), value: z.optional(z.string()) }));
 
 /** ENI / service-connect attachments of tasks and container instances. */
-const attachment = z.looseObject({
+const attachment = z.lazy(() => z.looseObject({
   id: z.optional(z.string()),
   type: z.optional(z.string()),
   status: z.optional(z.string()),
   details: z.optional(z.array(nameValue)),
-});
+}));
 
-export const ecsContainerSchema = z.looseObject({
+export const ecsContainerSchema = z.lazy(() => z.looseObject({
   containerArn: z.string(),
   name: z.string(),
   lastStatus: taskStatus,
@@ -64,10 +64,10 @@ export const ecsContainerSchema = z.looseObject({
   memoryReservation: z.optional(z.string()),
   networkBindings: z.optional(z.array(z.looseObject({}))),
   networkInterfaces: z.optional(z.array(z.looseObject({}))),
-});
+}));
 export type EcsContainer = z.output<typeof ecsContainerSchema>;
 
-export const ecsTaskStateChangeDetailSchema = z.looseObject({
+export const ecsTaskStateChangeDetailSchema = z.lazy(() => z.looseObject({
   taskArn: z.string(),
   clusterArn: z.string(),
   lastStatus: taskStatus,
@@ -103,10 +103,10 @@ export const ecsTaskStateChangeDetailSchema = z.looseObject({
       containerOverrides: z.optional(z.array(z.looseObject({ name: z.optional(z.string()) }))),
     }),
   ),
-});
+}));
 export type EcsTaskStateChangeDetail = z.output<typeof ecsTaskStateChangeDetailSchema>;
 
-export const ecsTaskStateChangeEventSchema = eventEnvelope('ECS Task State Change', ECS_SOURCE, ecsTaskStateChangeDetailSchema);
+export const ecsTaskStateChangeEventSchema = z.lazy(() => eventEnvelope('ECS Task State Change', ECS_SOURCE, ecsTaskStateChangeDetailSchema));
 export type EcsTaskStateChangeEvent = z.output<typeof ecsTaskStateChangeEventSchema>;
 
 export const CONTAINER_INSTANCE_STATUSES = [
@@ -119,17 +119,17 @@ export const CONTAINER_INSTANCE_STATUSES = [
 ] as const;
 
 /** A registered/remaining resource: CPU and MEMORY are INTEGER, PORTS/PORTS_UDP are STRINGSET. */
-export const ecsResourceSchema = z.looseObject({
+export const ecsResourceSchema = z.lazy(() => z.looseObject({
   name: z.string(),
   type: z.string(),
   integerValue: z.optional(z.number()),
   doubleValue: z.optional(z.number()),
   longValue: z.optional(z.number()),
   stringSetValue: z.optional(z.array(z.string())),
-});
+}));
 export type EcsResource = z.output<typeof ecsResourceSchema>;
 
-export const ecsContainerInstanceStateChangeDetailSchema = z.looseObject({
+export const ecsContainerInstanceStateChangeDetailSchema = z.lazy(() => z.looseObject({
   containerInstanceArn: z.string(),
   clusterArn: z.string(),
   /** An `i-…` id on EC2, an `mi-…` managed instance id on ECS Anywhere. */
@@ -154,14 +154,14 @@ export const ecsContainerInstanceStateChangeDetailSchema = z.looseObject({
   agentUpdateStatus: z.optional(z.string()),
   attachments: z.optional(z.array(attachment)),
   accountType: z.optional(z.string()),
-});
+}));
 export type EcsContainerInstanceStateChangeDetail = z.output<typeof ecsContainerInstanceStateChangeDetailSchema>;
 
-export const ecsContainerInstanceStateChangeEventSchema = eventEnvelope(
+export const ecsContainerInstanceStateChangeEventSchema = z.lazy(() => eventEnvelope(
   'ECS Container Instance State Change',
   ECS_SOURCE,
   ecsContainerInstanceStateChangeDetailSchema,
-);
+));
 export type EcsContainerInstanceStateChangeEvent = z.output<typeof ecsContainerInstanceStateChangeEventSchema>;
 
 export const ECS_EVENT_TYPES = ['INFO', 'WARN', 'ERROR'] as const;
@@ -181,7 +181,7 @@ export const SERVICE_ACTION_EVENT_NAMES = [
 ] as const;
 
 /** The service is named by `resources[0]` (its ARN); see {@link serviceOfEvent}. */
-export const ecsServiceActionDetailSchema = z.looseObject({
+export const ecsServiceActionDetailSchema = z.lazy(() => z.looseObject({
   eventType: z.enum(ECS_EVENT_TYPES),
   eventName: knownString(SERVICE_ACTION_EVENT_NAMES),
   clusterArn: z.string(),
@@ -195,25 +195,25 @@ export const ecsServiceActionDetailSchema = z.looseObject({
   taskSetArns: z.optional(z.array(z.string())),
   serviceName: z.optional(z.string()),
   service: z.optional(z.string()),
-});
+}));
 export type EcsServiceActionDetail = z.output<typeof ecsServiceActionDetailSchema>;
 
-export const ecsServiceActionEventSchema = eventEnvelope('ECS Service Action', ECS_SOURCE, ecsServiceActionDetailSchema);
+export const ecsServiceActionEventSchema = z.lazy(() => eventEnvelope('ECS Service Action', ECS_SOURCE, ecsServiceActionDetailSchema));
 export type EcsServiceActionEvent = z.output<typeof ecsServiceActionEventSchema>;
 
 export const DEPLOYMENT_EVENT_NAMES = ['SERVICE_DEPLOYMENT_IN_PROGRESS', 'SERVICE_DEPLOYMENT_COMPLETED', 'SERVICE_DEPLOYMENT_FAILED'] as const;
 
 /** The service is named by `resources[0]` (its ARN); see {@link serviceOfEvent}. */
-export const ecsDeploymentStateChangeDetailSchema = z.looseObject({
+export const ecsDeploymentStateChangeDetailSchema = z.lazy(() => z.looseObject({
   eventType: z.enum(ECS_EVENT_TYPES),
   eventName: knownString(DEPLOYMENT_EVENT_NAMES),
   deploymentId: z.string(),
   updatedAt: z.string(),
   reason: z.optional(z.string()),
-});
+}));
 export type EcsDeploymentStateChangeDetail = z.output<typeof ecsDeploymentStateChangeDetailSchema>;
 
-export const ecsDeploymentStateChangeEventSchema = eventEnvelope('ECS Deployment State Change', ECS_SOURCE, ecsDeploymentStateChangeDetailSchema);
+export const ecsDeploymentStateChangeEventSchema = z.lazy(() => eventEnvelope('ECS Deployment State Change', ECS_SOURCE, ecsDeploymentStateChangeDetailSchema));
 export type EcsDeploymentStateChangeEvent = z.output<typeof ecsDeploymentStateChangeEventSchema>;
 
 /** The resource part of an ECS ARN (`service/cluster/name`), or undefined if `arn` is not an ECS ARN. */
