@@ -36,7 +36,7 @@ export class BundledConfigError extends Error {
  */
 export function readBundledConfig(literal: string | undefined, digest: string | undefined): EcsOpsConfig {
   if (literal === undefined) throw new BundledConfigError('ecs-ops: no config was bundled into this function; build it with `npm run package`');
-  if (digest === undefined) throw new BundledConfigError('ecs-ops: the bundled config has no digest (__ECS_OPS_CONFIG_DIGEST__); build the function with `npm run package`');
+  if (digest === undefined) throw new BundledConfigError('ecs-ops: the bundled config came without its digest; build the function with `npm run package`');
   const actual = bundledConfigDigest(literal);
   if (actual !== digest) {
     throw new BundledConfigError(`ecs-ops: the bundled config does not match its digest (expected ${digest}, got ${actual}): the bundle or .ecs-ops/deploy.json was altered after validation; package again with \`npm run package\``);
