@@ -31,7 +31,8 @@ export interface FunctionBase {
 export function lazyDeliverer(create: () => ChannelDeliverer): ChannelDeliverer {
   let deliverer: ChannelDeliverer | undefined;
   return {
-    deliver: (channel, notification, deadlineMs) => {
+    // async: a failure to build (e.g. no region) rejects like a failed delivery instead of throwing synchronously.
+    deliver: async (channel, notification, deadlineMs) => {
       deliverer ??= create();
       return deliverer.deliver(channel, notification, deadlineMs);
     },
