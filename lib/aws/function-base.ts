@@ -23,6 +23,22 @@ export interface FunctionBase {
   persistenceStore: DynamoDBPersistenceLayer;
 }
 
+/**
+ * A deliverer that builds its notifier (the SSM client, Powertools Parameters, the SNS client) on the first delivery:
+ * most invocations send nothing, and their cold start should not pay for it (issue #19). Built once, then reused, so
+ * the webhook URL cache and Slack pacing survive warm invocations.
+ */
+export function lazyDeliverer(create: () => ChannelDeliverer): ChannelDeliverer {
+  let deliverer: ChannelDeliverer | undefined;
+  return {
+    // async: a failure to build (e.g. no region) rejects like a failed delivery instead of throwing synchronously.
+    deliver: async (channel, notification, deadlineMs) => {
+      deliverer ??= create();
+      return deliverer.deliver(channel, notification, deadlineMs);
+    },
+  };
+}
+
 /** The production dependencies shared by the handlers in functions/ (`label` names the function in errors). */
 export function functionBase(serviceName: string, label: string, profile: RetryProfile): FunctionBase {
   const config = bundledConfig();
@@ -38,7 +54,7 @@ export function functionBase(serviceName: string, label: string, profile: RetryP
     options,
     tableName,
     dynamodb,
-    deliverer: createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger }),
+    deliverer: lazyDeliverer(() => createNotifier({ ssm: new SSMClient(options), sns: new SNSClient(options), logger })),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
   };
 }

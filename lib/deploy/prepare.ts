@@ -13,10 +13,21 @@ import { ConfigLoadError, formatConfigErrors, loadConfigFile, type EcsOpsConfig 
 import { configWarnings, formatConfigWarnings } from '../config/warnings.js';
 import { noRegionHint, RegionError, resolveRegion, type ResolvedRegion } from './region.js';
 import { deploymentValues, type DeploymentValues } from './values.js';
+import { bundledConfigDigest } from '../config/bundled.js';
 
 const EXAMPLE_ACCOUNT = '123456789012';
 export const DEPLOY_JSON_PATH = '.ecs-ops/deploy.json';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * The config as the functions receive it: validated here, once, and bundled as plain data with its digest (esbuild
+ * `define`s both, see serverless.yml); the running function checks the digest instead of re-validating
+ * (lib/config/bundled.ts). Both are JS string literals.
+ */
+function bundledConfigValues(config: EcsOpsConfig): { configLiteral: string; configDigest: string } {
+  const json = JSON.stringify(config);
+  return { configLiteral: JSON.stringify(json), configDigest: JSON.stringify(bundledConfigDigest(json)) };
+}
 
 /** A refusal with its message for the user (exit 2: bad input, nothing written). */
 export class PrepareError extends Error {}
@@ -31,6 +42,8 @@ export interface DeployJson extends DeploymentValues {
   region: string | null;
   /** Where the region came from (--region, config, AWS_REGION, AWS_DEFAULT_REGION, profile), or null. */
   regionSource: string | null;
+  /** The bundled config's digest, a JS string literal (lib/config/bundled.ts checks it instead of re-validating). */
+  configDigest: string;
   /** package.json's version: the stack output EcsOpsVersion. */
   version: string;
   /** The configured cluster names, comma-separated: the stack output EcsOpsClusters (lib/deploy/preflight.ts). */
@@ -95,6 +108,7 @@ export async function prepare(
   }
   const values: DeployJson = {
     ...deploymentValues(loaded.config),
+    ...bundledConfigValues(loaded.config),
     exampleConfig,
     packaged: true,
     region: region?.region ?? null,

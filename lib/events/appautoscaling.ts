@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventEnvelope } from './envelope.js';
 
 /**
@@ -11,27 +11,27 @@ import { eventEnvelope } from './envelope.js';
 
 export const APP_AUTOSCALING_SOURCE = 'aws.application-autoscaling';
 
-export const appAutoScalingActivityDetailSchema = z.looseObject({
+export const appAutoScalingActivityDetailSchema = z.lazy(() => z.looseObject({
   // What the alert names and compares: which target, and how far it scaled against its bounds.
   serviceNamespace: z.string(),
   resourceId: z.string(),
   scalableDimension: z.string(),
   newDesiredCapacity: z.number(),
   maxCapacity: z.number(),
-  oldDesiredCapacity: z.number().optional(),
-  minCapacity: z.number().optional(),
-  scaledToMax: z.boolean().optional(),
+  oldDesiredCapacity: z.optional(z.number()),
+  minCapacity: z.optional(z.number()),
+  scaledToMax: z.optional(z.boolean()),
   /** `scale-out` / `scale-in`. */
-  direction: z.string().optional(),
-  statusCode: z.string().optional(),
-  startTime: z.string().optional(),
-  endTime: z.string().optional(),
-});
+  direction: z.optional(z.string()),
+  statusCode: z.optional(z.string()),
+  startTime: z.optional(z.string()),
+  endTime: z.optional(z.string()),
+}));
 export type AppAutoScalingActivityDetail = z.output<typeof appAutoScalingActivityDetailSchema>;
 
-export const appAutoScalingActivityEventSchema = eventEnvelope(
+export const appAutoScalingActivityEventSchema = z.lazy(() => eventEnvelope(
   'Application Auto Scaling Scaling Activity State Change',
   APP_AUTOSCALING_SOURCE,
   appAutoScalingActivityDetailSchema,
-);
+));
 export type AppAutoScalingActivityEvent = z.output<typeof appAutoScalingActivityEventSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventEnvelope, knownString } from './envelope.js';
 
 /**
@@ -28,26 +28,26 @@ const asgLocation = knownString(ASG_LOCATIONS);
 export const LIFECYCLE_TRANSITIONS = ['autoscaling:EC2_INSTANCE_LAUNCHING', 'autoscaling:EC2_INSTANCE_TERMINATING'] as const;
 export type LifecycleTransition = (typeof LIFECYCLE_TRANSITIONS)[number];
 
-export const asgLifecycleDetailSchema = z.looseObject({
+export const asgLifecycleDetailSchema = z.lazy(() => z.looseObject({
   // Everything CompleteLifecycleAction needs is required: without it ecs-ops cannot release the instance.
   LifecycleActionToken: z.string(),
   AutoScalingGroupName: z.string(),
   LifecycleHookName: z.string(),
   EC2InstanceId: z.string(),
   LifecycleTransition: z.enum(LIFECYCLE_TRANSITIONS),
-  NotificationMetadata: z.string().optional(),
-  Origin: asgLocation.optional(),
-  Destination: asgLocation.optional(),
-});
+  NotificationMetadata: z.optional(z.string()),
+  Origin: z.optional(asgLocation),
+  Destination: z.optional(asgLocation),
+}));
 export type AsgLifecycleDetail = z.output<typeof asgLifecycleDetailSchema>;
 
-export const asgLifecycleEventSchema = eventEnvelope(ASG_LIFECYCLE_DETAIL_TYPES, ASG_SOURCE, asgLifecycleDetailSchema);
+export const asgLifecycleEventSchema = z.lazy(() => eventEnvelope(ASG_LIFECYCLE_DETAIL_TYPES, ASG_SOURCE, asgLifecycleDetailSchema));
 export type AsgLifecycleEvent = z.output<typeof asgLifecycleEventSchema>;
 
 /** Documented `StatusCode`s of scaling activities (the AWS API has a few more, hence a known string). */
 export const ASG_ACTIVITY_STATUS_CODES = ['InProgress', 'Successful', 'Failed', 'Cancelled'] as const;
 
-export const asgActivityDetailSchema = z.looseObject({
+export const asgActivityDetailSchema = z.lazy(() => z.looseObject({
   AutoScalingGroupName: z.string(),
   ActivityId: z.string(),
   StatusCode: knownString(ASG_ACTIVITY_STATUS_CODES),
@@ -55,24 +55,24 @@ export const asgActivityDetailSchema = z.looseObject({
   EC2InstanceId: z.string(),
   // The rest is reporting material (digest, alerts): typed when present, never a reason to drop the event.
   // `Description` is absent from the documented unsuccessful samples.
-  StatusMessage: z.string().optional(),
-  Description: z.string().optional(),
-  Cause: z.string().optional(),
-  StartTime: z.string().optional(),
-  EndTime: z.string().optional(),
-  RequestId: z.string().optional(),
-  Details: z
-    .looseObject({
-      'Availability Zone': z.string().optional(),
-      'Subnet ID': z.string().optional(),
-    })
-    .optional(),
-  Origin: asgLocation.optional(),
-  Destination: asgLocation.optional(),
-});
+  StatusMessage: z.optional(z.string()),
+  Description: z.optional(z.string()),
+  Cause: z.optional(z.string()),
+  StartTime: z.optional(z.string()),
+  EndTime: z.optional(z.string()),
+  RequestId: z.optional(z.string()),
+  Details: z.optional(
+    z.looseObject({
+      'Availability Zone': z.optional(z.string()),
+      'Subnet ID': z.optional(z.string()),
+    }),
+  ),
+  Origin: z.optional(asgLocation),
+  Destination: z.optional(asgLocation),
+}));
 export type AsgActivityDetail = z.output<typeof asgActivityDetailSchema>;
 
-export const asgActivityEventSchema = eventEnvelope(ASG_ACTIVITY_DETAIL_TYPES, ASG_SOURCE, asgActivityDetailSchema);
+export const asgActivityEventSchema = z.lazy(() => eventEnvelope(ASG_ACTIVITY_DETAIL_TYPES, ASG_SOURCE, asgActivityDetailSchema));
 export type AsgActivityEvent = z.output<typeof asgActivityEventSchema>;
 
 /**
@@ -98,42 +98,42 @@ export const ASG_SNS_EVENTS = [
  * event: PascalCase fields, no envelope. `autoscaling:TEST_NOTIFICATION` messages carry only the identification
  * fields, so only those are required.
  */
-export const asgSnsNotificationSchema = z.looseObject({
+export const asgSnsNotificationSchema = z.lazy(() => z.looseObject({
   Event: knownString(ASG_SNS_EVENTS),
   Service: z.string(),
   AutoScalingGroupName: z.string(),
-  AutoScalingGroupARN: z.string().optional(),
-  AccountId: z.string().optional(),
-  RequestId: z.string().optional(),
-  ActivityId: z.string().optional(),
-  Time: z.string().optional(),
-  StartTime: z.string().optional(),
-  EndTime: z.string().optional(),
-  StatusCode: knownString(ASG_ACTIVITY_STATUS_CODES).optional(),
-  StatusMessage: z.string().optional(),
-  Progress: z.number().optional(),
-  Description: z.string().optional(),
-  Cause: z.string().optional(),
-  EC2InstanceId: z.string().optional(),
-  Origin: asgLocation.optional(),
-  Destination: asgLocation.optional(),
-  Details: z
-    .looseObject({
-      'Availability Zone': z.string().optional(),
-      'Subnet ID': z.string().optional(),
+  AutoScalingGroupARN: z.optional(z.string()),
+  AccountId: z.optional(z.string()),
+  RequestId: z.optional(z.string()),
+  ActivityId: z.optional(z.string()),
+  Time: z.optional(z.string()),
+  StartTime: z.optional(z.string()),
+  EndTime: z.optional(z.string()),
+  StatusCode: z.optional(knownString(ASG_ACTIVITY_STATUS_CODES)),
+  StatusMessage: z.optional(z.string()),
+  Progress: z.optional(z.number()),
+  Description: z.optional(z.string()),
+  Cause: z.optional(z.string()),
+  EC2InstanceId: z.optional(z.string()),
+  Origin: z.optional(asgLocation),
+  Destination: z.optional(asgLocation),
+  Details: z.optional(
+    z.looseObject({
+      'Availability Zone': z.optional(z.string()),
+      'Subnet ID': z.optional(z.string()),
       /** The CloudWatch alarms behind a policy-driven activity (what the digest quotes). */
-      InvokingAlarms: z
-        .array(
+      InvokingAlarms: z.optional(
+        z.array(
           z.looseObject({
-            AlarmName: z.string().optional(),
-            AlarmArn: z.string().optional(),
-            NewStateValue: z.string().optional(),
+            AlarmName: z.optional(z.string()),
+            AlarmArn: z.optional(z.string()),
+            NewStateValue: z.optional(z.string()),
             // Trigger is CloudWatch's alarm definition, passed through as is.
-            Trigger: z.looseObject({}).optional(),
+            Trigger: z.optional(z.looseObject({})),
           }),
-        )
-        .optional(),
-    })
-    .optional(),
-});
+        ),
+      ),
+    }),
+  ),
+}));
 export type AsgSnsNotification = z.output<typeof asgSnsNotificationSchema>;

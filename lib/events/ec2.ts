@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventEnvelope, knownString } from './envelope.js';
 
 /**
@@ -14,23 +14,23 @@ export const EC2_SOURCE = 'aws.ec2';
 /** Documented `instance-action` values; the EC2 User Guide sample itself has the placeholder `"action"`. */
 export const SPOT_INSTANCE_ACTIONS = ['hibernate', 'stop', 'terminate'] as const;
 
-export const spotInterruptionDetailSchema = z.looseObject({
+export const spotInterruptionDetailSchema = z.lazy(() => z.looseObject({
   'instance-id': z.string(),
   'instance-action': knownString(SPOT_INSTANCE_ACTIONS),
-});
+}));
 export type SpotInterruptionDetail = z.output<typeof spotInterruptionDetailSchema>;
 
-export const spotInterruptionEventSchema = eventEnvelope('EC2 Spot Instance Interruption Warning', EC2_SOURCE, spotInterruptionDetailSchema);
+export const spotInterruptionEventSchema = z.lazy(() => eventEnvelope('EC2 Spot Instance Interruption Warning', EC2_SOURCE, spotInterruptionDetailSchema));
 export type SpotInterruptionEvent = z.output<typeof spotInterruptionEventSchema>;
 
-export const rebalanceRecommendationDetailSchema = z.looseObject({
+export const rebalanceRecommendationDetailSchema = z.lazy(() => z.looseObject({
   'instance-id': z.string(),
-});
+}));
 export type RebalanceRecommendationDetail = z.output<typeof rebalanceRecommendationDetailSchema>;
 
-export const rebalanceRecommendationEventSchema = eventEnvelope(
+export const rebalanceRecommendationEventSchema = z.lazy(() => eventEnvelope(
   'EC2 Instance Rebalance Recommendation',
   EC2_SOURCE,
   rebalanceRecommendationDetailSchema,
-);
+));
 export type RebalanceRecommendationEvent = z.output<typeof rebalanceRecommendationEventSchema>;

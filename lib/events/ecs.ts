@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventEnvelope, knownString } from './envelope.js';
 
 /**
@@ -37,37 +37,37 @@ export const STOP_CODES = [
   'TerminationNotice',
 ] as const;
 
-const nameValue = z.looseObject({ name: z.string(), value: z.string().optional() });
+const nameValue = z.lazy(() => z.looseObject({ name: z.string(), value: z.optional(z.string()) }));
 
 /** ENI / service-connect attachments of tasks and container instances. */
-const attachment = z.looseObject({
-  id: z.string().optional(),
-  type: z.string().optional(),
-  status: z.string().optional(),
-  details: z.array(nameValue).optional(),
-});
+const attachment = z.lazy(() => z.looseObject({
+  id: z.optional(z.string()),
+  type: z.optional(z.string()),
+  status: z.optional(z.string()),
+  details: z.optional(z.array(nameValue)),
+}));
 
-export const ecsContainerSchema = z.looseObject({
+export const ecsContainerSchema = z.lazy(() => z.looseObject({
   containerArn: z.string(),
   name: z.string(),
   lastStatus: taskStatus,
   /** Present once the container exited, even while the task is still RUNNING. */
-  exitCode: z.number().optional(),
-  reason: z.string().optional(),
-  image: z.string().optional(),
-  imageDigest: z.string().optional(),
-  runtimeId: z.string().optional(),
-  taskArn: z.string().optional(),
+  exitCode: z.optional(z.number()),
+  reason: z.optional(z.string()),
+  image: z.optional(z.string()),
+  imageDigest: z.optional(z.string()),
+  runtimeId: z.optional(z.string()),
+  taskArn: z.optional(z.string()),
   // Strings in events (CPU units / MiB), and AWS prints a missing value as the string "null".
-  cpu: z.string().optional(),
-  memory: z.string().optional(),
-  memoryReservation: z.string().optional(),
-  networkBindings: z.array(z.looseObject({})).optional(),
-  networkInterfaces: z.array(z.looseObject({})).optional(),
-});
+  cpu: z.optional(z.string()),
+  memory: z.optional(z.string()),
+  memoryReservation: z.optional(z.string()),
+  networkBindings: z.optional(z.array(z.looseObject({}))),
+  networkInterfaces: z.optional(z.array(z.looseObject({}))),
+}));
 export type EcsContainer = z.output<typeof ecsContainerSchema>;
 
-export const ecsTaskStateChangeDetailSchema = z.looseObject({
+export const ecsTaskStateChangeDetailSchema = z.lazy(() => z.looseObject({
   taskArn: z.string(),
   clusterArn: z.string(),
   lastStatus: taskStatus,
@@ -77,36 +77,36 @@ export const ecsTaskStateChangeDetailSchema = z.looseObject({
    * Increments with every change of the task: order/deduplicate events by it. Optional only because the documented
    * Fargate Spot termination notice (a truncated snippet) lacks it; every full event carries it. Typed when present.
    */
-  version: z.number().optional(),
+  version: z.optional(z.number()),
   /** Absent from the documented Fargate Spot termination notice snippet, present in full events. */
-  containers: z.array(ecsContainerSchema).optional(),
-  taskDefinitionArn: z.string().optional(),
-  group: z.string().optional(),
-  startedBy: z.string().optional(),
-  containerInstanceArn: z.string().optional(),
-  launchType: knownString(LAUNCH_TYPES).optional(),
-  capacityProviderName: z.string().optional(),
-  availabilityZone: z.string().optional(),
-  platformVersion: z.string().optional(),
-  stopCode: knownString(STOP_CODES).optional(),
-  stoppedReason: z.string().optional(),
-  stoppingAt: z.string().optional(),
-  stoppedAt: z.string().optional(),
-  startedAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  cpu: z.string().optional(),
-  memory: z.string().optional(),
-  attributes: z.array(nameValue).optional(),
-  attachments: z.array(attachment).optional(),
-  overrides: z
-    .looseObject({
-      containerOverrides: z.array(z.looseObject({ name: z.string().optional() })).optional(),
-    })
-    .optional(),
-});
+  containers: z.optional(z.array(ecsContainerSchema)),
+  taskDefinitionArn: z.optional(z.string()),
+  group: z.optional(z.string()),
+  startedBy: z.optional(z.string()),
+  containerInstanceArn: z.optional(z.string()),
+  launchType: z.optional(knownString(LAUNCH_TYPES)),
+  capacityProviderName: z.optional(z.string()),
+  availabilityZone: z.optional(z.string()),
+  platformVersion: z.optional(z.string()),
+  stopCode: z.optional(knownString(STOP_CODES)),
+  stoppedReason: z.optional(z.string()),
+  stoppingAt: z.optional(z.string()),
+  stoppedAt: z.optional(z.string()),
+  startedAt: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
+  cpu: z.optional(z.string()),
+  memory: z.optional(z.string()),
+  attributes: z.optional(z.array(nameValue)),
+  attachments: z.optional(z.array(attachment)),
+  overrides: z.optional(
+    z.looseObject({
+      containerOverrides: z.optional(z.array(z.looseObject({ name: z.optional(z.string()) }))),
+    }),
+  ),
+}));
 export type EcsTaskStateChangeDetail = z.output<typeof ecsTaskStateChangeDetailSchema>;
 
-export const ecsTaskStateChangeEventSchema = eventEnvelope('ECS Task State Change', ECS_SOURCE, ecsTaskStateChangeDetailSchema);
+export const ecsTaskStateChangeEventSchema = z.lazy(() => eventEnvelope('ECS Task State Change', ECS_SOURCE, ecsTaskStateChangeDetailSchema));
 export type EcsTaskStateChangeEvent = z.output<typeof ecsTaskStateChangeEventSchema>;
 
 export const CONTAINER_INSTANCE_STATUSES = [
@@ -119,17 +119,17 @@ export const CONTAINER_INSTANCE_STATUSES = [
 ] as const;
 
 /** A registered/remaining resource: CPU and MEMORY are INTEGER, PORTS/PORTS_UDP are STRINGSET. */
-export const ecsResourceSchema = z.looseObject({
+export const ecsResourceSchema = z.lazy(() => z.looseObject({
   name: z.string(),
   type: z.string(),
-  integerValue: z.number().optional(),
-  doubleValue: z.number().optional(),
-  longValue: z.number().optional(),
-  stringSetValue: z.array(z.string()).optional(),
-});
+  integerValue: z.optional(z.number()),
+  doubleValue: z.optional(z.number()),
+  longValue: z.optional(z.number()),
+  stringSetValue: z.optional(z.array(z.string())),
+}));
 export type EcsResource = z.output<typeof ecsResourceSchema>;
 
-export const ecsContainerInstanceStateChangeDetailSchema = z.looseObject({
+export const ecsContainerInstanceStateChangeDetailSchema = z.lazy(() => z.looseObject({
   containerInstanceArn: z.string(),
   clusterArn: z.string(),
   /** An `i-…` id on EC2, an `mi-…` managed instance id on ECS Anywhere. */
@@ -143,25 +143,25 @@ export const ecsContainerInstanceStateChangeDetailSchema = z.looseObject({
   remainingResources: z.array(ecsResourceSchema),
   versionInfo: z.looseObject({
     agentVersion: z.string(),
-    agentHash: z.string().optional(),
-    dockerVersion: z.string().optional(),
+    agentHash: z.optional(z.string()),
+    dockerVersion: z.optional(z.string()),
   }),
   updatedAt: z.string(),
-  runningTasksCount: z.number().optional(),
-  pendingTasksCount: z.number().optional(),
-  registeredAt: z.string().optional(),
-  statusReason: z.string().optional(),
-  agentUpdateStatus: z.string().optional(),
-  attachments: z.array(attachment).optional(),
-  accountType: z.string().optional(),
-});
+  runningTasksCount: z.optional(z.number()),
+  pendingTasksCount: z.optional(z.number()),
+  registeredAt: z.optional(z.string()),
+  statusReason: z.optional(z.string()),
+  agentUpdateStatus: z.optional(z.string()),
+  attachments: z.optional(z.array(attachment)),
+  accountType: z.optional(z.string()),
+}));
 export type EcsContainerInstanceStateChangeDetail = z.output<typeof ecsContainerInstanceStateChangeDetailSchema>;
 
-export const ecsContainerInstanceStateChangeEventSchema = eventEnvelope(
+export const ecsContainerInstanceStateChangeEventSchema = z.lazy(() => eventEnvelope(
   'ECS Container Instance State Change',
   ECS_SOURCE,
   ecsContainerInstanceStateChangeDetailSchema,
-);
+));
 export type EcsContainerInstanceStateChangeEvent = z.output<typeof ecsContainerInstanceStateChangeEventSchema>;
 
 export const ECS_EVENT_TYPES = ['INFO', 'WARN', 'ERROR'] as const;
@@ -181,39 +181,39 @@ export const SERVICE_ACTION_EVENT_NAMES = [
 ] as const;
 
 /** The service is named by `resources[0]` (its ARN); see {@link serviceOfEvent}. */
-export const ecsServiceActionDetailSchema = z.looseObject({
+export const ecsServiceActionDetailSchema = z.lazy(() => z.looseObject({
   eventType: z.enum(ECS_EVENT_TYPES),
   eventName: knownString(SERVICE_ACTION_EVENT_NAMES),
   clusterArn: z.string(),
   createdAt: z.string(),
   /** e.g. `RESOURCE:CPU`, `RESOURCE:FARGATE` on placement failures. */
-  reason: z.string().optional(),
-  desiredCount: z.number().optional(),
-  capacityProviderArns: z.array(z.string()).optional(),
-  containerInstanceArns: z.array(z.string()).optional(),
-  taskArns: z.array(z.string()).optional(),
-  taskSetArns: z.array(z.string()).optional(),
-  serviceName: z.string().optional(),
-  service: z.string().optional(),
-});
+  reason: z.optional(z.string()),
+  desiredCount: z.optional(z.number()),
+  capacityProviderArns: z.optional(z.array(z.string())),
+  containerInstanceArns: z.optional(z.array(z.string())),
+  taskArns: z.optional(z.array(z.string())),
+  taskSetArns: z.optional(z.array(z.string())),
+  serviceName: z.optional(z.string()),
+  service: z.optional(z.string()),
+}));
 export type EcsServiceActionDetail = z.output<typeof ecsServiceActionDetailSchema>;
 
-export const ecsServiceActionEventSchema = eventEnvelope('ECS Service Action', ECS_SOURCE, ecsServiceActionDetailSchema);
+export const ecsServiceActionEventSchema = z.lazy(() => eventEnvelope('ECS Service Action', ECS_SOURCE, ecsServiceActionDetailSchema));
 export type EcsServiceActionEvent = z.output<typeof ecsServiceActionEventSchema>;
 
 export const DEPLOYMENT_EVENT_NAMES = ['SERVICE_DEPLOYMENT_IN_PROGRESS', 'SERVICE_DEPLOYMENT_COMPLETED', 'SERVICE_DEPLOYMENT_FAILED'] as const;
 
 /** The service is named by `resources[0]` (its ARN); see {@link serviceOfEvent}. */
-export const ecsDeploymentStateChangeDetailSchema = z.looseObject({
+export const ecsDeploymentStateChangeDetailSchema = z.lazy(() => z.looseObject({
   eventType: z.enum(ECS_EVENT_TYPES),
   eventName: knownString(DEPLOYMENT_EVENT_NAMES),
   deploymentId: z.string(),
   updatedAt: z.string(),
-  reason: z.string().optional(),
-});
+  reason: z.optional(z.string()),
+}));
 export type EcsDeploymentStateChangeDetail = z.output<typeof ecsDeploymentStateChangeDetailSchema>;
 
-export const ecsDeploymentStateChangeEventSchema = eventEnvelope('ECS Deployment State Change', ECS_SOURCE, ecsDeploymentStateChangeDetailSchema);
+export const ecsDeploymentStateChangeEventSchema = z.lazy(() => eventEnvelope('ECS Deployment State Change', ECS_SOURCE, ecsDeploymentStateChangeDetailSchema));
 export type EcsDeploymentStateChangeEvent = z.output<typeof ecsDeploymentStateChangeEventSchema>;
 
 /** The resource part of an ECS ARN (`service/cluster/name`), or undefined if `arn` is not an ECS ARN. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The EventBridge envelope shared by every event ecs-ops consumes.
@@ -15,7 +15,7 @@ import * as z from 'zod';
 export type KnownString<T extends string> = T | (string & {});
 
 /** Schema for a {@link KnownString}; `known` documents the values and types the result, validation is `z.string()`. */
-export function knownString<const T extends string>(_known: readonly T[]): z.ZodType<KnownString<T>, string> {
+export function knownString<const T extends string>(_known: readonly T[]): z.ZodMiniType<KnownString<T>, string> {
   // `_known` is documentation only: validating against it would reject values AWS adds later.
   return z.string();
 }
@@ -29,20 +29,20 @@ export function knownString<const T extends string>(_known: readonly T[]): z.Zod
  * Spot termination notice has no `time`/`region`, and many doc samples carry placeholders like
  * `"yyyy-mm-ddThh:mm:ssZ"` in `time`, so no ISO format is enforced here.
  */
-export function eventEnvelope<const DT extends string, const S extends string, D extends z.ZodType>(
+export function eventEnvelope<const DT extends string, const S extends string, D extends z.ZodMiniType>(
   detailType: DT | readonly DT[],
   source: S,
   detail: D,
 ) {
   const detailTypes: readonly DT[] = typeof detailType === 'string' ? [detailType] : detailType;
   return z.looseObject({
-    version: z.string().optional(),
+    version: z.optional(z.string()),
     id: z.string(),
     'detail-type': z.literal(detailTypes),
     source: z.literal(source),
-    account: z.string().optional(),
-    time: z.string().optional(),
-    region: z.string().optional(),
+    account: z.optional(z.string()),
+    time: z.optional(z.string()),
+    region: z.optional(z.string()),
     resources: z.array(z.string()),
     detail,
   });

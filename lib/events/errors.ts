@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * Parse failures of events, with paths in the form EventBridge users read (`detail.containers[0].exitCode`).
@@ -107,6 +107,15 @@ export function toEventIssue(issue: z.core.$ZodIssue): EventIssue {
     }
     case 'invalid_format':
       return { path, message: `expected ${issue.format} format, received ${describeValue(issue.input)}` };
+    // zod/mini carries no locale (its own message would be "Invalid input"): size limits are worded here too.
+    case 'too_small':
+    case 'too_big': {
+      const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const words = issue.code === 'too_small' ? (issue.inclusive === false ? 'more than' : 'at least') : issue.inclusive === false ? 'less than' : 'at most';
+      const bound = `${words} ${String(limit)}`;
+      const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
+      return { path, message: `expected ${issue.origin} of ${bound}${unit}, received ${describeValue(issue.input)}` };
+    }
     default:
       return { path, message: issue.message };
   }

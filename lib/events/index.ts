@@ -1,6 +1,10 @@
 /**
  * Contracts of the events ecs-ops consumes: zod schemas (validate at the edge of every handler), the types inferred
  * from them, and small helpers that read what handlers act on.
+ *
+ * Cold start (issue #19, figures in docs/performance.md): the schemas are `zod/mini` (a quarter of classic zod's
+ * bytes) and every schema is wrapped in `z.lazy`, so a family is built the first time an event of that family is
+ * parsed, not when a function is imported. Wrap new schemas the same way.
  */
 export { eventEnvelope, knownString, type KnownString } from './envelope.js';
 export { EventParseError, formatPath, type EventIssue } from './errors.js';

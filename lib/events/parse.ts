@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { appAutoScalingActivityEventSchema, APP_AUTOSCALING_SOURCE } from './appautoscaling.js';
 import { ASG_ACTIVITY_DETAIL_TYPES, ASG_LIFECYCLE_DETAIL_TYPES, ASG_SOURCE, asgActivityEventSchema, asgLifecycleEventSchema } from './autoscaling.js';
 import { EC2_SOURCE, rebalanceRecommendationEventSchema, spotInterruptionEventSchema } from './ec2.js';
@@ -18,7 +18,7 @@ export type ParseResult<T> = { ok: true; event: T } | { ok: false; error: EventP
  * Validates `input` against `schema`. Never throws: a failure comes back as an {@link EventParseError} whose message
  * names every failing path, e.g. `detail.containers[0].exitCode: expected number, received string`.
  */
-export function parseEvent<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
+export function parseEvent<S extends z.ZodMiniType>(schema: S, input: unknown): ParseResult<z.output<S>> {
   // reportInput: the "received …" part of messages needs the offending value (only kept on failure).
   const result = schema.safeParse(input, { reportInput: true });
   return result.success ? { ok: true, event: result.data } : { ok: false, error: eventParseError(input, result.error) };
@@ -49,7 +49,7 @@ const KNOWN = {
     source: APP_AUTOSCALING_SOURCE,
     detailTypes: ['Application Auto Scaling Scaling Activity State Change'],
   },
-} as const satisfies Record<string, { schema: z.ZodType; source: string; detailTypes: readonly string[] }>;
+} as const satisfies Record<string, { schema: z.ZodMiniType; source: string; detailTypes: readonly string[] }>;
 
 export type KnownEventKind = keyof typeof KNOWN;
 export const KNOWN_EVENT_KINDS = Object.keys(KNOWN) as KnownEventKind[];
@@ -94,7 +94,7 @@ export function parseKnownEvent(input: unknown): KnownEventResult {
     const issue = { path: 'detail-type', message: `unknown for source "${shownSource}": received "${shownType}"` };
     return { ok: false, error: new EventParseError(input, [issue], { message }) };
   }
-  const result = parseEvent<z.ZodType>(KNOWN[kind].schema, input);
+  const result = parseEvent<z.ZodMiniType>(KNOWN[kind].schema, input);
   if (!result.ok) return result;
   // The route guarantees the schema matches the kind; TypeScript cannot correlate the two through the map.
   return { ok: true, event: { kind, event: result.event } as KnownEvent };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventEnvelope } from './envelope.js';
 import { cutString, EventParseError, eventParseError, stringField } from './errors.js';
 
@@ -15,10 +15,10 @@ const SCHEDULED_EVENT = 'Scheduled Event';
 export const SCHEDULED_RULE_SOURCE = 'aws.events';
 export const SCHEDULER_SOURCE = 'aws.scheduler';
 
-export const scheduledRuleEventSchema = eventEnvelope(SCHEDULED_EVENT, SCHEDULED_RULE_SOURCE, z.looseObject({})).extend({
+export const scheduledRuleEventSchema = z.lazy(() => z.extend(eventEnvelope(SCHEDULED_EVENT, SCHEDULED_RULE_SOURCE, z.looseObject({})), {
   // The scheduled time is what the guarded tasks key on, so here `time` is required.
   time: z.string(),
-});
+}));
 export type ScheduledRuleEvent = z.output<typeof scheduledRuleEventSchema>;
 
 /** Scheduler serializes `detail` as a JSON string; parse it so handlers see an object like everywhere else. */
@@ -31,11 +31,11 @@ function parseJsonString(value: unknown): unknown {
   }
 }
 
-export const schedulerDetailSchema = z.preprocess(parseJsonString, z.looseObject({}));
+export const schedulerDetailSchema = z.lazy(() => z.pipe(z.transform(parseJsonString), z.looseObject({})));
 
-export const schedulerEventSchema = eventEnvelope(SCHEDULED_EVENT, SCHEDULER_SOURCE, schedulerDetailSchema).extend({
+export const schedulerEventSchema = z.lazy(() => z.extend(eventEnvelope(SCHEDULED_EVENT, SCHEDULER_SOURCE, schedulerDetailSchema), {
   time: z.string(),
-});
+}));
 /** `detail` is the parsed object (the wire format is the string `"{}"`). */
 export type SchedulerEvent = z.output<typeof schedulerEventSchema>;
 
@@ -43,10 +43,10 @@ export type SchedulerEvent = z.output<typeof schedulerEventSchema>;
  * ecs-ops's own Scheduler target input. `scheduledTime` comes from the `<aws.scheduler.scheduled-time>` context
  * attribute; ecs-ops writes this template itself, so it is held to ISO 8601 (an unreplaced placeholder fails here).
  */
-export const ecsOpsScheduleInputSchema = z.looseObject({
-  schedule: z.string().min(1),
+export const ecsOpsScheduleInputSchema = z.lazy(() => z.looseObject({
+  schedule: z.string().check(z.minLength(1)),
   scheduledTime: z.iso.datetime({ offset: true }),
-});
+}));
 export type EcsOpsScheduleInput = z.output<typeof ecsOpsScheduleInputSchema>;
 
 export type SchedulerInvocationKind = 'ecs-ops' | 'scheduler-default' | 'scheduled-rule';

@@ -61,7 +61,7 @@ describe('the example config', () => {
     expect(config.summary.digest).toBeDefined();
   });
 
-  it('parses to a value the schema accepts again (bundled configs are re-validated at cold start)', () => {
+  it('parses to a value the schema accepts again (the functions receive it as this JSON, validated once at package time)', () => {
     const config = valid(readFileSync(EXAMPLE, 'utf8'));
     expect(ConfigSchema.parse(JSON.parse(JSON.stringify(config)))).toEqual(config);
   });

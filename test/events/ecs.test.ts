@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   clusterNameFromArn,
   ecsContainerInstanceStateChangeEventSchema,
@@ -13,14 +13,14 @@ import {
 } from '../../lib/events/index.js';
 import { deletePath, fixture, setPath } from './support.js';
 
-function parsed<S extends z.ZodType>(schema: S, name: string): z.output<S> {
+function parsed<S extends z.ZodMiniType>(schema: S, name: string): z.output<S> {
   const result = parseEvent(schema, fixture(name));
   if (!result.ok) throw result.error;
   return result.event;
 }
 
 /** The error message of parsing `input`, failing the test if it parsed. */
-function errorOf(schema: z.ZodType, input: unknown): string {
+function errorOf(schema: z.ZodMiniType, input: unknown): string {
   const result = parseEvent(schema, input);
   if (result.ok) throw new Error('expected a parse failure');
   return result.error.message;

@@ -101,6 +101,11 @@ describe('parseSchedulerInvocation', () => {
     expect(error.issues).toEqual([{ path: 'schedule', message: 'expected string, received undefined' }]);
   });
 
+  it('words a too-short field itself (zod/mini has no locale to fall back on)', () => {
+    const error = thrown(() => parseSchedulerInvocation({ schedule: '', scheduledTime: '2025-02-20T16:03:00Z' }));
+    expect(error.issues).toEqual([{ path: 'schedule', message: 'expected string of at least 1 characters, received ""' }]);
+  });
+
   it('rejects events from other sources and broken scheduled events', () => {
     expect(thrown(() => parseSchedulerInvocation(fixture('app-autoscaling-scaled-to-max'))).message).toContain(
       'source: expected "aws.scheduler" or "aws.events", received "aws.application-autoscaling"',

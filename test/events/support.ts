@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   appAutoScalingActivityEventSchema,
   asgActivityEventSchema,
@@ -64,7 +64,7 @@ export const FIXTURES: Record<string, FixtureKind> = {
 };
 
 /** The schema each kind is checked against directly (independently of `parseKnownEvent`'s routing). */
-export const SCHEMAS: Record<FixtureKind, z.ZodType> = {
+export const SCHEMAS: Record<FixtureKind, z.ZodMiniType> = {
   'asg-lifecycle': asgLifecycleEventSchema,
   'asg-activity': asgActivityEventSchema,
   'spot-interruption': spotInterruptionEventSchema,

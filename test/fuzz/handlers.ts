@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import { repoRoot } from '../support/fixtures.js';
+import { bundledConfigDigest } from '../../lib/config/bundled.js';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -75,6 +76,8 @@ const HOST_ENV_REMOVED = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS
 export async function coldHandler(fn: FunctionUnderTest, configLiteral: string, env: Record<string, string> | undefined): Promise<Handler> {
   vi.resetModules();
   (globalThis as { __ECS_OPS_CONFIG__?: string }).__ECS_OPS_CONFIG__ = configLiteral;
+  // What esbuild defines next to it in a package (prepare.ts writes both).
+  (globalThis as { __ECS_OPS_CONFIG_DIGEST__?: string }).__ECS_OPS_CONFIG_DIGEST__ = bundledConfigDigest(configLiteral);
   for (const key of HOST_ENV_REMOVED) vi.stubEnv(key, undefined);
   for (const [k, v] of Object.entries({ ...DEFAULT_ENV, AWS_REGION: 'us-east-1', ...(env ?? {}) })) vi.stubEnv(k, v);
   const mod = (await import(fn.modulePath)) as { handler?: unknown };

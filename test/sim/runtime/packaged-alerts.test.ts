@@ -142,7 +142,9 @@ describe('readPackage on the packaged example', () => {
     expect(pkg.stack).toMatchObject({ stackName: 'ecs-ops-prod', region: 'us-east-1', accountId: '123456789012' });
     const env = pkg.environment(fn);
     expect(env.IDEMPOTENCY_TABLE).toMatch(/^ecs-ops-prod-IdempotencyTable-[A-Z0-9]{12}$/);
-    expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'ecs-ops-alerts', POWERTOOLS_METRICS_NAMESPACE: 'ecs-ops', NODE_OPTIONS: '--enable-source-maps' });
+    expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'ecs-ops-alerts', POWERTOOLS_METRICS_NAMESPACE: 'ecs-ops' });
+    // No --enable-source-maps: the source maps are not in the zips (docs/performance.md).
+    expect(env).not.toHaveProperty('NODE_OPTIONS');
     expect(pkg.resources).toEqual({ tables: ['IdempotencyTable'], queues: ['FailureQueue'] });
     expect(fn.onFailureArn).toBe(`arn:aws:sqs:us-east-1:123456789012:${pkg.physicalName('FailureQueue')}`);
   });
