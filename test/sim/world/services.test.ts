@@ -165,7 +165,7 @@ describe('capacity providers and Fargate services', () => {
     world.setFargateCapacity('FARGATE_SPOT', true);
     world.runUntilIdle();
     expect(service(world, 'worker', 'mixed').runningCount).toBe(6);
-    expect(describeTasks(world, [spotTask.taskArn!], 'mixed')[0]).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TerminationNotice' });
+    expect(describeTasks(world, [spotTask.taskArn!], 'mixed')[0]).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'SpotInterruption' });
     expect(recorder.invalid).toEqual([]);
   });
 });
