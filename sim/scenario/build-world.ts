@@ -38,7 +38,8 @@ export type WorldAction =
   | { type: 'protectTasks'; cluster: string; service: string; count: number; enabled: boolean; /** ms */ expiresIn?: number | undefined }
   | { type: 'setInstanceProtection'; asg: string; instances?: (number | string)[] | undefined; protected: boolean }
   | { type: 'agentDisconnect' | 'agentReconnect' | 'reregisterInstance'; asg: string; instance: number | string; for?: number | undefined }
-  | { type: 'fargateCapacity'; provider: 'FARGATE' | 'FARGATE_SPOT'; available: boolean };
+  | { type: 'fargateCapacity'; provider: 'FARGATE' | 'FARGATE_SPOT'; available: boolean }
+  | { type: 'interruptFargateSpot'; cluster: string; service?: string | undefined; count: number; az?: string | undefined };
 
 export type InstancePhase = 'pending' | 'inService' | 'terminating';
 
@@ -449,6 +450,13 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
       case 'fargateCapacity':
         world.setFargateCapacity(action.provider, action.available);
         return action.available ? `${action.provider} capacity back` : `no ${action.provider} capacity: tasks fail to place (RESOURCE:FARGATE)`;
+      case 'interruptFargateSpot': {
+        const arns = world.fargateSpotTasks(action.cluster, action.service, action.az).slice(0, action.count);
+        const where = `${action.service === undefined ? '' : ` of ${action.service}`}${action.az === undefined ? '' : ` in ${action.az}`}`;
+        if (arns.length < action.count) throw new Error(`only ${arns.length} RUNNING FARGATE_SPOT task${arns.length === 1 ? '' : 's'}${where} in ${action.cluster}, ${action.count} asked`);
+        for (const arn of arns) world.interruptFargateSpotTask(action.cluster, arn);
+        return `Fargate Spot interruption warning for ${arns.length} task${arns.length === 1 ? '' : 's'}${where}: ${arns.map((a) => a.split('/').pop() ?? a).join(', ')}`;
+      }
       case 'runTask': {
         // As a user's RunTask (through the world's API, so the same validation and placement, but not counted as a
         // call of the functions): `instance` pins the tasks with a memberOf constraint on the EC2 instance id.

@@ -559,6 +559,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         case 'agentReconnect':
         case 'reregisterInstance':
         case 'fargateCapacity':
+        case 'interruptFargateSpot':
         case 'runTask': {
           // Recorded before the world runs the action: the events it causes come after it in the timeline.
           const item: TimelineItem & { seq: number; ms: number } = { ...at(world.now()), kind: 'action', text: action.type, seq: seq++, ms: world.now() };

@@ -336,6 +336,11 @@ export const ACTION_SCHEMAS = {
   agentReconnect: z.strictObject({ asg: asgName, instance: instanceRef }),
   /** The ECS agent registers that EC2 instance again: a new container instance ARN, the old one INACTIVE. */
   reregisterInstance: z.strictObject({ asg: asgName, instance: instanceRef }),
+  /**
+   * Fargate Spot reclaims the first `count` RUNNING FARGATE_SPOT tasks of the cluster (of `service`, in `az`, if given):
+   * the two-minute warning (task state change, stopCode SpotInterruption, SIGTERM), then the tasks stop.
+   */
+  interruptFargateSpot: z.strictObject({ cluster: clusterName, service: serviceName.optional(), count: z.number().int().positive().default(1), az: availabilityZone.optional() }),
   /** Fargate (or Fargate Spot) capacity runs out (`available: false`: tasks fail with RESOURCE:FARGATE) or comes back. */
   fargateCapacity: z.strictObject({ provider: z.enum(['FARGATE', 'FARGATE_SPOT']).default('FARGATE'), available: z.boolean() }),
   /**
@@ -706,6 +711,11 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
       }
     }
     if (entry.protectTasks) knownService(entry.protectTasks.cluster, entry.protectTasks.service, [...path, 'protectTasks']);
+    const spot = entry.interruptFargateSpot;
+    if (spot) {
+      if (spot.service !== undefined) knownService(spot.cluster, spot.service, [...path, 'interruptFargateSpot']);
+      else if (!clusters.has(spot.cluster)) issue([...path, 'interruptFargateSpot', 'cluster'], `cluster "${spot.cluster}" is not declared in the fleet`);
+    }
     for (const kind of ['setInstanceProtection', 'agentDisconnect', 'agentReconnect', 'reregisterInstance'] as const) {
       const action = entry[kind];
       if (action) knownAsg(action.asg, [...path, kind, 'asg']);
@@ -784,6 +794,7 @@ export type Action =
   | ({ type: 'agentReconnect' } & Params<'agentReconnect'>)
   | ({ type: 'reregisterInstance' } & Params<'reregisterInstance'>)
   | ({ type: 'fargateCapacity' } & Params<'fargateCapacity'>)
+  | ({ type: 'interruptFargateSpot' } & Params<'interruptFargateSpot'>)
   | ({ type: 'runTask' } & Params<'runTask'>)
   | ({ type: 'dropNextEvent' } & Params<'dropNextEvent'>)
   | ({ type: 'duplicateNextEvent' } & Params<'duplicateNextEvent'>)

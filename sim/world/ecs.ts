@@ -827,13 +827,15 @@ export class EcsWorld {
   }
 
   /**
-   * A Fargate Spot interruption: desiredStatus STOPPED with stopCode TerminationNotice now, the task stops two minutes
-   * later (the scheduler replaces it meanwhile).
+   * A Fargate Spot interruption: the two-minute warning is a task state change event (desiredStatus STOPPED, lastStatus
+   * RUNNING, stopCode SpotInterruption, stoppedReason "Your Spot Task was interrupted.") and SIGTERM to the task
+   * (ECS Developer Guide, Fargate capacity providers / task state change events; AWS Knowledge Center
+   * "fargate-spot-termination-notice"); the task stops two minutes later, the service scheduler replacing it meanwhile.
    */
   interruptFargateSpot(task: TaskState): void {
     if (task.desiredStatus === 'STOPPED') return;
     task.desiredStatus = 'STOPPED';
-    task.stopCode = 'TerminationNotice';
+    task.stopCode = 'SpotInterruption';
     task.stoppedReason = 'Your Spot Task was interrupted.';
     this.touch(task);
     this.markOwnerDirty(task);
@@ -841,7 +843,7 @@ export class EcsWorld {
     task.cancelTimer = this.core.after(120_000, () => {
       task.cancelTimer = undefined;
       task.desiredStatus = 'RUNNING'; // let stopTask take it through DEACTIVATING/STOPPING
-      this.stopTask(task, 'TerminationNotice', 'Your Spot Task was interrupted.');
+      this.stopTask(task, 'SpotInterruption', 'Your Spot Task was interrupted.');
     });
   }
 

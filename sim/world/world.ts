@@ -407,13 +407,25 @@ export class World implements AwsApis {
     });
   }
 
-  /** A Fargate Spot interruption of the task (TerminationNotice now, stopped two minutes later). */
+  /** A Fargate Spot interruption of the task (the warning, stopCode SpotInterruption, now; stopped two minutes later). */
   interruptFargateSpotTask(cluster: string, taskArn: string): void {
     this.core.batch(() => {
       const task = this.ecsWorld.findTask(this.ecsWorld.cluster(cluster), taskArn);
       if (!task) throw new Error(`interruptFargateSpotTask: no task ${taskArn}`);
       this.ecsWorld.interruptFargateSpot(task);
     });
+  }
+
+  /** The cluster's RUNNING FARGATE_SPOT tasks (of the service, in the AZ, if given), ARNs in creation order. */
+  fargateSpotTasks(cluster: string, service?: string, availabilityZone?: string): string[] {
+    const out: string[] = [];
+    for (const task of this.ecsWorld.allTasks(this.ecsWorld.cluster(cluster))) {
+      if (task.purged || task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || task.capacityProviderName !== 'FARGATE_SPOT') continue;
+      if (service !== undefined && task.service?.name !== service) continue;
+      if (availabilityZone !== undefined && task.availabilityZone !== availabilityZone) continue;
+      out.push(task.arn);
+    }
+    return out;
   }
 
   /** UpdateTaskProtection, as a user (or the task itself, through the agent endpoint) would call it. */

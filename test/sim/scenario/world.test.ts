@@ -19,7 +19,7 @@ const FILES = readdirSync(SCENARIOS_DIR)
 
 describe('the fleet-feature scenarios', () => {
   it('are all there', () => {
-    expect(FILES).toEqual(['world-agent-disconnect.yml', 'world-fargate-shortage.yml', 'world-instance-protection.yml', 'world-managed-draining.yml', 'world-managed-scaling.yml', 'world-managed-termination-protection.yml', 'world-task-protection.yml']);
+    expect(FILES).toEqual(['world-agent-disconnect.yml', 'world-fargate-shortage.yml', 'world-fargate-spot.yml', 'world-instance-protection.yml', 'world-managed-draining.yml', 'world-managed-scaling.yml', 'world-managed-termination-protection.yml', 'world-task-protection.yml']);
   });
 
   it.each(FILES)(
