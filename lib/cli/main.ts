@@ -16,13 +16,14 @@ import { cqlCommand } from './commands/cql.js';
 import { digestCommand } from './commands/digest.js';
 import { placeCommand } from './commands/place.js';
 import { runCommand } from './commands/run.js';
+import { simCommand } from './commands/sim.js';
 import { simulateCommand } from './commands/simulate.js';
 
 /** The package's version (inlined in the bundle). */
 export const VERSION = packageJson.version;
 
 /** Every subcommand, in the order `ecs-ops --help` lists them. */
-export const COMMANDS: readonly Command[] = [configCommand, placeCommand, cqlCommand, simulateCommand, digestCommand, runCommand, auditCommand];
+export const COMMANDS: readonly Command[] = [configCommand, placeCommand, cqlCommand, simulateCommand, simCommand, digestCommand, runCommand, auditCommand];
 
 export function usage(commands: readonly Command[] = COMMANDS): string {
   const rows: (readonly [string, string])[] = [...commands.flatMap((c) => c.overview), ['help [COMMAND]', 'Show help for a command']];
@@ -130,7 +131,15 @@ function flush(stream: NodeJS.WriteStream): Promise<void> {
 }
 
 if (isEntryPoint()) {
-  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  // An interrupt ends long-running commands (sim serve) cleanly; a second one ends the process at once.
+  const interrupted = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted.abort();
+      process.once(signal, () => process.exit(130));
+    });
+  }
+  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: interrupted.signal });
   // Pipes can be asynchronous (macOS): let pending output reach the reader before exiting.
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   process.exit(code);
