@@ -12,7 +12,6 @@
  *   and instance roles).
  * - endpoint: AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL (the SDK's variables; how the simulator is reached).
  */
-import { loadSharedConfigFiles } from '@smithy/core/config';
 
 /**
  * A problem with how to reach AWS that the SDK would only report later, less clearly (no region): one line with
@@ -54,6 +53,8 @@ const set = (value: string | undefined): value is string => value !== undefined 
 
 /** The profile's region from the shared config and credentials files (the SDK's loader and file locations). */
 async function profileRegion(env: Env, profile: string): Promise<string | undefined> {
+  // Loaded here, not at start-up: `ecs-ops --help` should not pay for the SDK.
+  const { loadSharedConfigFiles } = await import('@smithy/core/config');
   const files = await loadSharedConfigFiles({
     ...(set(env.AWS_SHARED_CREDENTIALS_FILE) ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
     ...(set(env.AWS_CONFIG_FILE) ? { configFilepath: env.AWS_CONFIG_FILE } : {}),

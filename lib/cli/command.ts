@@ -34,10 +34,8 @@ export interface CliIo {
 }
 
 export interface Command {
-  /** The word after `ecs-ops`. */
+  /** The word after `ecs-ops` (its entry in ./commands/index.ts lists it in `ecs-ops --help`). */
   name: string;
-  /** Lines for the overview in `ecs-ops --help`: [synopsis, description]. */
-  overview: readonly (readonly [string, string])[];
   /** Full help, printed by `ecs-ops help NAME` and `ecs-ops NAME --help`. */
   usage: string;
   /** Runs with the arguments after the command name; returns the exit code. Throw UsageError for bad arguments. */

@@ -2,7 +2,8 @@
  * The `ecs-ops` command. `main(argv, io)` is the testable core; run as a script (bin/ecs-ops, `npm run ecs-ops`),
  * this module calls it with the process's I/O and exits with its code.
  *
- * Subcommands are modules exporting a `Command` (see ./command.ts), listed in COMMANDS below.
+ * Subcommands are modules exporting a `Command` (see ./command.ts for the contract every command keeps), listed in
+ * ./commands/index.ts and loaded when they run.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,22 +11,14 @@ import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ExitCode, UsageError, type CliIo, type Command } from './command.js';
 import { reportError } from './errors.js';
-import { auditCommand } from './commands/audit.js';
-import { configCommand } from './commands/config.js';
-import { cqlCommand } from './commands/cql.js';
-import { digestCommand } from './commands/digest.js';
-import { placeCommand } from './commands/place.js';
-import { runCommand } from './commands/run.js';
-import { simCommand } from './commands/sim.js';
-import { simulateCommand } from './commands/simulate.js';
+import { COMMANDS, type CommandEntry } from './commands/index.js';
 
 /** The package's version (inlined in the bundle). */
 export const VERSION = packageJson.version;
 
-/** Every subcommand, in the order `ecs-ops --help` lists them. */
-export const COMMANDS: readonly Command[] = [configCommand, placeCommand, cqlCommand, simulateCommand, simCommand, digestCommand, runCommand, auditCommand];
+export { COMMANDS } from './commands/index.js';
 
-export function usage(commands: readonly Command[] = COMMANDS): string {
+export function usage(commands: readonly CommandEntry[] = COMMANDS): string {
   const rows: (readonly [string, string])[] = [...commands.flatMap((c) => c.overview), ['help [COMMAND]', 'Show help for a command']];
   const width = Math.max(...rows.map(([synopsis]) => synopsis.length)) + 3;
   return [
@@ -49,8 +42,8 @@ export function usage(commands: readonly Command[] = COMMANDS): string {
   ].join('\n');
 }
 
-function findCommand(name: string): Command | undefined {
-  return COMMANDS.find((command) => command.name === name);
+function findCommand(name: string): Promise<Command> | undefined {
+  return COMMANDS.find((entry) => entry.name === name)?.load();
 }
 
 /** Splits global options (before the command word) from the command word and its arguments. */
@@ -100,11 +93,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       }
       const helped = findCommand(topic);
       if (!helped) throw new UsageError(`unknown command "${topic}"`);
-      io.stdout.write(helped.usage);
+      io.stdout.write((await helped).usage);
       return ExitCode.ok;
     }
-    command = findCommand(name);
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    const found = findCommand(name);
+    if (!found) throw new UsageError(`unknown command "${name}"`);
+    command = await found;
     if (help || rest[0] === '--help' || rest[0] === '-h') {
       io.stdout.write(command.usage);
       return ExitCode.ok;

@@ -133,7 +133,7 @@ describe('ecs-ops cql', () => {
   });
 
   it('is listed in ecs-ops --help and has its own help', async () => {
-    expect((await run(['--help'])).stdout).toContain('cql -e EXPR -i FILE [-t FILE] [--json]');
+    expect((await run(['--help'])).stdout).toContain('cql -e EXPR -i FILE [-t FILE]');
     const help = await run(['cql', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--tasks FILE');

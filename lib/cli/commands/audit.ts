@@ -46,7 +46,6 @@ export const defaultEcsClient: EcsClientFactory = (target) => new ECSClient({ ..
 export function createAuditCommand(ecsClient: EcsClientFactory = defaultEcsClient): Command {
   const command: Command = {
     name: 'audit',
-    overview: [['audit --cluster NAME [--config FILE]', 'Audit task placement against the placement policies (read-only)']],
     usage: USAGE,
     run: (args, io) => run(command, ecsClient, args, io),
   };

@@ -52,10 +52,6 @@ Exit codes: 0 valid, 2 invalid or missing file.
 
 export const configCommand: Command = {
   name: 'config',
-  overview: [
-    ['config check [FILE]', 'Validate a config file (default: $ECS_OPS_CONFIG or ecs-ops.config.yml)'],
-    ['config schema', 'Print the JSON Schema of the config file'],
-  ],
   usage: USAGE,
   run(args, io) {
     const [sub, ...rest] = args;

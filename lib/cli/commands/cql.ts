@@ -33,7 +33,6 @@ Exit codes: 0 ok (also when nothing is selected), 2 invalid expression, argument
 
 export const cqlCommand: Command = {
   name: 'cql',
-  overview: [['cql -e EXPR -i FILE [-t FILE] [--json]', 'Select container instances with a cluster query language expression']],
   usage: USAGE,
   run,
 };

@@ -44,7 +44,6 @@ Exit codes: 0 ok, 2 bad arguments or config, 3 AWS error (credentials, region, a
 
 export const digestCommand: Command = {
   name: 'digest',
-  overview: [['digest -c NAME -s DURATION', 'Print what scaled in a cluster, when and why']],
   usage: USAGE,
   run,
 };

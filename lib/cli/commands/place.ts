@@ -46,7 +46,6 @@ containers, constraint, strategy, expression).
 
 export const placeCommand: Command = {
   name: 'place',
-  overview: [['place --instances FILE --task-definition FILE', 'Plan where ECS would place tasks (constraints, strategies, reasons)']],
   usage: USAGE,
   run(args, io) {
     return run(args, io);

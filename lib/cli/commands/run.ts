@@ -55,7 +55,6 @@ const taskId = (arn: string): string => arn.split('/').pop() ?? arn;
 
 export const runCommand: Command = {
   name: 'run',
-  overview: [['run NAME [--wait]', 'Run a schedule once, now (with --wait: exit with its result)']],
   usage: USAGE,
   run(args, io) {
     return runOnce(args, io, { ecs: (target) => new ECSClient({ ...clientOptions('event', io.env), ...target }), now: Date.now, sleep: (ms) => sleepMs(ms) });

@@ -36,7 +36,6 @@ Exit codes: 0 stopped by an interrupt, 2 bad scenario or arguments.
 
 export const simCommand: Command = {
   name: 'sim',
-  overview: [['sim serve SCENARIO [--port N]', "Serve a scenario's simulated AWS account locally (try audit, run, digest on it)"]],
   usage: USAGE,
   run(args, io) {
     const [sub, ...rest] = args;

@@ -38,7 +38,6 @@ Exit codes: 0 every expectation holds, 1 an expectation failed (or the run did),
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  overview: [['simulate FILE', 'Run a simulator scenario against the packaged functions; report as text, JSON or HTML']],
   usage: USAGE,
   run: (args, io) => simulate(args, io),
 };
