@@ -84,6 +84,11 @@ export function buildIamRequests(service: AuthorizedService, operation: string, 
       switch (operation) {
         case 'ListContainerInstances':
           return [{ action, resource: clusterArn, context: {} }];
+        case 'DescribeClusters': {
+          // One request per cluster ARN (resource type cluster); none given means the `default` cluster.
+          const names = strings(body.clusters);
+          return (names.length === 0 ? ['default'] : names).map((c) => ({ action, resource: c.startsWith('arn:') ? c : arn('ecs', `cluster/${c}`), context: {} }));
+        }
         case 'DescribeContainerInstances':
         case 'UpdateContainerInstancesState':
           return each('container-instance', strings(body.containerInstances));

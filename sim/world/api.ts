@@ -29,6 +29,7 @@ export interface EcsApi {
   DescribeTaskDefinition(input: ECS.DescribeTaskDefinitionRequest): Out<ECS.DescribeTaskDefinitionResponse>;
   ListTagsForResource(input: ECS.ListTagsForResourceRequest): Out<ECS.ListTagsForResourceResponse>;
   DescribeCapacityProviders(input: ECS.DescribeCapacityProvidersRequest): Out<ECS.DescribeCapacityProvidersResponse>;
+  DescribeClusters(input: ECS.DescribeClustersRequest): Out<ECS.DescribeClustersResponse>;
   PutAttributes(input: ECS.PutAttributesRequest): Out<ECS.PutAttributesResponse>;
   DeleteAttributes(input: ECS.DeleteAttributesRequest): Out<ECS.DeleteAttributesResponse>;
   UpdateTaskProtection(input: ECS.UpdateTaskProtectionRequest): Out<ECS.UpdateTaskProtectionResponse>;
@@ -60,6 +61,7 @@ export interface ApplicationAutoScalingApi {
 
 export interface SnsApi {
   Publish(input: SNS.PublishInput): Out<SNS.PublishResponse>;
+  GetTopicAttributes(input: SNS.GetTopicAttributesInput): Out<SNS.GetTopicAttributesResponse>;
 }
 
 export interface SsmApi {

@@ -510,6 +510,42 @@ export class EcsApiImpl implements EcsApi {
     }
   }
 
+  /**
+   * DescribeClusters: up to 100 names or ARNs (the `default` cluster when none is given); a cluster that does not
+   * exist is a `failures[]` entry with reason MISSING, not an error; counts are of ACTIVE/DRAINING container
+   * instances, RUNNING and PENDING tasks, ACTIVE services; tags only with include TAGS.
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html
+   */
+  DescribeClusters(input: ECS.DescribeClustersRequest): Out<ECS.DescribeClustersResponse> {
+    const refs = input.clusters ?? [];
+    limitItems(refs, 100, 'clusters');
+    const clusters: ECS.Cluster[] = [];
+    const failures: ECS.Failure[] = [];
+    for (const ref of refs.length === 0 ? ['default'] : refs) {
+      let cluster: ClusterState;
+      try {
+        cluster = this.ecs.cluster(ref);
+      } catch {
+        failures.push({ arn: ref.startsWith('arn:') ? ref : this.core.arn('ecs', `cluster/${ref}`), reason: 'MISSING' });
+        continue;
+      }
+      const tasks = [...cluster.tasks.values()];
+      clusters.push({
+        clusterArn: cluster.arn,
+        clusterName: cluster.name,
+        status: 'ACTIVE',
+        registeredContainerInstancesCount: [...cluster.instances.values()].filter((ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING').length,
+        runningTasksCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
+        pendingTasksCount: tasks.filter((t) => t.lastStatus === 'PENDING').length,
+        activeServicesCount: [...cluster.services.values()].filter((sv) => sv.status === 'ACTIVE').length,
+        capacityProviders: [...cluster.capacityProviders],
+        defaultCapacityProviderStrategy: cluster.defaultCapacityProviderStrategy.map((s) => ({ ...s })),
+        ...(input.include?.includes('TAGS') === true ? { tags: cluster.tags.map((t) => ({ ...t })) } : {}),
+      });
+    }
+    return { clusters, failures };
+  }
+
   DescribeCapacityProviders(input: ECS.DescribeCapacityProvidersRequest): Out<ECS.DescribeCapacityProvidersResponse> {
     const limit = maxResults(input.maxResults, 10, 10);
     const tags = input.include?.includes('TAGS') === true;

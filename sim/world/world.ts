@@ -103,6 +103,7 @@ const ECS_OPERATIONS: Record<keyof EcsApi, true> = {
   DescribeTaskDefinition: true,
   ListTagsForResource: true,
   DescribeCapacityProviders: true,
+  DescribeClusters: true,
   PutAttributes: true,
   DeleteAttributes: true,
   UpdateTaskProtection: true,
@@ -122,7 +123,7 @@ const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
   DescribeWarmPool: true,
 };
 const AAS_OPERATIONS: Record<keyof ApplicationAutoScalingApi, true> = { DescribeScalableTargets: true, DescribeScalingActivities: true };
-const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true };
+const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true, GetTopicAttributes: true };
 const SSM_OPERATIONS: Record<keyof SsmApi, true> = { GetParameter: true, PutParameter: true };
 
 /** One API call the world answered (or refused): for attributing calls to a caller, an ASG, a cluster, a hook. */

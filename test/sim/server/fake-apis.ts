@@ -183,6 +183,14 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
 
   const apis: AwsApis = {
     ecs: {
+      DescribeClusters(input) {
+        got('ecs', 'DescribeClusters', input);
+        const refs = input.clusters ?? ['default'];
+        return {
+          clusters: refs.filter((r) => r === CLUSTER || r === CLUSTER_ARN).map(() => ({ clusterArn: CLUSTER_ARN, clusterName: CLUSTER, status: 'ACTIVE', registeredContainerInstancesCount: 3, activeServicesCount: 2 })),
+          failures: refs.filter((r) => r !== CLUSTER && r !== CLUSTER_ARN).map((r) => ({ arn: r.startsWith('arn:') ? r : `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${r}`, reason: 'MISSING' })),
+        };
+      },
       ListContainerInstances(input) {
         got('ecs', 'ListContainerInstances', input);
         requireCluster(input.cluster);
@@ -504,6 +512,11 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
     },
 
     sns: {
+      GetTopicAttributes(input) {
+        got('sns', 'GetTopicAttributes', input);
+        if (input.TopicArn !== TOPIC_ARN) throw new AwsApiError('NotFound', 'Topic does not exist', 404);
+        return { Attributes: { TopicArn: TOPIC_ARN, Owner: ACCOUNT, SubscriptionsConfirmed: '2' } };
+      },
       Publish(input) {
         got('sns', 'Publish', input);
         if (input.TopicArn !== TOPIC_ARN) throw new AwsApiError('NotFound', 'Topic does not exist', 404);
