@@ -15,9 +15,10 @@ import { digestCommand } from './commands/digest.js';
 import { placeCommand } from './commands/place.js';
 import { runCommand } from './commands/run.js';
 import { simulateCommand } from './commands/simulate.js';
+import { verifyCommand } from './commands/verify.js';
 
 /** Every subcommand, in the order `ecs-ops --help` lists them. */
-export const COMMANDS: readonly Command[] = [configCommand, placeCommand, cqlCommand, simulateCommand, digestCommand, runCommand, auditCommand];
+export const COMMANDS: readonly Command[] = [configCommand, placeCommand, cqlCommand, simulateCommand, digestCommand, runCommand, auditCommand, verifyCommand];
 
 export function usage(commands: readonly Command[] = COMMANDS): string {
   const rows: (readonly [string, string])[] = [...commands.flatMap((c) => c.overview), ['help [COMMAND]', 'Show help for a command']];

@@ -25,11 +25,22 @@ export interface SimulatedAccount {
 
 export async function startSimulatedAccount(
   scenarioName: string,
-  options: { fleet?: (fleet: Scenario['fleet']) => Scenario['fleet']; advanceMs?: number } = {},
+  options: {
+    fleet?: (fleet: Scenario['fleet']) => Scenario['fleet'];
+    advanceMs?: number;
+    /** Create the config's notification resources as `simulate` does: SNS topics, Slack webhook SecureStrings. */
+    channels?: boolean;
+  } = {},
 ): Promise<SimulatedAccount> {
   const scenario = loadScenarioFile(join(repoRoot, 'sim/scenarios', scenarioName), scenarioName);
   const fleet = options.fleet ? options.fleet(scenario.fleet) : scenario.fleet;
   const world = buildWorld(fleet, { seed: 1, startMs: scenario.startMs, region: scenario.region, account: scenario.account });
+  if (options.channels === true) {
+    for (const channel of scenario.config.notifications.channels) {
+      if (channel.type === 'sns') world.createTopic(channel.topicArn);
+      else world.putSecureString(channel.webhookParameter, `https://hooks.slack.com/services/T0SIMULATE/B0${channel.name}/simulated`);
+    }
+  }
   if (options.advanceMs !== undefined) world.clock.advanceTo(scenario.startMs + options.advanceMs);
   const iam = createIamEnforcement(undefined, world.resourceDirectory, () => world.now());
   const server = await startAwsServer({ apis: world.apis, slack: false, authorize: iam.authorize });

@@ -1,0 +1,92 @@
+/**
+ * `ecs-ops verify` against the simulated account (protocol server + world, real SDK clients, the operator role's
+ * credentials, IAM enforced): what a user sees before deploying.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { runCli } from '../support/cli.js';
+import { startSimulatedAccount, type SimulatedAccount } from '../support/cli-sim.js';
+
+let account: SimulatedAccount | undefined;
+afterEach(async () => {
+  await account?.close();
+  account = undefined;
+});
+
+/** Rewrites the account's config file. */
+function editConfig(dir: string, edit: (config: Record<string, unknown>) => void): void {
+  const file = join(dir, 'ecs-ops.config.yml');
+  const config = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  edit(config);
+  writeFileSync(file, stringify(config));
+}
+
+describe('ecs-ops verify on the simulator', () => {
+  it('passes a config whose cluster, ASG, hook and webhook parameter all exist, with read-only calls only', async () => {
+    account = await startSimulatedAccount('drain-scale-in.yml', { channels: true });
+    const { server, iam, dir, operatorEnv: env } = account;
+    const result = await runCli(['verify'], { cwd: dir, env });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('info  clusters[0].asgs[0]: prod-ecs: ECS does not manage draining on it (ecs-ops drains it alone)');
+    expect(result.stdout).toContain('ecs-ops.config.yml verified against us-east-1: nothing to fix.');
+    expect(result.code).toBe(0);
+    const operations = Object.keys(server.calls.counts());
+    expect(operations.every((op) => /:(List|Describe|Get)/.test(op)), operations.join(', ')).toBe(true);
+    expect(iam.authorizer.denials).toEqual([]);
+  });
+
+  it('reports a missing cluster, a missing hook (with the put-lifecycle-hook command) and a missing parameter: exit 1', async () => {
+    account = await startSimulatedAccount('drain-scale-in.yml', {
+      fleet: (fleet) => ({ ...fleet, clusters: fleet.clusters.map((c) => ({ ...c, asgs: c.asgs.map((a) => ({ ...a, lifecycleHooks: [] })) })) }),
+    });
+    const { dir, operatorEnv: env, iam } = account;
+    editConfig(dir, (config) => {
+      (config.clusters as unknown[]).push({ name: 'staging' });
+    });
+    const result = await runCli(['verify', '--json'], { cwd: dir, env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const out = JSON.parse(result.stdout) as { findings: { severity: string; check: string; path: string; message: string; fix?: string }[] };
+    const errors = out.findings.filter((f) => f.severity === 'error');
+    expect(errors.map((f) => [f.check, f.path])).toEqual([
+      ['hook', 'clusters[0].asgs[0]'],
+      ['cluster', 'clusters[1]'],
+      ['parameter', 'notifications.channels[0]'],
+    ]);
+    expect(errors[0]?.fix).toBe(
+      'aws autoscaling put-lifecycle-hook --auto-scaling-group-name prod-ecs --lifecycle-hook-name ecs-ops-drain --lifecycle-transition autoscaling:EC2_INSTANCE_TERMINATING --heartbeat-timeout 900 --default-result CONTINUE --region us-east-1',
+    );
+    expect(errors[1]?.message).toBe('cluster staging does not exist in us-east-1');
+    expect(iam.authorizer.denials).toEqual([]);
+  });
+
+  it('reports a schedule whose task definition is missing', async () => {
+    account = await startSimulatedAccount('schedule-success.yml', { channels: true });
+    const { dir, operatorEnv: env } = account;
+    editConfig(dir, (config) => {
+      (config.schedules as { taskDefinition: string }[])[0]!.taskDefinition = 'reprot';
+    });
+    const result = await runCli(['verify'], { cwd: dir, env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('ERROR schedules[0]: schedule report: task definition reprot does not exist in us-east-1 (or has no ACTIVE revision)');
+  });
+
+  it('exits 3 with one line when the credentials are refused', async () => {
+    account = await startSimulatedAccount('drain-scale-in.yml', { channels: true });
+    const env = { ...account.operatorEnv, AWS_ACCESS_KEY_ID: 'AKIDNOTKNOWN' };
+    const result = await runCli(['verify'], { cwd: account.dir, env });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^ecs-ops verify: UnrecognizedClientException: The security token included in the request is invalid.* \(check the credentials[^\n]*\)\n$/);
+  });
+
+  it('exits 3 when no region is set', async () => {
+    account = await startSimulatedAccount('drain-scale-in.yml', { channels: true });
+    const { AWS_REGION: _region, ...env } = account.operatorEnv;
+    const result = await runCli(['verify'], { cwd: account.dir, env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe('ecs-ops verify: no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) to the region you deploy to\n');
+  });
+});
