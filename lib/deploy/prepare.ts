@@ -8,6 +8,7 @@ import { basename, resolve } from 'node:path';
 import { ConfigLoadError, formatConfigErrors, loadConfigFile } from '../config/index.js';
 import { configWarnings, formatConfigWarnings } from '../config/warnings.js';
 import { deploymentValues } from './values.js';
+import { main as ecsOps } from '../cli/main.js';
 
 const EXAMPLE_ACCOUNT = '123456789012';
 
@@ -37,6 +38,15 @@ try {
       `ecs-ops: refusing to deploy ${configPath}: it is the example config (account ${EXAMPLE_ACCOUNT}).\n` +
         'Write your own ecs-ops.config.yml (clusters, ASGs, Slack parameter, SNS topic) and deploy that.',
     );
+  }
+  // `npm run deploy` checks the account first (ecs-ops verify: clusters, ASGs and hooks, parameters, topics, task
+  // definitions); ECS_OPS_SKIP_VERIFY=1 skips it (e.g. deploying before the ASGs exist).
+  if (mode === 'deploy' && process.env.ECS_OPS_SKIP_VERIFY !== '1') {
+    const verified = await ecsOps(['verify', '--config', configPath], { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+    if (verified !== 0) {
+      process.stderr.write(`ecs-ops: not deploying: ecs-ops verify ${verified === 1 ? 'found the problems above' : 'could not check the account'}. Fix them, or deploy anyway with ECS_OPS_SKIP_VERIFY=1 npm run deploy.\n`);
+      process.exit(verified);
+    }
   }
   for (const line of formatConfigWarnings(configWarnings(loaded.config), loaded.text, configPath)) process.stderr.write(`${line}\n`);
   mkdirSync('.ecs-ops', { recursive: true });

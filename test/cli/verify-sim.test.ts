@@ -2,11 +2,13 @@
  * `ecs-ops verify` against the simulated account (protocol server + world, real SDK clients, the operator role's
  * credentials, IAM enforced): what a user sees before deploying.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../support/cli.js';
+import { repoRoot } from '../support/fixtures.js';
 import { startSimulatedAccount, type SimulatedAccount } from '../support/cli-sim.js';
 
 let account: SimulatedAccount | undefined;
@@ -88,5 +90,19 @@ describe('ecs-ops verify on the simulator', () => {
     const result = await runCli(['verify'], { cwd: account.dir, env });
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('ecs-ops verify: no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) to the region you deploy to\n');
+  });
+
+  it('stops `npm run deploy` (prepare.ts deploy) before anything is built when verify finds a problem', async () => {
+    account = await startSimulatedAccount('drain-scale-in.yml');
+    const configPath = join(account.dir, 'ecs-ops.config.yml');
+    // Asynchronous: the simulated account answers from this process.
+    const result = await new Promise<{ code: number | null; stderr: string; stdout: string }>((done) => {
+      execFile(join(repoRoot, 'node_modules/.bin/tsx'), ['lib/deploy/prepare.ts', 'deploy'], { cwd: repoRoot, env: { ...process.env, ...account!.operatorEnv, ECS_OPS_CONFIG: configPath } }, (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+      });
+    });
+    expect(result.stdout).toContain('ERROR notifications.channels[0]: SSM parameter /ecs-ops/slack/ops');
+    expect(result.stderr).toContain('ecs-ops: not deploying: ecs-ops verify found the problems above. Fix them, or deploy anyway with ECS_OPS_SKIP_VERIFY=1 npm run deploy.');
+    expect(result.code).toBe(1);
   });
 });
