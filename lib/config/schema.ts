@@ -330,6 +330,16 @@ const SummarySchema = z.strictObject({
     .optional(),
 });
 
+/** CloudWatch alarms in the stack (lib/deploy/alarms.ts); see docs/operations.md. */
+const AlarmsSchema = z.strictObject({
+  /** SNS topic the alarms notify (ALARM and OK); without it the alarms only change state. */
+  topicArn: snsTopicArn.optional(),
+  /** How long a reconcile pass (every minute) may not complete before its alarm fires: 3 to 60 minutes. */
+  reconcileStalledAfter: durationSeconds
+    .default(600)
+    .refine((s) => s >= 180 && s <= 3600 && s % 60 === 0, 'reconcileStalledAfter is whole minutes from 3m to 60m (the pass runs every minute)'),
+});
+
 const ConfigObjectSchema = z.strictObject({
   version: z.literal(1),
   clusters: z.array(ClusterSchema).min(1),
@@ -345,6 +355,7 @@ const ConfigObjectSchema = z.strictObject({
   placement: PlacementSchema.default({ dryRun: true, auditEvery: 900, policies: [], minTaskAge: 600, maxStopsPerCluster: 2, cooldown: 600 }),
   schedules: z.array(ScheduleSchema).default([]),
   summary: SummarySchema.default({}),
+  alarms: AlarmsSchema.default({ reconcileStalledAfter: 600 }),
 });
 
 /** Why a `select.services` item is invalid: a `/regex/` that does not compile (undefined when valid). */
