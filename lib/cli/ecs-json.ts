@@ -4,16 +4,16 @@
  *
  * - `null` anywhere counts as absent (hand-written files often say `"ec2InstanceId": null`).
  * - Only the fields the query language and the placement engine read are checked; every other field is kept as is.
- * - Every problem is an `EcsJsonError` (a `UsageError`: exit code 2) whose message starts with the file name as given.
+ * - Every problem is an `EcsJsonError` (an `InputError`: exit code 2) whose message starts with the file name as given.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import type { ContainerInstance, Task, TaskDefinition } from '../placement/model.js';
-import { UsageError, type CliIo } from './command.js';
+import { InputError, type CliIo } from './command.js';
 
 /** A file that cannot be read or does not hold what was expected. `file` is the path as given on the command line. */
-export class EcsJsonError extends UsageError {
+export class EcsJsonError extends InputError {
   constructor(
     readonly file: string,
     readonly detail: string,
@@ -168,7 +168,13 @@ export function readTasks(path: string, io?: JsonIo): Task[] {
 /** A task definition from a DescribeTaskDefinition response (`{"taskDefinition": {...}}`) or a bare object. */
 export function readTaskDefinition(path: string, io?: JsonIo): TaskDefinition {
   const value = readJson(path, io);
-  if (isRecord(value) && isRecord(value.taskDefinition)) return check(taskDefinition, value.taskDefinition, path, 'taskDefinition');
-  if (isRecord(value)) return check(taskDefinition, value, path, '');
-  throw new EcsJsonError(path, 'expected a DescribeTaskDefinition response ({"taskDefinition": {...}}) or a task definition object');
+  const [object, prefix] = isRecord(value) && isRecord(value.taskDefinition) ? [value.taskDefinition, 'taskDefinition'] : [value, ''];
+  if (!isRecord(object)) throw new EcsJsonError(path, 'expected a DescribeTaskDefinition response ({"taskDefinition": {...}}) or a task definition object');
+  const definition = check(taskDefinition, object, path, prefix);
+  // RegisterTaskDefinition requires at least one container definition (a task without containers reserves nothing:
+  // the plan would place anything anywhere), so a file without them is not a task definition.
+  if ((definition.containerDefinitions ?? []).length === 0) {
+    throw new EcsJsonError(path, `${pathText(prefix, ['containerDefinitions'])}: a task definition without containers (expected at least one container definition, as DescribeTaskDefinition prints)`);
+  }
+  return definition;
 }

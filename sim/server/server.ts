@@ -54,6 +54,8 @@ export interface AwsServerOptions {
    * is allowed.
    */
   authorize?: CallAuthorizer;
+  /** The port to listen on (127.0.0.1). Default: 0, a free port the system picks. */
+  port?: number;
 }
 
 /** What an `authorize` hook is asked: who calls, which operation, with what input (the SDK input shape). */
@@ -341,7 +343,7 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

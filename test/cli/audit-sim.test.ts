@@ -33,7 +33,7 @@ describe('ecs-ops audit on the simulator', () => {
     const { dir } = account;
     const env = { ...account.operatorEnv, AWS_ACCESS_KEY_ID: 'AKIDNOTKNOWN' };
     const result = await runCli(['audit', '--cluster', 'prod', '--json'], { cwd: dir, env });
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/UnrecognizedClientException: The security token included in the request is invalid/);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^ecs-ops audit: AWS refused the credentials \(UnrecognizedClientException: The security token included in the request is invalid\.?\): [^\n]*\n$/);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StopTaskCommand } from '@aws-sdk/client-ecs';
+import { AccessDeniedException, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeEcs } from '../placement/policy/fake-ecs.js';
 import { runCli } from '../support/cli.js';
@@ -71,10 +71,23 @@ describe('ecs-ops audit', () => {
     expect(bad.stderr).toMatch(/bad\.yml:\d+:\d+ .*instanceMatch.*at character/s);
   });
 
-  it('an AWS error is reported, exit 1', async () => {
+  it('an AWS error is one line and exit 3 (not 1, which means violations)', async () => {
+    mock.reset();
+    mock.rejects(new AccessDeniedException({ message: 'User is not authorized to perform: ecs:ListServices', $metadata: { httpStatusCode: 400, requestId: 'req-1' } }));
+    const result = await runCli(['audit', '--cluster', 'prod'], { cwd: dir, env });
+    expect(result).toEqual({ code: 3, stdout: '', stderr: 'ecs-ops audit: AWS denied the call (AccessDeniedException: User is not authorized to perform: ecs:ListServices): the credentials lack a permission: docs/cli.md lists the actions each command calls\n' });
+    const debug = await runCli(['audit', '--cluster', 'prod', '--debug'], { cwd: dir, env });
+    expect(debug.code).toBe(3);
+    expect(debug.stderr).toMatch(/^ecs-ops audit: AWS denied the call .*\nrequest id: req-1\nAccessDeniedException: User is not authorized.*\n {4}at /s);
+  });
+
+  it('a bug is one line and exit 1, its stack only with --debug', async () => {
     mock.reset();
     const result = await runCli(['audit', '--cluster', 'prod'], { cwd: dir, env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('audit of cluster "prod" failed');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^ecs-ops audit: .*\(run with --debug for the stack trace\)\n$/);
+    const debug = await runCli(['audit', '--cluster', 'prod', '--debug'], { cwd: dir, env });
+    expect(debug.stderr).toMatch(/\n {4}at /);
   });
 });

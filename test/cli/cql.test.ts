@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,7 +118,7 @@ describe('ecs-ops cql', () => {
     }
   });
 
-  it('usage errors exit 2 with the usage', async () => {
+  it('usage errors exit 2 with one line pointing to the help', async () => {
     for (const [args, message] of [
       [['-i', INSTANCES], 'missing --expression EXPR'],
       [['-e', 'agentConnected == true'], 'missing --instances FILE'],
@@ -127,8 +127,8 @@ describe('ecs-ops cql', () => {
     ] as const) {
       const result = await run(['cql', ...args]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(message);
-      expect(result.stderr).toContain('Usage:\n  ecs-ops cql --expression EXPR --instances FILE');
+      expect(result.stderr).toContain(`ecs-ops cql: ${message}`);
+      expect(result.stderr).toMatch(/^[^\n]*; run ecs-ops cql --help\n$/);
     }
   });
 
@@ -171,14 +171,18 @@ describe('lib/cli/ecs-json', () => {
     const dir = tempDir({
       'tasks.json': JSON.stringify([{ group: 'g', containerInstanceArn: 'a' }]),
       'td.json': JSON.stringify({ taskDefinition: { family: 'web', cpu: '256', containerDefinitions: [{ name: 'app', memory: 512 }] } }),
-      'td-bare.json': JSON.stringify({ family: 'web' }),
+      'td-bare.json': JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app' }] }),
+      'td-empty.json': JSON.stringify({}),
+      'td-no-containers.json': JSON.stringify({ taskDefinition: { family: 'web', containerDefinitions: [] } }),
       'td-bad.json': JSON.stringify({ taskDefinition: { revision: 'x' } }),
     });
     expect(readTasks('tasks.json', { cwd: dir })).toEqual([{ group: 'g', containerInstanceArn: 'a' }]);
     expect(readTaskDefinition('td.json', { cwd: dir })).toMatchObject({ family: 'web', containerDefinitions: [{ name: 'app', memory: 512 }] });
-    expect(readTaskDefinition('td-bare.json', { cwd: dir })).toEqual({ family: 'web' });
+    expect(readTaskDefinition('td-bare.json', { cwd: dir })).toEqual({ family: 'web', containerDefinitions: [{ name: 'app' }] });
+    // RegisterTaskDefinition requires at least one container: anything less is not a task definition.
+    expect(() => readTaskDefinition('td-empty.json', { cwd: dir })).toThrow(/^td-empty\.json: containerDefinitions: a task definition without containers/);
+    expect(() => readTaskDefinition('td-no-containers.json', { cwd: dir })).toThrow(/^td-no-containers\.json: taskDefinition\.containerDefinitions: a task definition without containers/);
     expect(() => readTaskDefinition('td-bad.json', { cwd: dir })).toThrow(/^td-bad\.json: taskDefinition\.revision: /);
-    expect(readJson('td-bare.json', { cwd: dir })).toEqual({ family: 'web' });
-    expect(JSON.parse(readFileSync(join(dir, 'td-bare.json'), 'utf8'))).toEqual({ family: 'web' });
+    expect(readJson('td-bare.json', { cwd: dir })).toEqual({ family: 'web', containerDefinitions: [{ name: 'app' }] });
   });
 });

@@ -5,7 +5,7 @@
 import { ApplicationAutoScalingClient, DescribeScalingActivitiesCommand as AasActivities } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScalingActivitiesCommand as AsgActivities } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeServicesCommand, ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
+import { AccessDeniedException, DescribeServicesCommand, ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,13 +168,37 @@ summary:
   });
 
   it('is listed in ecs-ops --help', async () => {
-    expect((await runCli(['--help'])).stdout).toContain('digest -c NAME -s DURATION [--json]');
+    expect((await runCli(['--help'])).stdout).toContain('digest -c NAME -s DURATION');
   });
 
-  it('an AWS error is exit code 1 with the error', async () => {
-    ecs.on(ListServicesCommand).rejects(Object.assign(new Error('User is not authorized to perform: ecs:ListServices'), { name: 'AccessDeniedException' }));
+  it('an AWS error is exit code 3 with the error on one line', async () => {
+    ecs.on(ListServicesCommand).rejects(new AccessDeniedException({ message: 'User is not authorized to perform: ecs:ListServices', $metadata: { httpStatusCode: 400 } }));
     const result = await runCli(['digest', '-c', 'prod', '-s', '1h'], { cwd: emptyDir(), env });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('not authorized to perform: ecs:ListServices');
+    expect(result).toMatchObject({ code: 3, stdout: '' });
+    expect(result.stderr).toBe('ecs-ops digest: AWS denied the call (AccessDeniedException: User is not authorized to perform: ecs:ListServices): the credentials lack a permission: docs/cli.md lists the actions each command calls\n');
+  });
+
+  it('no region is exit code 3 with one line saying where a region comes from, and no AWS call', async () => {
+    const result = await runCli(['digest', '-c', 'prod', '-s', '1h'], { cwd: emptyDir(), env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_CONFIG_FILE: join(emptyDir(), 'none'), AWS_SHARED_CREDENTIALS_FILE: join(emptyDir(), 'none') } });
+    expect(result).toEqual({ code: 3, stdout: '', stderr: 'ecs-ops digest: no AWS region: pass --region, set AWS_REGION or a profile region\n' });
+    expect(ecs.calls()).toHaveLength(0);
+  });
+
+  /** The region the ECS client of the first call was built for (the mock keeps the client as `this`). */
+  const clientRegion = (): Promise<string> => (ecs.call(0).thisValue as ECSClient).config.region();
+
+  it('--region and --profile: the region of the flag, else of the profile in the shared config file', async () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'config'), '[profile ops]\nregion = eu-west-3\n');
+    const files = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
+    const fromProfile = await runCli(['digest', '-c', 'prod', '-s', '1h', '--output', 'json'], { cwd: dir, env: { ...files, AWS_PROFILE: 'ops', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+    expect(fromProfile.code).toBe(0);
+    expect(await clientRegion()).toBe('eu-west-3');
+    ecs.resetHistory();
+    const fromFlag = await runCli(['digest', '-c', 'prod', '-s', '1h', '--json', '--region', 'ap-south-1'], { cwd: dir, env: { ...files, AWS_PROFILE: 'ops', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+    expect(fromFlag.code).toBe(0);
+    expect(await clientRegion()).toBe('ap-south-1');
+    const unknown = await runCli(['digest', '-c', 'prod', '-s', '1h', '--regoin', 'x'], { cwd: dir, env });
+    expect(unknown).toMatchObject({ code: 2, stderr: "ecs-ops digest: Unknown option '--regoin'; run ecs-ops digest --help\n" });
   });
 });

@@ -108,8 +108,7 @@ describe('ecs-ops config check', () => {
     expect((await run(['config', 'check', 'a.yml', 'b.yml'])).code).toBe(2);
     const result = await run(['config', 'check', '--strict']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^ecs-ops: Unknown option '--strict'/);
-    expect(result.stderr).toContain('ecs-ops config check [FILE]');
+    expect(result.stderr).toBe("ecs-ops config: Unknown option '--strict'; run ecs-ops config --help\n");
   });
 });
 
@@ -141,11 +140,11 @@ describe('usage', () => {
     expect((await run(['config', 'check', '--help'])).stdout).toBe(help.stdout);
   });
 
-  it('an unknown command prints usage to stderr and exits 2', async () => {
+  it('an unknown command prints one line pointing to the help on stderr and exits 2', async () => {
     const result = await run(['deploy']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^ecs-ops: unknown command "deploy"\n\nUsage: ecs-ops <command>/);
+    expect(result.stderr).toBe('ecs-ops: unknown command "deploy"; run ecs-ops --help\n');
   });
 
   it('no command, an unknown subcommand or an unknown global option exit 2', async () => {
@@ -156,6 +155,37 @@ describe('usage', () => {
     const option = await run(['--verbose', 'config', 'check']);
     expect(option.code).toBe(2);
     expect(option.stderr).toContain('unknown option --verbose');
+  });
+});
+
+describe('options every command shares', () => {
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect((await run(['-V'])).stdout).toBe(`${version}\n`);
+  });
+
+  it('--output json (and its alias --json) on config check: one JSON document, errors included', async () => {
+    const ok = await run(['config', 'check', 'ecs-ops.config.example.yml', '--output', 'json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ file: 'ecs-ops.config.example.yml', valid: true, summary: { clusters: 2, channels: 3, schedules: 2, placementPolicies: 1 }, warnings: [] });
+    expect((await run(['config', 'check', 'ecs-ops.config.example.yml', '--json'])).stdout).toBe(ok.stdout);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.yml'), 'version: 2\n');
+    const bad = await run(['config', 'check', 'bad.yml', '-o', 'json'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    const out = JSON.parse(bad.stdout) as { valid: boolean; errors: string[] };
+    expect(out.valid).toBe(false);
+    expect(out.errors).toContainEqual(expect.stringMatching(/^bad\.yml:1:\d+ version/));
+  });
+
+  it('a bad --output value or --json against --output text is a one-line usage error', async () => {
+    expect(await run(['config', 'check', '--output', 'yaml'])).toEqual({ code: 2, stdout: '', stderr: 'ecs-ops config: --output must be text or json, got "yaml"; run ecs-ops config --help\n' });
+    expect((await run(['place', '--json', '--output', 'text'])).stderr).toBe('ecs-ops place: --json contradicts --output text; run ecs-ops place --help\n');
+  });
+
+  it('--region and --profile are only options of the commands that call AWS', async () => {
+    expect((await run(['config', 'check', '--region', 'eu-west-1'])).stderr).toBe("ecs-ops config: Unknown option '--region'; run ecs-ops config --help\n");
   });
 });
 

@@ -118,6 +118,13 @@ describe('ecs-ops place: bad input exits 2', () => {
     expect(result.stderr).toBe('ecs-ops place: nope.json: file not found\n');
   });
 
+  it('a task definition without containers ({}) is refused, naming what is missing', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'empty.json'), '{}');
+    const result = await run(['place', '--instances', join(ROOT, INSTANCES), '--task-definition', 'empty.json'], dir);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'ecs-ops place: empty.json: containerDefinitions: a task definition without containers (expected at least one container definition, as DescribeTaskDefinition prints)\n' });
+  });
+
   it('a file that is not JSON', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), '{"containerInstances": [');
@@ -154,11 +161,10 @@ describe('ecs-ops place: bad input exits 2', () => {
     expect(lines[2]).toBe(`  ${' '.repeat(28)}^^^^^^^^`);
   });
 
-  it('missing required options and bad numbers show the usage', async () => {
+  it('missing required options and bad numbers: one line pointing to the help', async () => {
     const missing = await run(['place', '--task-definition', TASK_DEFINITION]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('ecs-ops: missing --instances FILE');
-    expect(missing.stderr).toContain('Usage:\n  ecs-ops place');
+    expect(missing.stderr).toBe('ecs-ops place: missing --instances FILE; run ecs-ops place --help\n');
     const count = await run([...base, '--count=-1']);
     expect(count.code).toBe(2);
     expect(count.stderr).toContain('--count must be a non-negative integer, got "-1"');

@@ -20,15 +20,7 @@ afterAll(() => account.close());
 describe('ecs-ops run on the simulator', () => {
   it('starts the schedule\'s task with the operator role, passing the task definition\'s execution role', async () => {
     const { server, iam, dir, operatorEnv: env } = account;
-    // `run` takes its endpoint and credentials from the process environment (the SDK's default chain), not io.env.
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
-    const result = await runCli(['run', 'report'], { cwd: dir, env }).finally(() => {
-      for (const key of Object.keys(env)) {
-        if (saved[key] === undefined) Reflect.deleteProperty(process.env, key);
-        else process.env[key] = saved[key];
-      }
-    });
+    const result = await runCli(['run', 'report'], { cwd: dir, env });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(server.calls.counts()).toMatchObject({ 'ecs:RunTask': 1 });

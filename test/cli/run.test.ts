@@ -38,9 +38,9 @@ let sleeps: number[];
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const io = { stdout: { write: (c: string) => (stdout += c) }, stderr: { write: (c: string) => (stderr += c) }, env: {}, cwd: dir };
+  const io = { stdout: { write: (c: string) => (stdout += c) }, stderr: { write: (c: string) => (stderr += c) }, env: { AWS_REGION: 'us-east-1' }, cwd: dir };
   const code = await runOnce(argv, io, {
-    ecs: new ECSClient({ region: 'us-east-1' }),
+    ecs: (target) => new ECSClient(target),
     now: () => clock,
     sleep: (ms) => {
       sleeps.push(ms);

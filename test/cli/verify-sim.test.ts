@@ -17,6 +17,22 @@ afterEach(async () => {
   account = undefined;
 });
 
+/**
+ * The scenario's simulated account; with `channels`, holding the config's notification resources as `simulate` makes
+ * them (SNS topics, the Slack webhook SecureStrings).
+ */
+async function openAccount(scenario: string, options: { channels?: boolean } = {}): Promise<SimulatedAccount> {
+  const opened = await startSimulatedAccount(scenario);
+  if (options.channels === true) {
+    const config = parse(readFileSync(join(opened.dir, 'ecs-ops.config.yml'), 'utf8')) as { notifications: { channels: { type: string; name: string; topicArn?: string; webhookParameter?: string }[] } };
+    for (const channel of config.notifications.channels) {
+      if (channel.topicArn !== undefined) opened.world.createTopic(channel.topicArn);
+      if (channel.webhookParameter !== undefined) opened.world.putSecureString(channel.webhookParameter, `https://hooks.slack.com/services/T0SIMULATE/B0${channel.name}/simulated`);
+    }
+  }
+  return opened;
+}
+
 /** Rewrites the account's config file. */
 function editConfig(dir: string, edit: (config: Record<string, unknown>) => void): void {
   const file = join(dir, 'ecs-ops.config.yml');
@@ -27,7 +43,7 @@ function editConfig(dir: string, edit: (config: Record<string, unknown>) => void
 
 describe('ecs-ops verify on the simulator', () => {
   it('passes a config whose cluster, ASG, hook and webhook parameter all exist, with read-only calls only', async () => {
-    account = await startSimulatedAccount('drain-scale-in.yml', { channels: true });
+    account = await openAccount('drain-scale-in.yml', { channels: true });
     const { server, iam, dir, operatorEnv: env } = account;
     const result = await runCli(['verify'], { cwd: dir, env });
     expect(result.stderr).toBe('');
@@ -65,7 +81,7 @@ describe('ecs-ops verify on the simulator', () => {
   });
 
   it('reports a schedule whose task definition is missing', async () => {
-    account = await startSimulatedAccount('schedule-success.yml', { channels: true });
+    account = await openAccount('schedule-success.yml', { channels: true });
     const { dir, operatorEnv: env } = account;
     editConfig(dir, (config) => {
       (config.schedules as { taskDefinition: string }[])[0]!.taskDefinition = 'reprot';
@@ -76,20 +92,22 @@ describe('ecs-ops verify on the simulator', () => {
   });
 
   it('exits 3 with one line when the credentials are refused', async () => {
-    account = await startSimulatedAccount('drain-scale-in.yml', { channels: true });
+    account = await openAccount('drain-scale-in.yml', { channels: true });
     const env = { ...account.operatorEnv, AWS_ACCESS_KEY_ID: 'AKIDNOTKNOWN' };
     const result = await runCli(['verify'], { cwd: account.dir, env });
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^ecs-ops verify: UnrecognizedClientException: The security token included in the request is invalid.* \(check the credentials[^\n]*\)\n$/);
+    expect(result.stderr).toMatch(/^ecs-ops verify: AWS refused the credentials \(UnrecognizedClientException: The security token included in the request is invalid[^\n]*\): pass --profile[^\n]*\n$/);
   });
 
   it('exits 3 when no region is set', async () => {
-    account = await startSimulatedAccount('drain-scale-in.yml', { channels: true });
-    const { AWS_REGION: _region, ...env } = account.operatorEnv;
+    account = await openAccount('drain-scale-in.yml', { channels: true });
+    const { AWS_REGION: _region, ...rest } = account.operatorEnv;
+    // No shared config files either: nothing names a region.
+    const env = { ...rest, AWS_CONFIG_FILE: join(account.dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(account.dir, 'none') };
     const result = await runCli(['verify'], { cwd: account.dir, env });
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe('ecs-ops verify: no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) to the region you deploy to\n');
+    expect(result.stderr).toBe('ecs-ops verify: no AWS region: pass --region, set AWS_REGION or a profile region\n');
   });
 
   it('stops `npm run deploy` (prepare.ts deploy) before anything is built when verify finds a problem', async () => {

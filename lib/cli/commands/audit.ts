@@ -1,5 +1,5 @@
 /**
- * `ecs-ops audit --cluster NAME [--config FILE] [--json]`: the placement policy audit the placement function runs, from
+ * `ecs-ops audit --cluster NAME [--config FILE] [--output text|json] [--region R] [--profile P]`: the placement policy audit the placement function runs, from
  * a laptop with the user's credentials (or against the simulator with AWS_ENDPOINT_URL), read-only: it reports the
  * violations and what an enforce pass would stop, and never stops anything.
  */
@@ -7,11 +7,12 @@ import { resolve } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ConfigLoadError, formatConfigErrors, loadConfigFile, type EcsOpsConfig } from '../../config/index.js';
 import { auditedClusters, runPass, type PassResult } from '../../placement/policy/index.js';
-import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
+import type { AwsClientConfig } from '../aws.js';
+import { AWS_OPTIONS_HELP, COMMON_OPTIONS_HELP, ExitCode, parseCommandArgs, UsageError, writeJson, type CliIo, type Command } from '../command.js';
 import { configFileName } from './config.js';
 
 const USAGE = `Usage:
-  ecs-ops audit --cluster NAME [--config FILE] [--json]
+  ecs-ops audit --cluster NAME [--config FILE] [--output text|json] [--region REGION] [--profile NAME]
 
 Audits where the cluster's service tasks run against the placement policies of the config: every rule (azBalance,
 instanceMatch, spot, maxPerInstance) of every policy selecting a service, with what is wrong, where and by how much,
@@ -19,53 +20,33 @@ and the stops an enforce pass would make (each replacement predicted by the plac
 calls ECS List*/Describe* APIs, whatever the policies' mode and dryRun say.
 
 Options:
-  --cluster NAME   A cluster declared in the config
-  --config FILE    The config (default: $ECS_OPS_CONFIG, else ecs-ops.config.yml)
-  --json           Print the audit as JSON: cluster, counts, violations, planned stops, skipped violations
-  -h, --help       Show this help
+      --cluster NAME   A cluster declared in the config
+      --config FILE    The config (default: $ECS_OPS_CONFIG, else ecs-ops.config.yml)
+${AWS_OPTIONS_HELP}
+${COMMON_OPTIONS_HELP}
 
-Credentials and region come from the usual AWS environment (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL points it
-at the simulator.
+JSON output: cluster, counts, violations, planned stops (wouldStop), skipped violations.
+Credentials come from the usual AWS chain (--profile, AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, ...); AWS_ENDPOINT_URL
+points it at the simulator (ecs-ops sim serve).
 
-Exit codes: 0 no violation, 1 violations found (or an AWS error), 2 bad input (arguments, config, unknown cluster).
+Exit codes: 0 no violation, 1 violations found, 2 bad input (arguments, config, unknown cluster), 3 AWS error
+(credentials, region, a refused call).
 `;
 
 const OPTIONS = {
   cluster: { type: 'string' },
   config: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** The ECS client of a run (tests inject one; the default follows the environment given to the command). */
-export type EcsClientFactory = (env: Readonly<Record<string, string | undefined>>) => ECSClient;
+/** The ECS client of a run, from where the command's options and environment point (tests inject one). */
+export type EcsClientFactory = (target: AwsClientConfig) => ECSClient;
 
-/**
- * The region, endpoint and static keys from the command's environment (the process environment when run from a
- * shell); without keys there, the SDK's default provider chain (profiles, SSO, instance roles) finds the credentials.
- */
-export const defaultEcsClient: EcsClientFactory = (env) => {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const endpoint = env.AWS_ENDPOINT_URL_ECS ?? env.AWS_ENDPOINT_URL;
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  const credentials =
-    accessKeyId !== undefined && accessKeyId !== '' && secretAccessKey !== undefined && secretAccessKey !== ''
-      ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN !== undefined && env.AWS_SESSION_TOKEN !== '' ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
-      : undefined;
-  return new ECSClient({
-    ...(region !== undefined ? { region } : {}),
-    ...(endpoint !== undefined && endpoint !== '' ? { endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
-    maxAttempts: 8,
-    retryMode: 'adaptive',
-  });
-};
+export const defaultEcsClient: EcsClientFactory = (target) => new ECSClient({ ...target, maxAttempts: 8, retryMode: 'adaptive' });
 
 export function createAuditCommand(ecsClient: EcsClientFactory = defaultEcsClient): Command {
   const command: Command = {
     name: 'audit',
-    overview: [['audit --cluster NAME [--config FILE] [--json]', 'Audit task placement against the placement policies (read-only)']],
+    overview: [['audit --cluster NAME [--config FILE]', 'Audit task placement against the placement policies (read-only)']],
     usage: USAGE,
     run: (args, io) => run(command, ecsClient, args, io),
   };
@@ -99,7 +80,7 @@ function render(result: PassResult, ms: number): string {
 }
 
 async function run(command: Command, ecsClient: EcsClientFactory, args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(command, args, OPTIONS);
+  const { values, positionals, output, aws } = parseCommandArgs(command, args, OPTIONS, { aws: true });
   if (values.help) {
     io.stdout.write(USAGE);
     return ExitCode.ok;
@@ -124,22 +105,18 @@ async function run(command: Command, ecsClient: EcsClientFactory, args: string[]
     io.stderr.write(`${name}: no placement policy applies to cluster "${cluster}"\n`);
     return ExitCode.badInput;
   }
+  const target = await aws(io);
   const started = Date.now();
-  let result: PassResult;
-  try {
-    result = await runPass(
-      { cluster },
-      { config, ecs: ecsClient(io.env), readOnly: true, logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, metrics: { count: () => undefined } },
-      Date.now() + 60_000,
-    );
-  } catch (error) {
-    io.stderr.write(`audit of cluster "${cluster}" failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
-    return ExitCode.findings;
-  }
+  // AWS errors (credentials, denied calls) propagate to the CLI's funnel: one line, exit 3.
+  const result: PassResult = await runPass(
+    { cluster },
+    { config, ecs: ecsClient(target.clientConfig('ECS')), readOnly: true, logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, metrics: { count: () => undefined } },
+    Date.now() + 60_000,
+  );
   const ms = Date.now() - started;
-  if (values.json === true) {
+  if (output === 'json') {
     const { plan } = result;
-    io.stdout.write(`${JSON.stringify({ cluster, services: result.services, instances: result.instances, tasks: result.tasks, durationMs: ms, violations: plan.violations, wouldStop: plan.stops, skipped: plan.skipped.map((s) => ({ service: s.violation.service, policy: s.violation.policy, rule: s.violation.rule, reason: s.reason, detail: s.detail })) }, null, 2)}\n`);
+    writeJson(io, { cluster, services: result.services, instances: result.instances, tasks: result.tasks, durationMs: ms, violations: plan.violations, wouldStop: plan.stops, skipped: plan.skipped.map((s) => ({ service: s.violation.service, policy: s.violation.policy, rule: s.violation.rule, reason: s.reason, detail: s.detail })) });
   } else {
     io.stdout.write(render(result, ms));
   }

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { ConfigLoadError, formatConfigErrors, loadConfigFile, type EcsOpsConfig } from '../../config/index.js';
 import { configWarnings, formatConfigWarnings } from '../../config/warnings.js';
 import { renderConfigJsonSchema } from '../../config/json-schema.js';
-import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { COMMON_OPTIONS_HELP, ExitCode, parseCommandArgs, UsageError, writeJson, type CliIo, type Command } from '../command.js';
 
 export const DEFAULT_CONFIG_FILE = 'ecs-ops.config.yml';
 
@@ -31,13 +31,21 @@ export function configSummary(config: EcsOpsConfig): string {
 }
 
 const USAGE = `Usage:
-  ecs-ops config check [FILE]   Validate a config file; print a summary, or every error as FILE:LINE:COLUMN
-  ecs-ops config schema         Print the JSON Schema of the config file (for editors)
+  ecs-ops config check [FILE] [--output text|json]   Validate a config file; print a summary, or every error as
+                                                     FILE:LINE:COLUMN
+  ecs-ops config schema                              Print the JSON Schema of the config file (for editors)
 
 FILE defaults to $ECS_OPS_CONFIG, else ${DEFAULT_CONFIG_FILE} in the current directory.
 
 Warnings (valid config that fails at run time in some accounts, e.g. a schedule leaving
 its roles to the task definition: iam:PassRole) go to stderr; the exit code stays 0.
+
+Options:
+${COMMON_OPTIONS_HELP}
+
+JSON output of config check: {"file", "valid", "summary": {"clusters", "channels", "schedules", "placementPolicies"},
+"warnings": [...]} or {"file", "valid": false, "errors": [...]}, errors and warnings as FILE:LINE:COLUMN lines.
+config schema prints JSON whatever --output says.
 
 Exit codes: 0 valid, 2 invalid or missing file.
 `;
@@ -65,7 +73,7 @@ export const configCommand: Command = {
 };
 
 function check(args: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs(configCommand, args, { help: { type: 'boolean', short: 'h' } });
+  const { values, positionals, output } = parseCommandArgs(configCommand, args, {});
   if (values.help) {
     io.stdout.write(USAGE);
     return ExitCode.ok;
@@ -74,13 +82,19 @@ function check(args: string[], io: CliIo): number {
   const { name, defaulted } = configFileName(io, positionals[0]);
   try {
     const { config, text } = loadConfigFile(resolve(io.cwd, name));
-    io.stdout.write(`${name}: OK (${configSummary(config)})\n`);
     // Valid, but known to fail at run time in some accounts: said here, before deploying (exit code still 0).
-    for (const line of formatConfigWarnings(configWarnings(config), text, name)) io.stderr.write(`${line}\n`);
+    const warnings = formatConfigWarnings(configWarnings(config), text, name);
+    if (output === 'json') {
+      const summary = { clusters: config.clusters.length, channels: config.notifications.channels.length, schedules: config.schedules.length, placementPolicies: config.placement.policies.length };
+      writeJson(io, { file: name, valid: true, summary, warnings });
+    } else io.stdout.write(`${name}: OK (${configSummary(config)})\n`);
+    for (const line of warnings) io.stderr.write(`${line}\n`);
     return ExitCode.ok;
   } catch (error) {
     if (!(error instanceof ConfigLoadError)) throw error;
-    io.stderr.write(`${formatConfigErrors(error.errors, name).join('\n')}\n`);
+    const errors = formatConfigErrors(error.errors, name);
+    if (output === 'json') writeJson(io, { file: name, valid: false, errors });
+    io.stderr.write(`${errors.join('\n')}\n`);
     const unread = error.errors.length === 1 && error.errors[0]?.line === undefined;
     if (unread && defaulted) {
       io.stderr.write(`Pass a FILE or set ECS_OPS_CONFIG; start from ecs-ops.config.example.yml.\n`);
@@ -92,7 +106,7 @@ function check(args: string[], io: CliIo): number {
 }
 
 function schema(args: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs(configCommand, args, { help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseCommandArgs(configCommand, args, {});
   if (values.help) {
     io.stdout.write(USAGE);
     return ExitCode.ok;

@@ -4,7 +4,7 @@
  */
 import type { ContainerInstance } from '../../placement/model.js';
 import { compileQuery, contextFromTasks, EMPTY_CONTEXT, QuerySyntaxError, type CompiledQuery, type QueryNode } from '../../placement/query/index.js';
-import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { COMMON_OPTIONS_HELP, ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { EcsJsonError, readContainerInstances, readTasks } from '../ecs-json.js';
 
 const USAGE = `Usage:
@@ -18,8 +18,9 @@ Options:
   -i, --instances FILE    DescribeContainerInstances output ({"containerInstances": [...]}) or an array
   -t, --tasks FILE        DescribeTasks output ({"tasks": [...]}) or an array: the tasks task:group sees
                           (tasks STOPPED by last or desired status do not count); without it task:group sees none
-      --json              Print a JSON array instead
-  -h, --help              Show this help
+${COMMON_OPTIONS_HELP}
+
+JSON output: an array of the selected instances' labels.
 
 Example:
   aws ecs describe-container-instances --cluster prod \\
@@ -55,12 +56,10 @@ export function instanceLabel(instance: ContainerInstance): string {
 }
 
 function run(args: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs(cqlCommand, args, {
+  const { values, positionals, output } = parseCommandArgs(cqlCommand, args, {
     expression: { type: 'string', short: 'e' },
     instances: { type: 'string', short: 'i' },
     tasks: { type: 'string', short: 't' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout.write(USAGE);
@@ -87,7 +86,7 @@ function run(args: string[], io: CliIo): number {
     }
     const context = tasks === undefined ? EMPTY_CONTEXT : contextFromTasks(tasks);
     const selected = instances.filter((instance) => compiled.matches(instance, context)).map(instanceLabel);
-    io.stdout.write(values.json ? `${JSON.stringify(selected)}\n` : selected.map((label) => `${label}\n`).join(''));
+    io.stdout.write(output === 'json' ? `${JSON.stringify(selected)}\n` : selected.map((label) => `${label}\n`).join(''));
     return ExitCode.ok;
   } catch (error) {
     if (!(error instanceof EcsJsonError)) throw error;

@@ -1,5 +1,5 @@
 /**
- * `ecs-ops digest --cluster NAME --since DURATION [--asg NAME]... [--config FILE] [--table NAME] [--json]`: the scaling digest of a
+ * `ecs-ops digest --cluster NAME --since DURATION [--asg NAME]... [--config FILE] [--table NAME] [--output text|json]`: the scaling digest of a
  * cluster for the last DURATION, read from AWS with the caller's credentials and printed in the terminal — the same
  * gather, build and render as the scheduled digest.
  */
@@ -13,7 +13,7 @@ import { ConfigLoadError, formatConfigErrors, loadConfigFile, type EcsOpsConfig 
 import { DURATION_PATTERN } from '../../config/schema.js';
 import { buildDigest, digestOptions, digestSettings, gatherDigestSnapshots, renderDigestText, type DigestOptions } from '../../summary/digest/index.js';
 import { journalOpsSource } from '../../summary/journal.js';
-import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { AWS_OPTIONS_HELP, COMMON_OPTIONS_HELP, ExitCode, parseCommandArgs, UsageError, writeJson, type CliIo, type Command } from '../command.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 
 /** Application Auto Scaling keeps six weeks of activities. */
@@ -21,7 +21,7 @@ const MAX_SINCE_SECONDS = 42 * 86_400;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 const USAGE = `Usage:
-  ecs-ops digest --cluster NAME --since DURATION [--asg NAME]... [--config FILE] [--table NAME] [--json]
+  ecs-ops digest --cluster NAME --since DURATION [--asg NAME]... [--config FILE] [--table NAME] [--output text|json]
 
 Prints what scaled in the cluster over the last DURATION, when and why: each service's task count (start → end, low,
 high, a sparkline), each change with its cause (target tracking or step scaling alarm and policy, scheduled action,
@@ -36,15 +36,15 @@ Options:
                           ${DEFAULT_CONFIG_FILE} when present, else none
       --table NAME        The deployed ecs-ops DynamoDB table (the IdempotencyTable resource): adds the placement
                           stops and scheduled runs ecs-ops recorded there (kept 8 days); without it they are left out
-      --json              Print the digest as JSON
-  -h, --help              Show this help
+${AWS_OPTIONS_HELP}
+${COMMON_OPTIONS_HELP}
 
-Exit codes: 0 ok, 1 AWS error, 2 bad arguments or config.
+Exit codes: 0 ok, 2 bad arguments or config, 3 AWS error (credentials, region, a refused call).
 `;
 
 export const digestCommand: Command = {
   name: 'digest',
-  overview: [['digest -c NAME -s DURATION [--json]', 'Print what scaled in a cluster, when and why']],
+  overview: [['digest -c NAME -s DURATION', 'Print what scaled in a cluster, when and why']],
   usage: USAGE,
   run,
 };
@@ -72,15 +72,13 @@ function loadOptionalConfig(io: CliIo, given: string | undefined): EcsOpsConfig 
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(digestCommand, args, {
+  const { values, positionals, output, aws } = parseCommandArgs(digestCommand, args, {
     cluster: { type: 'string', short: 'c' },
     since: { type: 'string', short: 's' },
     asg: { type: 'string', multiple: true },
     config: { type: 'string' },
     table: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  }, { aws: true });
   if (values.help) {
     io.stdout.write(USAGE);
     return ExitCode.ok;
@@ -97,21 +95,22 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const options: DigestOptions = config ? digestOptions(config) : {};
   const timeZone = config ? digestSettings(config).timezone : 'UTC';
 
-  const region = io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-  const clientConfig = { ...(region !== undefined ? { region } : {}), maxAttempts: 8, retryMode: 'adaptive' };
+  if (values.table === '') throw new UsageError('--table needs a table name', digestCommand);
+  const target = await aws(io);
+  const { region } = target;
+  const clientConfig = (serviceId: string) => ({ ...target.clientConfig(serviceId), maxAttempts: 8, retryMode: 'adaptive' });
   const now = Date.now();
   const window = { start: now - since * 1000, end: now };
   const logger = { warn: (message: string, extra: Record<string, unknown>) => io.stderr.write(`warning: ${message} ${JSON.stringify(extra)}\n`), error: (message: string, extra: Record<string, unknown>) => io.stderr.write(`error: ${message} ${JSON.stringify(extra)}\n`) };
-  if (values.table === '') throw new UsageError('--table needs a table name', digestCommand);
-  const opsSources = values.table !== undefined ? [journalOpsSource(new DynamoDBClient(clientConfig), values.table, logger)] : [];
+  const opsSources = values.table !== undefined ? [journalOpsSource(new DynamoDBClient(clientConfig('DynamoDB')), values.table, logger)] : [];
   const [snapshot] = await gatherDigestSnapshots(
-    { ecs: new ECSClient(clientConfig), autoscaling: new AutoScalingClient(clientConfig), aas: new ApplicationAutoScalingClient(clientConfig), now: () => now, region, opsSources },
+    { ecs: new ECSClient(clientConfig('ECS')), autoscaling: new AutoScalingClient(clientConfig('Auto Scaling')), aas: new ApplicationAutoScalingClient(clientConfig('Application Auto Scaling')), now: () => now, region, opsSources },
     [{ name: values.cluster, asgs }],
     window,
   );
   if (!snapshot) return ExitCode.findings;
   const digest = buildDigest(snapshot, options);
-  if (values.json) io.stdout.write(`${JSON.stringify({ ...digest, window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() } }, null, 2)}\n`);
+  if (output === 'json') writeJson(io, { ...digest, window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() } });
   else {
     io.stdout.write(renderDigestText(digest, { timeZone }));
     if (values.table === undefined) io.stdout.write('(placement stops and scheduled runs are not included: pass --table NAME, the ecs-ops DynamoDB table)\n');

@@ -13,7 +13,7 @@ import {
   type StrategyRule,
 } from '../../placement/engine/index.js';
 import { caretExcerpt, QuerySyntaxError } from '../../placement/query/index.js';
-import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { COMMON_OPTIONS_HELP, ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { EcsJsonError, readContainerInstances, readTaskDefinition, readTasks } from '../ecs-json.js';
 
 const USAGE = `Usage:
@@ -33,13 +33,15 @@ Options:
                                 (default: AZ spread then instance spread for service:*, else random)
   --placement-constraints JSON  RunTask's shape: '[{"type":"memberOf","expression":"attribute:ecs.instance-type =~ c5.*"}]'
   --seed N                      Seed of the random choices (default 0): same inputs and seed, same plan
-  --json                        Print {"placements": [...], "failures": [...]} instead of a table
-  -h, --help                    Show this help
+${COMMON_OPTIONS_HELP}
+
+JSON output: {"placements": [...], "failures": [...]} instead of a table.
 
 Failure reasons are ECS's: RESOURCE:CPU, RESOURCE:MEMORY, RESOURCE:GPU, RESOURCE:PORTS, RESOURCE:ENI, ATTRIBUTE,
 AGENT, NO ACTIVE INSTANCES, MISSING, or the constraint that is unsatisfied.
 
-Exit codes: 0 every task placed, 1 some could not be placed, 2 bad input (file, JSON, constraint, strategy, expression).
+Exit codes: 0 every task placed, 1 some could not be placed, 2 bad input (file, JSON, a task definition without
+containers, constraint, strategy, expression).
 `;
 
 export const placeCommand: Command = {
@@ -60,12 +62,10 @@ const OPTIONS = {
   'placement-strategy': { type: 'string' },
   'placement-constraints': { type: 'string' },
   seed: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function run(args: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs(placeCommand, args, OPTIONS);
+  const { values, positionals, output } = parseCommandArgs(placeCommand, args, OPTIONS);
   if (values.help) {
     io.stdout.write(USAGE);
     return ExitCode.ok;
@@ -86,7 +86,7 @@ function run(args: string[], io: CliIo): number {
     const taskDefinition = readTaskDefinition(values['task-definition'], io);
     const group = values.group ?? defaultGroup(taskDefinition.family);
     const result = place({ instances, tasks, taskDefinition, count, group, placementStrategy, placementConstraints, seed });
-    io.stdout.write(values.json ? `${JSON.stringify(result)}\n` : table(result, strategyLine(placementStrategy, group)));
+    io.stdout.write(output === 'json' ? `${JSON.stringify(result)}\n` : table(result, strategyLine(placementStrategy, group)));
     return result.failures.length > 0 ? ExitCode.findings : ExitCode.ok;
   } catch (error) {
     if (error instanceof PlacementValidationError) {

@@ -8,12 +8,13 @@ import { resolve } from 'node:path';
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { clientOptions } from '../../aws/clients.js';
+import type { AwsClientConfig } from '../aws.js';
 import { ConfigLoadError, formatConfigErrors, loadConfigFile } from '../../config/index.js';
 import { describeTasks, formatDuration, handleTick, judgeTask, TaskDefinitionCache, type ScheduleDeps, type TaskView } from '../../schedule/index.js';
-import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { AWS_OPTIONS_HELP, COMMON_OPTIONS_HELP, ExitCode, parseCommandArgs, UsageError, writeJson, type CliIo, type Command } from '../command.js';
 import { configFileName } from './config.js';
 
-const USAGE = `Usage: ecs-ops run NAME [--config FILE] [--wait] [--timeout DURATION]
+const USAGE = `Usage: ecs-ops run NAME [--config FILE] [--wait] [--timeout DURATION] [--output text|json]
 
 Runs the schedule NAME of the config once, now, with your AWS credentials: the RunTask its next tick would make
 (task definition, count, capacity and fallback strategy, network, overrides, tags, startedBy ecs-ops/NAME). The
@@ -25,8 +26,14 @@ Options:
   --wait               Wait for the run to end and exit with its result
   --timeout DURATION   With --wait: give up waiting after this long (default: the schedule's timeoutSeconds, else 1h)
   --interval DURATION  With --wait: time between two looks at the tasks (default 6s)
+${AWS_OPTIONS_HELP}
+${COMMON_OPTIONS_HELP}
 
-Exit codes: 0 started (with --wait: every task succeeded), 1 not started or failed, 2 bad input.
+JSON output: {schedule, actions, started: [task ARNs], problems: [...], tasks: [{taskArn, outcome, durationMs,
+exitCodes, stopCode, reason}] (with --wait)}.
+
+Exit codes: 0 started (with --wait: every task succeeded), 1 not started or failed, 2 bad input, 3 AWS error
+(credentials, region, a refused call).
 `;
 
 /** `90s`, `5m`, `1h`, or seconds. */
@@ -38,7 +45,8 @@ function durationMs(text: string, option: string): number {
 }
 
 export interface RunOnceDeps {
-  ecs: ECSClient;
+  /** The ECS client for where the command's options and environment point. */
+  ecs: (target: AwsClientConfig) => ECSClient;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
 }
@@ -50,18 +58,17 @@ export const runCommand: Command = {
   overview: [['run NAME [--wait]', 'Run a schedule once, now (with --wait: exit with its result)']],
   usage: USAGE,
   run(args, io) {
-    return runOnce(args, io, { ecs: new ECSClient(clientOptions('event', io.env)), now: Date.now, sleep: (ms) => sleepMs(ms) });
+    return runOnce(args, io, { ecs: (target) => new ECSClient({ ...clientOptions('event', io.env), ...target }), now: Date.now, sleep: (ms) => sleepMs(ms) });
   },
 };
 
 export async function runOnce(args: string[], io: CliIo, deps: RunOnceDeps): Promise<number> {
-  const { values, positionals } = parseCommandArgs(runCommand, args, {
+  const { values, positionals, output, aws } = parseCommandArgs(runCommand, args, {
     config: { type: 'string' },
     wait: { type: 'boolean' },
     timeout: { type: 'string' },
     interval: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  }, { aws: true });
   if (values.help) {
     io.stdout.write(USAGE);
     return ExitCode.ok;
@@ -84,16 +91,19 @@ export async function runOnce(args: string[], io: CliIo, deps: RunOnceDeps): Pro
   const timeoutMs = values.timeout !== undefined ? durationMs(values.timeout, '--timeout') : (schedule.timeoutSeconds ?? 3600) * 1000;
   const intervalMs = values.interval !== undefined ? durationMs(values.interval, '--interval') : 6000;
 
-  // Problems are printed, not posted: every "notification" of the run goes to stderr once.
+  const ecs = deps.ecs((await aws(io)).clientConfig('ECS'));
+  // Problems are printed, not posted: every "notification" of the run goes to stderr once (and into the JSON).
   const printed = new Set<string>();
+  const problems: { title: string; summary: string }[] = [];
   const taskDefinitions = new TaskDefinitionCache();
   const scheduleDeps: ScheduleDeps = {
     config,
-    ecs: deps.ecs,
+    ecs,
     deliverOnce: (request) => {
       const fingerprint = request.key.slice(0, request.key.lastIndexOf('#'));
       if (!printed.has(fingerprint)) {
         printed.add(fingerprint);
+        problems.push({ title: request.notification.title, summary: request.notification.summary });
         io.stderr.write(`${request.notification.title}\n  ${request.notification.summary}\n`);
       }
       return Promise.resolve({ token: request.token, at: new Date(deps.now()).toISOString() });
@@ -110,37 +120,45 @@ export async function runOnce(args: string[], io: CliIo, deps: RunOnceDeps): Pro
   const tickMs = Math.floor(deps.now() / 1000) * 1000;
   const outcome = await handleTick(schedule, tickMs, scheduleDeps, deps.now() + 60_000, true);
   const started = outcome.status === 'handled' ? (outcome.taskArns ?? []) : [];
-  if (outcome.status === 'handled') for (const action of outcome.actions) if (!action.startsWith('notified')) io.stdout.write(`${action}\n`);
+  const actions = outcome.status === 'handled' ? outcome.actions.filter((action) => !action.startsWith('notified')) : [];
+  const report = (code: number, tasks?: unknown[]): number => {
+    if (output === 'json') writeJson(io, { schedule: name, actions, started, problems, ...(tasks !== undefined ? { tasks } : {}) });
+    return code;
+  };
+  if (output === 'text') for (const action of actions) io.stdout.write(`${action}\n`);
   if (started.length === 0) {
     io.stderr.write(`${name}: no task started\n`);
-    return ExitCode.findings;
+    return report(ExitCode.findings);
   }
-  if (values.wait !== true) return ExitCode.ok;
+  if (values.wait !== true) return report(ExitCode.ok);
 
   const deadline = deps.now() + timeoutMs;
   let tasks: TaskView[];
   for (;;) {
-    tasks = await describeTasks(deps.ecs, schedule.cluster, started);
+    tasks = await describeTasks(ecs, schedule.cluster, started);
     const stopped = tasks.filter((t) => t.lastStatus === 'STOPPED');
     if (stopped.length === started.length) break;
     if (deps.now() >= deadline) {
       io.stderr.write(`${name}: gave up waiting after ${formatDuration(timeoutMs)}: ${tasks.map((t) => `${taskId(t.taskArn)} ${t.lastStatus}`).join(', ')}\n`);
-      return ExitCode.findings;
+      return report(ExitCode.findings, tasks.map((t) => ({ taskArn: t.taskArn, outcome: 'running', lastStatus: t.lastStatus })));
     }
     await deps.sleep(intervalMs);
   }
   let failed = 0;
+  const results = [];
   for (const task of tasks) {
-    const facts = await taskDefinitions.get(deps.ecs, task.taskDefinitionArn);
+    const facts = await taskDefinitions.get(ecs, task.taskDefinitionArn);
     const result = judgeTask(task, facts?.essential);
+    results.push({ taskArn: task.taskArn, outcome: result.outcome, durationMs: result.durationMs, exitCodes: Object.fromEntries(result.containers.map((c) => [c.name, c.exitCode ?? null])), stopCode: task.stopCode, reason: result.reason });
     const codes = result.containers.map((c) => `${c.name}=${c.exitCode === undefined ? 'none' : String(c.exitCode)}`).join(', ');
     const duration = result.durationMs !== undefined ? ` in ${formatDuration(result.durationMs)}` : '';
     const line = `${taskId(task.taskArn)} ${result.outcome}${duration} (exit codes ${codes}; ${task.stopCode ?? 'no stop code'}: ${result.reason})\n`;
-    if (result.outcome === 'succeeded') io.stdout.write(line);
-    else {
+    if (result.outcome === 'succeeded') {
+      if (output === 'text') io.stdout.write(line);
+    } else {
       failed++;
       io.stderr.write(line);
     }
   }
-  return failed === 0 ? ExitCode.ok : ExitCode.findings;
+  return report(failed === 0 ? ExitCode.ok : ExitCode.findings, results);
 }

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { formatPath } from '../../config/errors.js';
-import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { COMMON_OPTIONS_HELP, ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
 
 const REPORTS = ['text', 'json', 'html'] as const;
 type ReportFormat = (typeof REPORTS)[number];
@@ -16,7 +16,7 @@ const DEFAULT_HTML_DIR = 'sim-report';
 const PROGRESS_AFTER_MS = 2000;
 
 const USAGE = `Usage:
-  ecs-ops simulate FILE [--seed N] [--report text|json|html] [--out DIR] [--verbose]
+  ecs-ops simulate FILE [--seed N] [--report text|json|html] [--out DIR] [--verbose] [--output text|json]
 
 Runs a scenario (see sim/scenarios/README.md): packages the scenario's ecs-ops config with osls (cached), runs the
 packaged functions against a simulated ECS fleet on a virtual clock, applies the scenario's timeline and checks its
@@ -29,6 +29,8 @@ Options:
                     html: DIR/report.html (a self-contained page), its path on stdout
   --out DIR         Where the json and html reports go (html default: ./${DEFAULT_HTML_DIR}/)
   --verbose         Also print what the functions log
+${COMMON_OPTIONS_HELP}
+                    (--output json is --report json)
 
 Exit codes: 0 every expectation holds, 1 an expectation failed (or the run did), 2 bad scenario or arguments
 (errors as FILE:LINE:COLUMN).
@@ -46,8 +48,7 @@ function clock(ms: number): string {
 }
 
 async function simulate(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(simulateCommand, args, {
-    help: { type: 'boolean', short: 'h' },
+  const { values, positionals, output } = parseCommandArgs(simulateCommand, args, {
     seed: { type: 'string' },
     report: { type: 'string' },
     out: { type: 'string' },
@@ -58,8 +59,9 @@ async function simulate(args: string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing scenario FILE' : `simulate takes one FILE, got ${positionals.length}`, simulateCommand);
-  const format = (values.report ?? 'text') as ReportFormat;
+  const format = (values.report ?? output) as ReportFormat;
   if (!REPORTS.includes(format)) throw new UsageError(`--report must be one of ${REPORTS.join(', ')}, got "${values.report ?? ''}"`, simulateCommand);
+  if (output === 'json' && format !== 'json') throw new UsageError(`--output json contradicts --report ${format}`, simulateCommand);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     if (!/^\d+$/.test(values.seed) || Number(values.seed) > 2 ** 32 - 1) throw new UsageError(`--seed must be a whole number between 0 and ${2 ** 32 - 1}, got "${values.seed}"`, simulateCommand);

@@ -1,5 +1,5 @@
 /**
- * `ecs-ops verify [--config FILE] [--json]`: a read-only live pre-flight of the config against the account (the
+ * `ecs-ops verify [--config FILE] [--output text|json] [--region R] [--profile P]`: a read-only live pre-flight of the config against the account (the
  * rules are in lib/ops/verify.ts, the calls in lib/ops/verify-aws.ts).
  */
 import { resolve } from 'node:path';
@@ -8,17 +8,14 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigLoadError, formatConfigErrors, loadConfigFile, type EcsOpsConfig } from '../../config/index.js';
-import { awsErrorLine, liveClientConfig, regionOf } from '../../ops/aws-env.js';
 import { decideVerify, verifyQuestions, type Finding } from '../../ops/verify.js';
 import { gatherVerifyFacts, type VerifyClients } from '../../ops/verify-aws.js';
-import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.js';
+import type { AwsTarget } from '../aws.js';
+import { AWS_OPTIONS_HELP, COMMON_OPTIONS_HELP, ExitCode, parseCommandArgs, UsageError, writeJson, type CliIo, type Command } from '../command.js';
 import { configFileName } from './config.js';
 
-/** AWS or credential error (the CLI-wide code for it). */
-const AWS_ERROR_EXIT = 3;
-
 const USAGE = `Usage:
-  ecs-ops verify [--config FILE] [--json]
+  ecs-ops verify [--config FILE] [--output text|json] [--region REGION] [--profile NAME]
 
 Checks the config against the account, read-only, before deploying: the clusters exist; each ASG exists and carries
 the configured terminate lifecycle hook with a heartbeat timeout and default result that work with ecs-ops (printing
@@ -27,12 +24,13 @@ the Slack webhook parameters exist and are SecureString; the SNS topics exist; e
 and its roles are named in the config (iam:PassRole); each placement policy selects at least one service.
 
 Options:
-  --config FILE    The config (default: $ECS_OPS_CONFIG, else ecs-ops.config.yml)
-  --json           Print the findings as JSON
-  -h, --help       Show this help
+      --config FILE    The config (default: $ECS_OPS_CONFIG, else ecs-ops.config.yml)
+${AWS_OPTIONS_HELP}
+${COMMON_OPTIONS_HELP}
 
-Credentials and region come from the usual AWS environment (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL points it
-at the simulator.
+JSON output: config, region, findings (severity, check, path, message, fix).
+Credentials come from the usual AWS chain (--profile, AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, ...); AWS_ENDPOINT_URL
+points it at the simulator (ecs-ops sim serve). The calls it makes are listed in docs/operations.md.
 
 Exit codes: 0 nothing to fix, 1 errors or warnings found, 2 bad input (arguments, config), 3 AWS or credential error
 (no region, credentials refused, access denied).
@@ -40,23 +38,23 @@ Exit codes: 0 nothing to fix, 1 errors or warnings found, 2 bad input (arguments
 
 const OPTIONS = {
   config: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export type VerifyClientsFactory = (env: Readonly<Record<string, string | undefined>>, region: string) => VerifyClients;
+export type VerifyClientsFactory = (target: AwsTarget) => VerifyClients;
 
-export const defaultVerifyClients: VerifyClientsFactory = (env, region) => ({
-  ecs: new ECSClient(liveClientConfig(env, region, 'ECS')),
-  autoscaling: new AutoScalingClient(liveClientConfig(env, region, 'AUTO_SCALING')),
-  ssm: new SSMClient(liveClientConfig(env, region, 'SSM')),
-  sns: new SNSClient(liveClientConfig(env, region, 'SNS')),
+const RETRIES = { maxAttempts: 4, retryMode: 'adaptive' } as const;
+
+export const defaultVerifyClients: VerifyClientsFactory = (target) => ({
+  ecs: new ECSClient({ ...target.clientConfig('ECS'), ...RETRIES }),
+  autoscaling: new AutoScalingClient({ ...target.clientConfig('Auto Scaling'), ...RETRIES }),
+  ssm: new SSMClient({ ...target.clientConfig('SSM'), ...RETRIES }),
+  sns: new SNSClient({ ...target.clientConfig('SNS'), ...RETRIES }),
 });
 
 export function createVerifyCommand(clients: VerifyClientsFactory = defaultVerifyClients): Command {
   const command: Command = {
     name: 'verify',
-    overview: [['verify [--config FILE] [--json]', 'Check the config against the account before deploying (read-only)']],
+    overview: [['verify [--config FILE]', 'Check the config against the account before deploying (read-only)']],
     usage: USAGE,
     run: (args, io) => run(command, clients, args, io),
   };
@@ -80,7 +78,7 @@ function render(findings: readonly Finding[], configName: string, region: string
 }
 
 async function run(command: Command, clients: VerifyClientsFactory, args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(command, args, OPTIONS);
+  const { values, positionals, output, aws } = parseCommandArgs(command, args, OPTIONS, { aws: true });
   if (values.help) {
     io.stdout.write(USAGE);
     return ExitCode.ok;
@@ -95,20 +93,11 @@ async function run(command: Command, clients: VerifyClientsFactory, args: string
     io.stderr.write(`${formatConfigErrors(error.errors, name).join('\n')}\n`);
     return ExitCode.badInput;
   }
-  const region = regionOf(io.env);
-  if (region === undefined) {
-    io.stderr.write('ecs-ops verify: no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) to the region you deploy to\n');
-    return AWS_ERROR_EXIT;
-  }
-  let findings: Finding[];
-  try {
-    const facts = await gatherVerifyFacts(clients(io.env, region), verifyQuestions(config), region);
-    findings = decideVerify(config, facts);
-  } catch (error) {
-    io.stderr.write(`ecs-ops verify: ${awsErrorLine(error)}\n`);
-    return AWS_ERROR_EXIT;
-  }
-  if (values.json === true) io.stdout.write(`${JSON.stringify({ config: name, region, findings }, null, 2)}\n`);
-  else io.stdout.write(render(findings, name, region));
+  const target = await aws(io);
+  // AWS errors (no region, refused credentials, a denied call) propagate to the CLI's funnel: one line, exit 3.
+  const facts = await gatherVerifyFacts(clients(target), verifyQuestions(config), target.region);
+  const findings: Finding[] = decideVerify(config, facts);
+  if (output === 'json') writeJson(io, { config: name, region: target.region, findings });
+  else io.stdout.write(render(findings, name, target.region));
   return findings.some((f) => f.severity !== 'info') ? ExitCode.findings : ExitCode.ok;
 }
