@@ -84,11 +84,6 @@ export function buildIamRequests(service: AuthorizedService, operation: string, 
       switch (operation) {
         case 'ListContainerInstances':
           return [{ action, resource: clusterArn, context: {} }];
-        case 'DescribeClusters': {
-          // One request per cluster ARN (resource type cluster); none given means the `default` cluster.
-          const names = strings(body.clusters);
-          return (names.length === 0 ? ['default'] : names).map((c) => ({ action, resource: c.startsWith('arn:') ? c : arn('ecs', `cluster/${c}`), context: {} }));
-        }
         case 'DescribeContainerInstances':
         case 'UpdateContainerInstancesState':
           return each('container-instance', strings(body.containerInstances));
@@ -118,6 +113,20 @@ export function buildIamRequests(service: AuthorizedService, operation: string, 
         case 'DescribeCapacityProviders': {
           const names = strings(body.capacityProviders);
           return names.length === 0 ? wildcard() : names.map((n) => ({ action, resource: n.startsWith('arn:') ? n : arn('ecs', `capacity-provider/${n}`), context: {} }));
+        }
+        // Cluster-level actions on the cluster ARN; capacity provider writes on the provider's ARN (Service
+        // Authorization Reference, Amazon ECS: DescribeClusters and PutClusterCapacityProviders take `cluster`,
+        // CreateCapacityProvider / UpdateCapacityProvider `capacity-provider`).
+        case 'DescribeClusters': {
+          const refs = strings(body.clusters);
+          return (refs.length === 0 ? ['default'] : refs).map((c) => ({ action, resource: c.startsWith('arn:') ? c : arn('ecs', `cluster/${c}`), context: {} }));
+        }
+        case 'PutClusterCapacityProviders':
+          return [{ action, resource: clusterArn, context: {} }];
+        case 'CreateCapacityProvider':
+        case 'UpdateCapacityProvider': {
+          const name = text(body.name) ?? '';
+          return [{ action, resource: name.startsWith('arn:') ? name : arn('ecs', `capacity-provider/${name}`), context: {} }];
         }
         case 'RunTask':
           return runTaskRequests(body, clusterName, clusterArn, directory, arn);

@@ -7,7 +7,7 @@
 import type * as ECS from '@aws-sdk/client-ecs';
 import type { AwsApis, ResourceDirectory } from '../world/api.js';
 import { INSTANCE_TYPES } from '../world/instance-types.js';
-import { World, type ApiCallListener, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
+import { World, type ApiCallListener, type CapacityProviderSettings, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
 import type { FleetSpec, TaskDefinitionSpec } from './schema.js';
 
 /** Instance types the world can launch. */
@@ -38,7 +38,8 @@ export type WorldAction =
   | { type: 'protectTasks'; cluster: string; service: string; count: number; enabled: boolean; /** ms */ expiresIn?: number | undefined }
   | { type: 'setInstanceProtection'; asg: string; instances?: (number | string)[] | undefined; protected: boolean }
   | { type: 'agentDisconnect' | 'agentReconnect' | 'reregisterInstance'; asg: string; instance: number | string; for?: number | undefined }
-  | { type: 'fargateCapacity'; provider: 'FARGATE' | 'FARGATE_SPOT'; available: boolean };
+  | { type: 'fargateCapacity'; provider: 'FARGATE' | 'FARGATE_SPOT'; available: boolean }
+  | { type: 'interruptFargateSpot'; cluster: string; service?: string | undefined; count: number; az?: string | undefined };
 
 export type InstancePhase = 'pending' | 'inService' | 'terminating';
 
@@ -118,6 +119,14 @@ export interface SnsPublication {
 }
 
 /** The world as the runner sees it. */
+export interface AsgEndState {
+  name: string;
+  desiredCapacity: number;
+  highestDesired: number;
+  lowestDesired: number;
+  instances: { id: string; lifecycleState: string; protectedFromScaleIn: boolean }[];
+}
+
 export interface SimWorld {
   /** What the AWS server calls. */
   readonly apis: AwsApis;
@@ -138,6 +147,10 @@ export interface SimWorld {
   /** Applies an action; returns what happened, for the timeline. Throws when the world refuses it. */
   apply(action: WorldAction): string;
   sample(): FleetSample;
+  /** Each ASG now, with the range of desired capacities the samples saw. */
+  autoScalingGroups(): AsgEndState[];
+  /** CapacityProviderReservation as ECS published it each minute (providers with managed scaling). */
+  capacityProviderReservations(): { at: number; capacityProvider: string; value: number; m: number; n: number }[];
   snsPublications(): SnsPublication[];
   facts(): WorldFacts;
   /** The container instance ARN of an EC2 instance of an ASG (not terminated), if it is registered with ECS. */
@@ -217,6 +230,26 @@ function phase(lifecycleState: string): InstancePhase | undefined {
   return 'inService';
 }
 
+/** The scenario's capacityProvider block as CreateCapacityProvider settings (durations to seconds). */
+function capacityProviderSettings(cp: NonNullable<FleetSpec['clusters'][number]['asgs'][number]['capacityProvider']>): CapacityProviderSettings {
+  const scaling = cp.managedScaling;
+  return {
+    ...(scaling === undefined
+      ? {}
+      : {
+          managedScaling: {
+            status: scaling.status,
+            ...(scaling.targetCapacity === undefined ? {} : { targetCapacity: scaling.targetCapacity }),
+            ...(scaling.minimumScalingStepSize === undefined ? {} : { minimumScalingStepSize: scaling.minimumScalingStepSize }),
+            ...(scaling.maximumScalingStepSize === undefined ? {} : { maximumScalingStepSize: scaling.maximumScalingStepSize }),
+            ...(scaling.instanceWarmupPeriod === undefined ? {} : { instanceWarmupPeriod: Math.round(scaling.instanceWarmupPeriod / 1000) }),
+          },
+        }),
+    ...(cp.managedTerminationProtection === undefined ? {} : { managedTerminationProtection: cp.managedTerminationProtection }),
+    ...(cp.managedDraining === undefined ? {} : { managedDraining: cp.managedDraining }),
+  };
+}
+
 /** Builds the world: clusters, task definitions (in order), ASGs with their initial instances, services. */
 export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWorld {
   const world = new World({ seed: options.seed, start: options.startMs, region: options.region, account: options.account });
@@ -245,6 +278,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           desiredCapacity: asg.desiredCapacity,
           spot: asg.spot,
           ...(asg.capacityProviderName === undefined ? {} : { capacityProviderName: asg.capacityProviderName }),
+          ...(asg.capacityProvider === undefined ? {} : { capacityProviderName: asg.capacityProvider.name, capacityProvider: capacityProviderSettings(asg.capacityProvider) }),
           ...(asg.launchDelay === undefined ? {} : { launchSeconds: asg.launchDelay / 1000 }),
           ...(asg.registrationDelay === undefined ? {} : { registrationSeconds: asg.registrationDelay / 1000 }),
           ...(asg.terminationDelay === undefined ? {} : { terminationSeconds: asg.terminationDelay / 1000 }),
@@ -261,6 +295,13 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
           ),
         }),
       );
+    });
+  });
+  fleet.clusters.forEach((cluster, ci) => {
+    if (cluster.capacityProviders === undefined && cluster.defaultCapacityProviderStrategy === undefined) return;
+    at(['fleet', 'clusters', ci], () => {
+      const ofAsgs = cluster.asgs.map((a) => a.capacityProvider?.name ?? a.capacityProviderName).filter((n): n is string => n !== undefined);
+      world.putClusterCapacityProviders(cluster.name, [...ofAsgs, ...(cluster.capacityProviders ?? [])], cluster.defaultCapacityProviderStrategy ?? []);
     });
   });
   fleet.clusters.forEach((cluster, ci) => {
@@ -409,6 +450,13 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
       case 'fargateCapacity':
         world.setFargateCapacity(action.provider, action.available);
         return action.available ? `${action.provider} capacity back` : `no ${action.provider} capacity: tasks fail to place (RESOURCE:FARGATE)`;
+      case 'interruptFargateSpot': {
+        const arns = world.fargateSpotTasks(action.cluster, action.service, action.az).slice(0, action.count);
+        const where = `${action.service === undefined ? '' : ` of ${action.service}`}${action.az === undefined ? '' : ` in ${action.az}`}`;
+        if (arns.length < action.count) throw new Error(`only ${arns.length} RUNNING FARGATE_SPOT task${arns.length === 1 ? '' : 's'}${where} in ${action.cluster}, ${action.count} asked`);
+        for (const arn of arns) world.interruptFargateSpotTask(action.cluster, arn);
+        return `Fargate Spot interruption warning for ${arns.length} task${arns.length === 1 ? '' : 's'}${where}: ${arns.map((a) => a.split('/').pop() ?? a).join(', ')}`;
+      }
       case 'runTask': {
         // As a user's RunTask (through the world's API, so the same validation and placement, but not counted as a
         // call of the functions): `instance` pins the tasks with a memberOf constraint on the EC2 instance id.
@@ -433,7 +481,17 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
     }
   };
 
+  const desiredRange = new Map<string, { highest: number; lowest: number }>();
+  const noteDesired = () => {
+    for (const asg of asgClusters.keys()) {
+      const desired = world.desiredCapacity(asg);
+      const range = desiredRange.get(asg) ?? { highest: desired, lowest: desired };
+      desiredRange.set(asg, { highest: Math.max(range.highest, desired), lowest: Math.min(range.lowest, desired) });
+    }
+  };
+  noteDesired();
   const sample = (): FleetSample => {
+    noteDesired();
     const zones: FleetSample['zones'] = {};
     const zone = (az: string) => (zones[az] ??= { instances: { pending: 0, inService: 0, terminating: 0 }, running: {}, pending: 0 });
     for (const asg of asgClusters.keys()) {
@@ -530,6 +588,17 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
     },
     apply,
     sample,
+    capacityProviderReservations: () => world.capacityProviderReservations(),
+    autoScalingGroups: () => {
+      noteDesired();
+      return [...asgClusters.keys()].map((name) => ({
+        name,
+        desiredCapacity: world.desiredCapacity(name),
+        highestDesired: desiredRange.get(name)?.highest ?? world.desiredCapacity(name),
+        lowestDesired: desiredRange.get(name)?.lowest ?? world.desiredCapacity(name),
+        instances: instancesOf(name).map((i) => ({ id: i.ec2InstanceId, lifecycleState: i.lifecycleState, protectedFromScaleIn: i.protectedFromScaleIn })),
+      }));
+    },
     snsPublications: () =>
       world.snsMessages.map((m) => ({
         at: m.at,

@@ -257,12 +257,37 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
         detail: `${count} killed${services ? ` (${services})` : ''}`,
       };
     }
+    case 'autoScalingGroup': {
+      const p = expectation.params;
+      const group = (record.autoScalingGroups ?? []).find((g) => g.name === p.asg);
+      if (!group) return { type: 'autoScalingGroup', description: `ASG ${p.asg}`, passed: false, detail: `no ASG ${p.asg} in the fleet` };
+      const inService = group.instances.filter((i) => i.lifecycleState === 'InService');
+      const protectedCount = inService.filter((i) => i.protectedFromScaleIn).length;
+      const problems: string[] = [];
+      if (p.desired !== undefined && group.desiredCapacity !== p.desired) problems.push(`desired capacity ${group.desiredCapacity}, not ${p.desired}`);
+      if (p.reachedDesired !== undefined && group.highestDesired < p.reachedDesired) problems.push(`desired capacity reached only ${group.highestDesired}`);
+      if (p.inService !== undefined && inService.length !== p.inService) problems.push(`${inService.length} InService, not ${p.inService}`);
+      if (p.protected !== undefined && protectedCount !== p.protected) problems.push(`${protectedCount} protected from scale-in, not ${p.protected}`);
+      const wanted = [
+        p.desired === undefined ? undefined : `desired ${p.desired}`,
+        p.reachedDesired === undefined ? undefined : `desired reached ${p.reachedDesired}`,
+        p.inService === undefined ? undefined : `${p.inService} InService`,
+        p.protected === undefined ? undefined : `${p.protected} protected from scale-in`,
+      ].filter((x): x is string => x !== undefined);
+      return {
+        type: 'autoScalingGroup',
+        description: `ASG ${p.asg} at the end: ${wanted.join(', ') || 'exists'}`,
+        passed: problems.length === 0,
+        detail: `${problems.length === 0 ? '' : `${problems.join('; ')} — `}desired ${group.desiredCapacity} (range ${group.lowestDesired}-${group.highestDesired}), ${inService.length} InService (${inService.map((i) => `${i.id}${i.protectedFromScaleIn ? ' protected' : ''}`).join(', ')})`,
+      };
+    }
     case 'lifecycleActionsCompleted': {
       const p = expectation.params;
       const actions = terminateActions(record, p.hook, p.asg);
       const problems: string[] = [];
       for (const a of actions) {
-        if (a.completedBy !== 'api' || a.result !== 'CONTINUE') {
+        // ECS completing its own managed-draining hook is a CompleteLifecycleAction too.
+        if ((a.completedBy !== 'api' && a.completedBy !== 'ecs-managed-draining') || a.result !== 'CONTINUE') {
           problems.push(`${a.instance}: ${a.completed === undefined ? 'never completed' : `ended by ${a.completedBy ?? '?'}${a.result ? ` (${a.result})` : ''}`}`);
         } else if (p.maxHoldAfterEmpty !== undefined && (a.heldAfterEmptySeconds ?? Infinity) * 1000 > p.maxHoldAfterEmpty) {
           problems.push(`${a.instance}: held ${a.heldAfterEmptySeconds === undefined ? 'without ever being empty' : `${formatDuration(a.heldAfterEmptySeconds * 1000)} after it was empty`}`);

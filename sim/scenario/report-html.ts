@@ -136,8 +136,8 @@ function chart(report: SimulationReport): string {
     const a = span.action;
     const x1 = x(span.start);
     const x2 = Math.max(x(span.end), x1 + 3);
-    const fill = a.completedBy === 'api' ? '#59a14f' : a.completedBy === undefined ? '#bbb' : '#e15759';
-    const how = a.completedBy === undefined ? 'still waiting' : a.completedBy === 'api' ? `completed ${a.result ?? ''}` : a.completedBy;
+    const fill = a.completedBy === 'api' || a.completedBy === 'ecs-managed-draining' ? '#59a14f' : a.completedBy === undefined ? '#bbb' : '#e15759';
+    const how = a.completedBy === undefined ? 'still waiting' : a.completedBy === 'api' ? `completed ${a.result ?? ''}` : a.completedBy === 'ecs-managed-draining' ? `completed ${a.result ?? ''} by ECS` : a.completedBy;
     const held = a.heldAfterEmptySeconds === undefined ? '' : `, held ${formatDuration(a.heldAfterEmptySeconds * 1000)} after empty`;
     parts.push(
       `<rect data-testid="drain-span" x="${num(x1)}" y="${drainTop + span.row * LANE}" width="${num(x2 - x1)}" height="${LANE - 4}" rx="3" fill="${fill}" fill-opacity="0.75">` +

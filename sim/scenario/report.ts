@@ -234,6 +234,19 @@ export interface SimulationReport {
   counters: Record<string, number>;
   /** Tasks started by the schedule runner (startedBy `ecs-ops/<schedule>`), as their last state change showed them. */
   scheduledTasks?: ScheduledTaskItem[];
+  /** Each ASG at the end: desired capacity (and its range over the minute samples), instances and their scale-in protection. */
+  autoScalingGroups?: AutoScalingGroupItem[];
+  /** CapacityProviderReservation each minute (M instances needed, N running), for providers with managed scaling. */
+  capacityProviderReservations?: { at: string; t: number; capacityProvider: string; value: number; m: number; n: number }[];
+}
+
+export interface AutoScalingGroupItem {
+  name: string;
+  desiredCapacity: number;
+  /** Highest and lowest desired capacity seen (start, every simulated minute, end). */
+  highestDesired: number;
+  lowestDesired: number;
+  instances: { id: string; lifecycleState: string; protectedFromScaleIn: boolean }[];
 }
 
 /** A delivery an event fault dropped or duplicated. */

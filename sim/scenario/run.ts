@@ -559,6 +559,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         case 'agentReconnect':
         case 'reregisterInstance':
         case 'fargateCapacity':
+        case 'interruptFargateSpot':
         case 'runTask': {
           // Recorded before the world runs the action: the events it causes come after it in the timeline.
           const item: TimelineItem & { seq: number; ms: number } = { ...at(world.now()), kind: 'action', text: action.type, seq: seq++, ms: world.now() };
@@ -675,6 +676,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const how =
         a.completedBy === 'api'
           ? `completed ${a.result ?? ''} by ecs-ops`
+          : a.completedBy === 'ecs-managed-draining'
+            ? `completed ${a.result ?? ''} by ECS (managed draining)`
           : a.completedBy === 'instance-terminated'
             ? 'ended: the instance terminated before anyone completed it'
             : `timed out (${a.completedBy ?? '?'}), ${a.result ?? 'no result'}`;
@@ -824,6 +827,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       timeline: timeline.map(({ at: when, t, kind, text }) => ({ at: when, t, kind, text })),
       samples: samples.map((s) => ({ ...at(s.at), zones: s.zones })),
       counters: facts.counters,
+      autoScalingGroups: world.autoScalingGroups(),
+      capacityProviderReservations: world.capacityProviderReservations().map((r) => ({ ...at(r.at), capacityProvider: r.capacityProvider, value: r.value, m: r.m, n: r.n })),
       scheduledTasks: [...scheduledTasks.values()].map(({ detail }): ScheduledTaskItem => {
         const text = (key: string) => (typeof detail[key] === 'string' ? detail[key] : undefined);
         const containers = Array.isArray(detail.containers) ? detail.containers.filter(isRecord) : [];

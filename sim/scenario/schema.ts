@@ -134,6 +134,37 @@ const LifecycleHookSchema = z.strictObject({
   defaultResult: z.enum(['CONTINUE', 'ABANDON']).optional(),
 });
 
+const toggle = z.enum(['ENABLED', 'DISABLED']);
+const capacityProviderName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,255}$/, 'capacity provider names are 1-255 letters, digits, "_" or "-"')
+  .refine((name) => !/^(aws|ecs|fargate)/i.test(name), 'a capacity provider name cannot start with "aws", "ecs" or "fargate" (CreateCapacityProvider)');
+
+/**
+ * An ASG capacity provider with ECS's managed features, as CreateCapacityProvider takes them. Absent settings take
+ * AWS's defaults: managed draining ENABLED (ECS adds its terminate hook ecs-managed-draining-termination-hook to the
+ * group), managed termination protection and managed scaling DISABLED (a `managedScaling` block is ENABLED unless it
+ * says otherwise).
+ */
+const CapacityProviderSchema = z.strictObject({
+  name: capacityProviderName,
+  managedScaling: z
+    .strictObject({
+      status: toggle.default('ENABLED'),
+      /** Percent of the group's capacity the tasks should use (1-100, default 100). */
+      targetCapacity: z.number().int().min(1).max(100).optional(),
+      minimumScalingStepSize: z.number().int().min(1).max(10000).optional(),
+      maximumScalingStepSize: z.number().int().min(1).max(10000).optional(),
+      /** Default 300s; 0-10000 s. */
+      instanceWarmupPeriod: duration.pipe(z.number().max(10_000_000, 'instanceWarmupPeriod must be at most 10000s')).optional(),
+    })
+    .optional(),
+  /** ECS protects instances running non-daemon tasks from scale-in (needs managedScaling and protectFromScaleIn: true). */
+  managedTerminationProtection: toggle.optional(),
+  /** ECS drains instances the group terminates, through its own hook (default ENABLED, like AWS). */
+  managedDraining: toggle.optional(),
+});
+
 const AsgSchema = z.strictObject({
   name: asgName,
   instanceType: z.string().min(1),
@@ -143,7 +174,10 @@ const AsgSchema = z.strictObject({
   maxSize: count.optional(),
   desiredCapacity: count,
   spot: z.boolean().default(false),
+  /** An ASG capacity provider of the cluster with every ECS-managed feature DISABLED (see `capacityProvider`). */
   capacityProviderName: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/).optional(),
+  /** An ASG capacity provider of the cluster with ECS's managed scaling, termination protection and draining (not with capacityProviderName). */
+  capacityProvider: CapacityProviderSchema.optional(),
   /** Launch requested → EC2 running (default 60s). */
   launchDelay: duration.optional(),
   /** EC2 running → registered with ECS (default 30s). */
@@ -199,8 +233,14 @@ const ServiceSchema = z.strictObject({
   availabilityZoneRebalancing: z.enum(['ENABLED', 'DISABLED']).optional(),
 });
 
+const StrategyItemSchema = z.strictObject({ capacityProvider: z.string().min(1), weight: z.number().int().min(0).max(1000).optional(), base: z.number().int().min(0).max(100000).optional() });
+
 const ClusterSchema = z.strictObject({
   name: clusterName,
+  /** Fargate capacity providers associated with the cluster besides its ASGs' providers (PutClusterCapacityProviders). */
+  capacityProviders: z.array(z.enum(['FARGATE', 'FARGATE_SPOT'])).optional(),
+  /** The cluster's default capacity provider strategy (services and RunTask without a launch type or strategy use it). */
+  defaultCapacityProviderStrategy: z.array(StrategyItemSchema).min(1).max(20).optional(),
   asgs: z.array(AsgSchema).default([]),
   services: z.array(ServiceSchema).default([]),
 });
@@ -296,6 +336,11 @@ export const ACTION_SCHEMAS = {
   agentReconnect: z.strictObject({ asg: asgName, instance: instanceRef }),
   /** The ECS agent registers that EC2 instance again: a new container instance ARN, the old one INACTIVE. */
   reregisterInstance: z.strictObject({ asg: asgName, instance: instanceRef }),
+  /**
+   * Fargate Spot reclaims the first `count` RUNNING FARGATE_SPOT tasks of the cluster (of `service`, in `az`, if given):
+   * the two-minute warning (task state change, stopCode SpotInterruption, SIGTERM), then the tasks stop.
+   */
+  interruptFargateSpot: z.strictObject({ cluster: clusterName, service: serviceName.optional(), count: z.number().int().positive().default(1), az: availabilityZone.optional() }),
   /** Fargate (or Fargate Spot) capacity runs out (`available: false`: tasks fail with RESOURCE:FARGATE) or comes back. */
   fargateCapacity: z.strictObject({ provider: z.enum(['FARGATE', 'FARGATE_SPOT']).default('FARGATE'), available: z.boolean() }),
   /**
@@ -463,6 +508,12 @@ export const EXPECTATION_SCHEMAS = {
   placementViolated: z.strictObject({ service: serviceName.optional(), rule: z.enum(['azBalance', 'instanceMatch', 'spot', 'maxPerInstance']).optional() }),
   /** Every placement stop of ecs-ops: no deployment in progress, not a DAEMON service, RUNNING − 1 ≥ the minimum healthy count. */
   placementStopsSafe: z.literal(true),
+  /**
+   * The ASG at the end: its desired capacity (`desired`), the highest it reached on the way (`reachedDesired`, checked
+   * every simulated minute), how many instances are InService (`inService`) and how many of those are protected from
+   * scale-in (`protected`; ECS's managed termination protection or SetInstanceProtection).
+   */
+  autoScalingGroup: z.strictObject({ asg: asgName, desired: count.optional(), reachedDesired: count.optional(), inService: count.optional(), protected: count.optional() }),
   /** From `after` on, no violation's amount (sampled every simulated minute) ever grows. */
   placementViolationsNeverIncrease: z.strictObject({ after: duration.optional() }),
 } as const;
@@ -537,9 +588,48 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
   const asgs = new Map<string, { cluster: string; azs: string[]; min: number; max: number; spot: boolean }>();
   const services = new Set<string>();
   const clusters = new Set<string>();
+  const providers = new Set<string>();
   scenario.fleet.clusters.forEach((cluster, ci) => {
     if (clusters.has(cluster.name)) issue(['fleet', 'clusters', ci, 'name'], `duplicate cluster name "${cluster.name}"`);
     clusters.add(cluster.name);
+    // Capacity providers: names unique in the account; the default strategy names providers of this cluster.
+    const ofCluster = new Set<string>(cluster.capacityProviders ?? []);
+    cluster.asgs.forEach((asg, ai) => {
+      const path = ['fleet', 'clusters', ci, 'asgs', ai];
+      if (asg.capacityProviderName !== undefined && asg.capacityProvider !== undefined) issue([...path, 'capacityProvider'], 'give capacityProviderName or capacityProvider, not both');
+      const name = asg.capacityProvider?.name ?? asg.capacityProviderName;
+      if (name === undefined) return;
+      if (providers.has(name)) issue([...path, asg.capacityProvider ? 'capacityProvider' : 'capacityProviderName'], `duplicate capacity provider name "${name}"`);
+      providers.add(name);
+      ofCluster.add(name);
+      const cp = asg.capacityProvider;
+      if (cp?.managedTerminationProtection === 'ENABLED') {
+        if (asg.protectFromScaleIn !== true) issue([...path, 'capacityProvider', 'managedTerminationProtection'], 'managed termination protection needs protectFromScaleIn: true on the ASG (CreateCapacityProvider refuses it otherwise)');
+        if (cp.managedScaling?.status !== 'ENABLED') issue([...path, 'capacityProvider', 'managedTerminationProtection'], 'managed termination protection needs managedScaling (CreateCapacityProvider refuses it otherwise)');
+      }
+      const scaling = cp?.managedScaling;
+      if (scaling?.minimumScalingStepSize !== undefined && scaling.maximumScalingStepSize !== undefined && scaling.minimumScalingStepSize > scaling.maximumScalingStepSize) {
+        issue([...path, 'capacityProvider', 'managedScaling', 'minimumScalingStepSize'], 'minimumScalingStepSize is above maximumScalingStepSize');
+      }
+      if (cp !== undefined && cp.managedDraining !== 'DISABLED') {
+        asg.lifecycleHooks.forEach((hook, hi) => {
+          if (hook.name === 'ecs-managed-draining-termination-hook') {
+            issue([...path, 'lifecycleHooks', hi, 'name'], 'ECS creates ecs-managed-draining-termination-hook itself for a capacity provider with managed draining: remove it here (or set managedDraining: DISABLED)');
+          }
+        });
+      }
+    });
+    const strategy = cluster.defaultCapacityProviderStrategy ?? [];
+    strategy.forEach((item, si) => {
+      if (!ofCluster.has(item.capacityProvider)) {
+        issue(['fleet', 'clusters', ci, 'defaultCapacityProviderStrategy', si, 'capacityProvider'], `capacity provider "${item.capacityProvider}" is not associated with cluster ${cluster.name}: name an ASG's capacityProvider or list FARGATE / FARGATE_SPOT under capacityProviders`);
+      }
+    });
+    if (strategy.filter((item) => (item.base ?? 0) > 0).length > 1) issue(['fleet', 'clusters', ci, 'defaultCapacityProviderStrategy'], 'only one capacity provider of a strategy can have a base');
+    const fargate = strategy.some((item) => item.capacityProvider === 'FARGATE' || item.capacityProvider === 'FARGATE_SPOT');
+    if (fargate && strategy.some((item) => item.capacityProvider !== 'FARGATE' && item.capacityProvider !== 'FARGATE_SPOT')) {
+      issue(['fleet', 'clusters', ci, 'defaultCapacityProviderStrategy'], 'a strategy cannot mix Auto Scaling group providers with FARGATE / FARGATE_SPOT');
+    }
     cluster.asgs.forEach((asg, ai) => {
       const path = ['fleet', 'clusters', ci, 'asgs', ai];
       if (asgs.has(asg.name)) issue([...path, 'name'], `duplicate ASG name "${asg.name}"`);
@@ -621,6 +711,11 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
       }
     }
     if (entry.protectTasks) knownService(entry.protectTasks.cluster, entry.protectTasks.service, [...path, 'protectTasks']);
+    const spot = entry.interruptFargateSpot;
+    if (spot) {
+      if (spot.service !== undefined) knownService(spot.cluster, spot.service, [...path, 'interruptFargateSpot']);
+      else if (!clusters.has(spot.cluster)) issue([...path, 'interruptFargateSpot', 'cluster'], `cluster "${spot.cluster}" is not declared in the fleet`);
+    }
     for (const kind of ['setInstanceProtection', 'agentDisconnect', 'agentReconnect', 'reregisterInstance'] as const) {
       const action = entry[kind];
       if (action) knownAsg(action.asg, [...path, kind, 'asg']);
@@ -699,6 +794,7 @@ export type Action =
   | ({ type: 'agentReconnect' } & Params<'agentReconnect'>)
   | ({ type: 'reregisterInstance' } & Params<'reregisterInstance'>)
   | ({ type: 'fargateCapacity' } & Params<'fargateCapacity'>)
+  | ({ type: 'interruptFargateSpot' } & Params<'interruptFargateSpot'>)
   | ({ type: 'runTask' } & Params<'runTask'>)
   | ({ type: 'dropNextEvent' } & Params<'dropNextEvent'>)
   | ({ type: 'duplicateNextEvent' } & Params<'duplicateNextEvent'>)

@@ -29,6 +29,9 @@ export interface EcsApi {
   DescribeTaskDefinition(input: ECS.DescribeTaskDefinitionRequest): Out<ECS.DescribeTaskDefinitionResponse>;
   ListTagsForResource(input: ECS.ListTagsForResourceRequest): Out<ECS.ListTagsForResourceResponse>;
   DescribeCapacityProviders(input: ECS.DescribeCapacityProvidersRequest): Out<ECS.DescribeCapacityProvidersResponse>;
+  CreateCapacityProvider(input: ECS.CreateCapacityProviderRequest): Out<ECS.CreateCapacityProviderResponse>;
+  UpdateCapacityProvider(input: ECS.UpdateCapacityProviderRequest): Out<ECS.UpdateCapacityProviderResponse>;
+  PutClusterCapacityProviders(input: ECS.PutClusterCapacityProvidersRequest): Out<ECS.PutClusterCapacityProvidersResponse>;
   DescribeClusters(input: ECS.DescribeClustersRequest): Out<ECS.DescribeClustersResponse>;
   PutAttributes(input: ECS.PutAttributesRequest): Out<ECS.PutAttributesResponse>;
   DeleteAttributes(input: ECS.DeleteAttributesRequest): Out<ECS.DeleteAttributesResponse>;

@@ -157,6 +157,10 @@ export class AutoScalingWorld {
   /** Every instance ever launched, by id (Terminated ones included). */
   readonly instances = new Map<string, AsgInstance>();
   private readonly actionsByToken = new Map<string, LifecycleAction>();
+  /** ECS's managed draining (capacity-providers.ts): told of every terminate lifecycle action, a second after it starts. */
+  onTerminateActionStarted: ((action: LifecycleAction) => void) | undefined;
+  /** ECS's managed draining: an instance waiting on terminate hooks has no task left. */
+  onTerminatingInstanceEmpty: ((instance: AsgInstance) => void) | undefined;
 
   constructor(
     readonly core: Core,
@@ -197,18 +201,7 @@ export class AutoScalingWorld {
       launchMs: (input.launchSeconds ?? 60) * 1000,
       registrationMs: (input.registrationSeconds ?? 30) * 1000,
       terminationMs: (input.terminationSeconds ?? 5) * 1000,
-      hooks: (input.lifecycleHooks ?? []).map((h) => {
-        const heartbeat = h.heartbeatTimeout ?? 3600;
-        if (heartbeat < 30 || heartbeat > 7200) throw validationError('Heartbeat timeout must be between 30 and 7200 seconds.');
-        return {
-          name: h.name,
-          transition: h.transition,
-          heartbeatTimeoutS: heartbeat,
-          globalTimeoutS: Math.min(MAX_GLOBAL_TIMEOUT_S, 100 * heartbeat),
-          defaultResult: h.defaultResult ?? 'ABANDON',
-          notificationMetadata: h.notificationMetadata,
-        };
-      }),
+      hooks: (input.lifecycleHooks ?? []).map(hookState),
       attributes: input.attributes ?? {},
       tags: input.tags ?? {},
       spotInstanceDraining: input.spotInstanceDraining ?? false,
@@ -225,16 +218,6 @@ export class AutoScalingWorld {
       cancelRetry: undefined,
     };
     this.groups.set(group.name, group);
-    if (group.capacityProviderName !== undefined) {
-      this.ecs.capacityProviders.set(group.capacityProviderName, {
-        name: group.capacityProviderName,
-        arn: this.core.arn('ecs', `capacity-provider/${group.capacityProviderName}`),
-        seq: this.core.nextSeq(),
-        autoScalingGroupArn: group.arn,
-        tags: [],
-      });
-      if (!cluster.capacityProviders.includes(group.capacityProviderName)) cluster.capacityProviders.push(group.capacityProviderName);
-    }
     for (const az of group.azs) if (!cluster.availabilityZones.includes(az)) cluster.availabilityZones.push(az);
 
     // The initial fleet: launched and registered now, without events.
@@ -857,7 +840,13 @@ export class AutoScalingWorld {
       LifecycleTransition: hook.transition,
       ...(hook.notificationMetadata === undefined ? {} : { NotificationMetadata: hook.notificationMetadata }),
     }));
-    if (terminating) this.noteEmpty(instance.containerInstance, instance);
+    if (terminating) {
+      this.noteEmpty(instance.containerInstance, instance);
+      // ECS learns of its action from the lifecycle event, a moment later (and never while the group is still
+      // starting the other hooks' actions).
+      const listener = this.onTerminateActionStarted;
+      if (listener) instance.timers.push(this.core.after(1000, () => { if (instance.actions.includes(action)) listener(action); }));
+    }
   }
 
   private armAction(action: LifecycleAction): void {
@@ -968,6 +957,31 @@ export class AutoScalingWorld {
     this.armAction(action);
   }
 
+  /** PutLifecycleHook as another AWS service does it (ECS's managed-draining hook); the name must be new to the group. */
+  addHook(group: AsgState, input: LifecycleHookInput): void {
+    if (group.hooks.some((h) => h.name === input.name)) throw validationError(`Lifecycle Hook ${input.name} already exists for group ${group.name}`);
+    group.hooks.push(hookState(input));
+  }
+
+  /** DeleteLifecycleHook: actions already waiting on it go on ("pending lifecycle actions … are completed" is not modelled: they run to their end). */
+  removeHook(group: AsgState, name: string): void {
+    group.hooks = group.hooks.filter((h) => h.name !== name);
+  }
+
+  /** RecordLifecycleActionHeartbeat by another AWS service (ECS for its own hook). */
+  recordHeartbeatFor(action: LifecycleAction): void {
+    if (!action.instance.actions.includes(action)) return;
+    action.heartbeatDeadline = Math.min(this.core.now() + action.hook.heartbeatTimeoutS * 1000, action.globalDeadline);
+    action.record.heartbeats++;
+    this.armAction(action);
+  }
+
+  /** CompleteLifecycleAction by another AWS service (ECS for its own hook). */
+  completeFor(action: LifecycleAction, result: 'CONTINUE' | 'ABANDON', by: LifecycleCompletedBy): void {
+    if (!action.instance.actions.includes(action)) return;
+    this.finishAction(action, result, by, true);
+  }
+
   /** Records emptyAt on the terminate actions of the instance behind `ci` when it has no task left. */
   private noteEmpty(ci: ContainerInstanceState | undefined, known?: AsgInstance): void {
     const instance = known ?? (ci === undefined ? undefined : this.instances.get(ci.ec2InstanceId));
@@ -977,6 +991,7 @@ export class AutoScalingWorld {
     for (const action of instance.actions) {
       if (action.hook.transition === 'autoscaling:EC2_INSTANCE_TERMINATING' && action.record.emptyAt === undefined) action.record.emptyAt = now;
     }
+    this.onTerminatingInstanceEmpty?.(instance);
   }
 
   // ---- activities --------------------------------------------------------------------------------------------------
@@ -1028,6 +1043,19 @@ export class AutoScalingWorld {
   instancesOf(group: AsgState): AsgInstance[] {
     return [...group.instances.values()].filter((i) => !i.warm);
   }
+}
+
+function hookState(h: LifecycleHookInput): HookState {
+  const heartbeat = h.heartbeatTimeout ?? 3600;
+  if (heartbeat < 30 || heartbeat > 7200) throw validationError('Heartbeat timeout must be between 30 and 7200 seconds.');
+  return {
+    name: h.name,
+    transition: h.transition,
+    heartbeatTimeoutS: heartbeat,
+    globalTimeoutS: Math.min(MAX_GLOBAL_TIMEOUT_S, 100 * heartbeat),
+    defaultResult: h.defaultResult ?? 'ABANDON',
+    notificationMetadata: h.notificationMetadata,
+  };
 }
 
 function details(instance: AsgInstance): string {

@@ -5,6 +5,7 @@
 import type * as ECS from '@aws-sdk/client-ecs';
 import { compileQuery, QuerySyntaxError, type QueryContext } from '../../lib/placement/query/index.js';
 import type { EcsApi } from './api.js';
+import type { CapacityProviderWorld } from './capacity-providers.js';
 import type { Core } from './core.js';
 import type { ClusterState, ContainerInstanceState, TaskDefinitionState, TaskState } from './ecs-model.js';
 import { containerInstanceShape, serviceShape, taskShape } from './ecs-shapes.js';
@@ -51,6 +52,7 @@ export class EcsApiImpl implements EcsApi {
     private readonly ecs: EcsWorld,
     private readonly scheduler: ServiceScheduler,
     private readonly stats: Stats,
+    private readonly providers: CapacityProviderWorld,
   ) {}
 
   // ---- container instances -----------------------------------------------------------------------------------------
@@ -510,63 +512,11 @@ export class EcsApiImpl implements EcsApi {
     }
   }
 
-  /**
-   * DescribeClusters: up to 100 names or ARNs (the `default` cluster when none is given); a cluster that does not
-   * exist is a `failures[]` entry with reason MISSING, not an error; counts are of ACTIVE/DRAINING container
-   * instances, RUNNING and PENDING tasks, ACTIVE services; tags only with include TAGS.
-   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html
-   */
-  DescribeClusters(input: ECS.DescribeClustersRequest): Out<ECS.DescribeClustersResponse> {
-    const refs = input.clusters ?? [];
-    limitItems(refs, 100, 'clusters');
-    const clusters: ECS.Cluster[] = [];
-    const failures: ECS.Failure[] = [];
-    for (const ref of refs.length === 0 ? ['default'] : refs) {
-      let cluster: ClusterState;
-      try {
-        cluster = this.ecs.cluster(ref);
-      } catch {
-        failures.push({ arn: ref.startsWith('arn:') ? ref : this.core.arn('ecs', `cluster/${ref}`), reason: 'MISSING' });
-        continue;
-      }
-      const tasks = [...cluster.tasks.values()];
-      clusters.push({
-        clusterArn: cluster.arn,
-        clusterName: cluster.name,
-        status: 'ACTIVE',
-        registeredContainerInstancesCount: [...cluster.instances.values()].filter((ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING').length,
-        runningTasksCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
-        pendingTasksCount: tasks.filter((t) => t.lastStatus === 'PENDING').length,
-        activeServicesCount: [...cluster.services.values()].filter((sv) => sv.status === 'ACTIVE').length,
-        capacityProviders: [...cluster.capacityProviders],
-        defaultCapacityProviderStrategy: cluster.defaultCapacityProviderStrategy.map((s) => ({ ...s })),
-        ...(input.include?.includes('TAGS') === true ? { tags: cluster.tags.map((t) => ({ ...t })) } : {}),
-      });
-    }
-    return { clusters, failures };
-  }
-
   DescribeCapacityProviders(input: ECS.DescribeCapacityProvidersRequest): Out<ECS.DescribeCapacityProvidersResponse> {
     const limit = maxResults(input.maxResults, 10, 10);
     const tags = input.include?.includes('TAGS') === true;
     const all: { seq: number; provider: ECS.CapacityProvider }[] = [];
-    for (const p of this.ecs.capacityProviders.values()) {
-      all.push({
-        seq: p.seq,
-        provider: {
-          capacityProviderArn: p.arn,
-          name: p.name,
-          status: 'ACTIVE',
-          autoScalingGroupProvider: {
-            autoScalingGroupArn: p.autoScalingGroupArn,
-            managedScaling: { status: 'DISABLED', targetCapacity: 100, minimumScalingStepSize: 1, maximumScalingStepSize: 10000, instanceWarmupPeriod: 300 },
-            managedTerminationProtection: 'DISABLED',
-            managedDraining: 'DISABLED',
-          },
-          ...(tags ? { tags: p.tags.map((t) => ({ ...t })) } : {}),
-        },
-      });
-    }
+    for (const p of this.ecs.capacityProviders.values()) all.push({ seq: p.seq, provider: this.providers.shape(p, tags) });
     let seq = Number.MAX_SAFE_INTEGER - 2;
     for (const name of ['FARGATE', 'FARGATE_SPOT']) {
       all.push({ seq: seq++, provider: { capacityProviderArn: this.core.arn('ecs', `capacity-provider/${name}`), name, status: 'ACTIVE', ...(tags ? { tags: [] } : {}) } });
@@ -584,6 +534,70 @@ export class EcsApiImpl implements EcsApi {
     }
     const page = paginate(all, (p) => p.seq, { kind: 'ecs:DescribeCapacityProviders', token: input.nextToken, limit, invalidToken });
     return { capacityProviders: page.items.map((p) => p.provider), failures: [], ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) };
+  }
+
+  /** CreateCapacityProvider (Auto Scaling group providers; see capacity-providers.ts for the rules and defaults). */
+  CreateCapacityProvider(input: ECS.CreateCapacityProviderRequest): Out<ECS.CreateCapacityProviderResponse> {
+    const asg = input.autoScalingGroupProvider;
+    if (asg === undefined) throw invalidParameter('autoScalingGroupProvider is required.');
+    limitItems(input.tags, 50, 'tags');
+    const provider = this.providers.create(input.name, asg.autoScalingGroupArn, asg, input.tags ?? []);
+    return { capacityProvider: this.providers.shape(provider, true) };
+  }
+
+  UpdateCapacityProvider(input: ECS.UpdateCapacityProviderRequest): Out<ECS.UpdateCapacityProviderResponse> {
+    const provider = this.providers.update(input.name, input.autoScalingGroupProvider);
+    return { capacityProvider: this.providers.shape(provider, false) };
+  }
+
+  PutClusterCapacityProviders(input: ECS.PutClusterCapacityProvidersRequest): Out<ECS.PutClusterCapacityProvidersResponse> {
+    const cluster = this.ecs.cluster(input.cluster);
+    this.providers.putClusterCapacityProviders(cluster, input.capacityProviders, input.defaultCapacityProviderStrategy);
+    return { cluster: this.clusterShape(cluster, new Set(['ATTACHMENTS', 'SETTINGS', 'STATISTICS', 'TAGS'])) };
+  }
+
+  /** DescribeClusters: up to 100 clusters (default `default`), MISSING failures, `include` as the API reference lists it. */
+  DescribeClusters(input: ECS.DescribeClustersRequest): Out<ECS.DescribeClustersResponse> {
+    const refs = input.clusters === undefined || input.clusters.length === 0 ? ['default'] : input.clusters;
+    limitItems(refs, 100, 'clusters');
+    const include = new Set<string>(input.include ?? []);
+    for (const value of include) {
+      if (!['ATTACHMENTS', 'CONFIGURATIONS', 'SETTINGS', 'STATISTICS', 'TAGS'].includes(value)) throw invalidParameter(`Invalid include value: ${value}. Valid values: ATTACHMENTS, CONFIGURATIONS, SETTINGS, STATISTICS, TAGS.`);
+    }
+    const clusters: ECS.Cluster[] = [];
+    const failures: ECS.Failure[] = [];
+    for (const ref of refs) {
+      const name = ref.startsWith('arn:') ? (arnResource(ref, 'cluster/') ?? ref) : ref;
+      const cluster = this.ecs.clusters.get(name);
+      if (cluster) clusters.push(this.clusterShape(cluster, include));
+      else failures.push({ arn: ref.startsWith('arn:') ? ref : this.core.arn('ecs', `cluster/${ref}`), reason: 'MISSING' });
+    }
+    return { clusters, failures };
+  }
+
+  private clusterShape(cluster: ClusterState, include: ReadonlySet<string>): ECS.Cluster {
+    let running = 0;
+    let pending = 0;
+    for (const task of cluster.tasks.values()) {
+      if (task.lastStatus === 'RUNNING') running++;
+      else if (task.lastStatus === 'PENDING' || task.lastStatus === 'PROVISIONING') pending++;
+    }
+    const registered = [...cluster.instances.values()].filter((ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING').length;
+    return {
+      clusterArn: cluster.arn,
+      clusterName: cluster.name,
+      status: 'ACTIVE',
+      registeredContainerInstancesCount: registered,
+      runningTasksCount: running,
+      pendingTasksCount: pending,
+      activeServicesCount: [...cluster.services.values()].filter((s) => s.status === 'ACTIVE').length,
+      ...(include.has('STATISTICS') ? { statistics: [] } : {}),
+      ...(include.has('TAGS') ? { tags: cluster.tags.map((t) => ({ ...t })) } : {}),
+      ...(include.has('SETTINGS') ? { settings: [{ name: 'containerInsights', value: 'disabled' }] } : {}),
+      capacityProviders: [...cluster.capacityProviders],
+      defaultCapacityProviderStrategy: cluster.defaultCapacityProviderStrategy.map((s) => ({ ...s })),
+      ...(include.has('ATTACHMENTS') ? { attachments: this.providers.attachments(cluster), attachmentsStatus: 'UPDATE_COMPLETE' } : {}),
+    };
   }
 
   // ---- custom attributes -------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 import type * as ECS from '@aws-sdk/client-ecs';
 import { taskRequirements } from '../../lib/placement/engine/index.js';
 import type { ContainerInstance as PlacementInstance } from '../../lib/placement/model.js';
+import type { AsgCapacityProvider } from './capacity-providers.js';
 import type { Core } from './core.js';
 import type {
   ClusterState,
@@ -104,13 +105,6 @@ export interface NewTask {
   initial?: boolean;
 }
 
-export interface AsgCapacityProvider {
-  name: string;
-  arn: string;
-  seq: number;
-  autoScalingGroupArn: string;
-  tags: ECS.Tag[];
-}
 
 export class EcsWorld {
   readonly clusters = new Map<string, ClusterState>();
@@ -127,6 +121,10 @@ export class EcsWorld {
   readonly vpcId: string;
   /** Called when the set of tasks on an instance shrank (for lifecycle actions' emptyAt). */
   onInstanceTasksChanged: ((ci: ContainerInstanceState) => void) | undefined;
+  /** Called when an instance registered (ECS's managed termination protection). */
+  onInstanceRegistered: ((ci: ContainerInstanceState) => void) | undefined;
+  /** Called when a task was placed on an instance (ECS's managed termination protection). */
+  onInstanceTaskPlaced: ((ci: ContainerInstanceState) => void) | undefined;
   private readonly subnets = new Map<string, string>();
 
   constructor(
@@ -352,6 +350,7 @@ export class EcsWorld {
     this.stats.counters.containerInstancesRegistered++;
     if (!registration.initial) this.emitInstance(ci);
     this.capacityChanged(cluster, ci);
+    this.onInstanceRegistered?.(ci);
     return ci;
   }
 
@@ -622,6 +621,7 @@ export class EcsWorld {
       ci.tasks.add(task);
       if (spec.initial) ci.version++;
       else this.bumpInstance(ci);
+      this.onInstanceTaskPlaced?.(ci);
     }
     if (spec.initial) {
       task.pullStartedAt = now;
@@ -827,13 +827,15 @@ export class EcsWorld {
   }
 
   /**
-   * A Fargate Spot interruption: desiredStatus STOPPED with stopCode TerminationNotice now, the task stops two minutes
-   * later (the scheduler replaces it meanwhile).
+   * A Fargate Spot interruption: the two-minute warning is a task state change event (desiredStatus STOPPED, lastStatus
+   * RUNNING, stopCode SpotInterruption, stoppedReason "Your Spot Task was interrupted.") and SIGTERM to the task
+   * (ECS Developer Guide, Fargate capacity providers / task state change events; AWS Knowledge Center
+   * "fargate-spot-termination-notice"); the task stops two minutes later, the service scheduler replacing it meanwhile.
    */
   interruptFargateSpot(task: TaskState): void {
     if (task.desiredStatus === 'STOPPED') return;
     task.desiredStatus = 'STOPPED';
-    task.stopCode = 'TerminationNotice';
+    task.stopCode = 'SpotInterruption';
     task.stoppedReason = 'Your Spot Task was interrupted.';
     this.touch(task);
     this.markOwnerDirty(task);
@@ -841,7 +843,7 @@ export class EcsWorld {
     task.cancelTimer = this.core.after(120_000, () => {
       task.cancelTimer = undefined;
       task.desiredStatus = 'RUNNING'; // let stopTask take it through DEACTIVATING/STOPPING
-      this.stopTask(task, 'TerminationNotice', 'Your Spot Task was interrupted.');
+      this.stopTask(task, 'SpotInterruption', 'Your Spot Task was interrupted.');
     });
   }
 

@@ -33,7 +33,8 @@ export interface TaskStopRecord {
   at: number;
 }
 
-export type LifecycleCompletedBy = 'api' | 'heartbeat-timeout' | 'global-timeout' | 'instance-terminated';
+/** `ecs-managed-draining`: ECS completed its own hook (managed instance draining), through the same API. */
+export type LifecycleCompletedBy = 'api' | 'ecs-managed-draining' | 'heartbeat-timeout' | 'global-timeout' | 'instance-terminated';
 
 export interface LifecycleActionRecord {
   ec2InstanceId: string;

@@ -12,7 +12,8 @@ import type * as ECS from '@aws-sdk/client-ecs';
 import { AppAutoScalingWorld } from './aas.js';
 import type { ApplicationAutoScalingApi, AutoScalingApi, AwsApis, EcsApi, ResourceDirectory, SnsApi, SsmApi } from './api.js';
 import { AutoScalingApiImpl } from './autoscaling-api.js';
-import { AutoScalingWorld, type CreateAutoScalingGroupInput } from './autoscaling.js';
+import { AutoScalingWorld, type CreateAutoScalingGroupInput as AsgInput } from './autoscaling.js';
+import { CapacityProviderWorld, type CapacityProviderSettings } from './capacity-providers.js';
 import type { VirtualClock } from './clock.js';
 import { Core } from './core.js';
 import { EcsApiImpl } from './ecs-api.js';
@@ -25,7 +26,18 @@ import { SnsWorld, type SnsMessage } from './sns.js';
 import { SsmWorld } from './ssm.js';
 import { Stats, type Counters, type KilledTaskRecord, type LifecycleActionRecord, type TaskStopRecord } from './stats.js';
 
-export type { CreateAutoScalingGroupInput, LifecycleHookInput } from './autoscaling.js';
+export type { LifecycleHookInput } from './autoscaling.js';
+export type { CapacityProviderSettings } from './capacity-providers.js';
+export { MANAGED_DRAINING_HOOK } from './capacity-providers.js';
+
+/**
+ * An Auto Scaling group and its initial instances. With `capacityProviderName`, an ASG capacity provider of the cluster
+ * (associated with it, the default strategy unchanged): with `capacityProvider` settings as CreateCapacityProvider takes
+ * them (absent ones at AWS's defaults: managed draining ENABLED), without them every managed feature DISABLED.
+ */
+export interface CreateAutoScalingGroupInput extends AsgInput {
+  capacityProvider?: CapacityProviderSettings;
+}
 export type { RegisterTaskDefinitionInput, TaskSimulationInput } from './ecs-model.js';
 export type { EventBridgeEvent, EventListener } from './events.js';
 export type { CreateServiceInput } from './scheduler.js';
@@ -87,6 +99,8 @@ export interface AsgInstanceInfo {
   availabilityZone: string;
   lifecycleState: string;
   containerInstanceArn: string | undefined;
+  /** Instance scale-in protection (SetInstanceProtection, or ECS's managed termination protection). */
+  protectedFromScaleIn: boolean;
 }
 
 const ECS_OPERATIONS: Record<keyof EcsApi, true> = {
@@ -103,6 +117,9 @@ const ECS_OPERATIONS: Record<keyof EcsApi, true> = {
   DescribeTaskDefinition: true,
   ListTagsForResource: true,
   DescribeCapacityProviders: true,
+  CreateCapacityProvider: true,
+  UpdateCapacityProvider: true,
+  PutClusterCapacityProviders: true,
   DescribeClusters: true,
   PutAttributes: true,
   DeleteAttributes: true,
@@ -178,6 +195,7 @@ export class World implements AwsApis {
   private readonly ecsWorld: EcsWorld;
   private readonly scheduler: ServiceScheduler;
   private readonly asgWorld: AutoScalingWorld;
+  private readonly capacityProviders: CapacityProviderWorld;
   private readonly aasWorld: AppAutoScalingWorld;
   private readonly snsWorld: SnsWorld;
   private readonly ssmWorld: SsmWorld;
@@ -193,10 +211,11 @@ export class World implements AwsApis {
     this.ecsWorld = new EcsWorld(this.core, this.stats);
     this.scheduler = new ServiceScheduler(this.ecsWorld, this.core, this.stats);
     this.asgWorld = new AutoScalingWorld(this.core, this.ecsWorld, this.stats);
+    this.capacityProviders = new CapacityProviderWorld(this.core, this.ecsWorld, this.asgWorld);
     this.aasWorld = new AppAutoScalingWorld(this.core, this.stats);
     this.snsWorld = new SnsWorld(this.core, this.stats);
     this.ssmWorld = new SsmWorld(this.core);
-    this.ecsApiImpl = new EcsApiImpl(this.core, this.ecsWorld, this.scheduler, this.stats);
+    this.ecsApiImpl = new EcsApiImpl(this.core, this.ecsWorld, this.scheduler, this.stats, this.capacityProviders);
     this.ecs = wrapApi<EcsApi>(this.core, this.stats, 'ecs', this.ecsApiImpl, ECS_OPERATIONS, this.apiCallListeners);
     this.autoscaling = wrapApi<AutoScalingApi>(this.core, this.stats, 'autoscaling', new AutoScalingApiImpl(this.asgWorld), ASG_OPERATIONS, this.apiCallListeners);
     this.applicationAutoScaling = wrapApi<ApplicationAutoScalingApi>(this.core, this.stats, 'applicationAutoScaling', this.aasWorld, AAS_OPERATIONS, this.apiCallListeners);
@@ -272,7 +291,32 @@ export class World implements AwsApis {
 
   /** Creates the group with its initial instances InService and registered in the cluster. Returns the group ARN. */
   createAutoScalingGroup(input: CreateAutoScalingGroupInput): string {
-    return this.core.batch(() => this.asgWorld.createGroup(input).arn);
+    return this.core.batch(() => {
+      const { capacityProvider, ...groupInput } = input;
+      const group = this.asgWorld.createGroup(groupInput);
+      const name = input.capacityProviderName;
+      if (name !== undefined) {
+        const settings: CapacityProviderSettings = capacityProvider ?? { managedDraining: 'DISABLED', managedTerminationProtection: 'DISABLED' };
+        this.capacityProviders.create(name, group.name, settings);
+        const cluster = this.ecsWorld.cluster(group.cluster);
+        this.capacityProviders.putClusterCapacityProviders(cluster, [...cluster.capacityProviders, name], cluster.defaultCapacityProviderStrategy);
+      }
+      return group.arn;
+    });
+  }
+
+  /** PutClusterCapacityProviders, as a user would call it (same validation and errors). */
+  putClusterCapacityProviders(cluster: string, capacityProviders: string[], defaultCapacityProviderStrategy: ECS.CapacityProviderStrategyItem[]): void {
+    this.core.batch(() => {
+      this.capacityProviders.putClusterCapacityProviders(this.ecsWorld.cluster(cluster), capacityProviders, defaultCapacityProviderStrategy);
+    });
+  }
+
+  /** UpdateCapacityProvider, as a user would call it (e.g. managed draining switched off or on). */
+  updateCapacityProvider(name: string, update: ECS.AutoScalingGroupProviderUpdate): void {
+    this.core.batch(() => {
+      this.capacityProviders.update(name, update);
+    });
   }
 
   /** Creates the service with its initial tasks placed and RUNNING. Returns the service ARN. */
@@ -363,13 +407,25 @@ export class World implements AwsApis {
     });
   }
 
-  /** A Fargate Spot interruption of the task (TerminationNotice now, stopped two minutes later). */
+  /** A Fargate Spot interruption of the task (the warning, stopCode SpotInterruption, now; stopped two minutes later). */
   interruptFargateSpotTask(cluster: string, taskArn: string): void {
     this.core.batch(() => {
       const task = this.ecsWorld.findTask(this.ecsWorld.cluster(cluster), taskArn);
       if (!task) throw new Error(`interruptFargateSpotTask: no task ${taskArn}`);
       this.ecsWorld.interruptFargateSpot(task);
     });
+  }
+
+  /** The cluster's RUNNING FARGATE_SPOT tasks (of the service, in the AZ, if given), ARNs in creation order. */
+  fargateSpotTasks(cluster: string, service?: string, availabilityZone?: string): string[] {
+    const out: string[] = [];
+    for (const task of this.ecsWorld.allTasks(this.ecsWorld.cluster(cluster))) {
+      if (task.purged || task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || task.capacityProviderName !== 'FARGATE_SPOT') continue;
+      if (service !== undefined && task.service?.name !== service) continue;
+      if (availabilityZone !== undefined && task.availabilityZone !== availabilityZone) continue;
+      out.push(task.arn);
+    }
+    return out;
   }
 
   /** UpdateTaskProtection, as a user (or the task itself, through the agent endpoint) would call it. */
@@ -397,6 +453,7 @@ export class World implements AwsApis {
       availabilityZone: i.az,
       lifecycleState: i.lifecycleState,
       containerInstanceArn: i.containerInstance?.arn,
+      protectedFromScaleIn: i.protectedFromScaleIn,
     }));
   }
 
@@ -428,6 +485,16 @@ export class World implements AwsApis {
 
   // ---- looking at the world ----------------------------------------------------------------------------------------
 
+  /** CapacityProviderReservation data points ECS published so far (providers with managed scaling), in order. */
+  capacityProviderReservations(): { at: number; capacityProvider: string; value: number; m: number; n: number }[] {
+    return this.capacityProviders.reservations.map((r) => ({ ...r }));
+  }
+
+  /** The group's desired capacity now. */
+  desiredCapacity(autoScalingGroupName: string): number {
+    return this.asgWorld.group(autoScalingGroupName).desired;
+  }
+
   /** The group's instances not yet Terminated, in launch order. */
   autoScalingInstances(autoScalingGroupName: string): AsgInstanceInfo[] {
     return this.asgWorld.instancesOf(this.asgWorld.group(autoScalingGroupName)).map((i) => ({
@@ -435,6 +502,7 @@ export class World implements AwsApis {
       availabilityZone: i.az,
       lifecycleState: i.lifecycleState,
       containerInstanceArn: i.containerInstance?.arn,
+      protectedFromScaleIn: i.protectedFromScaleIn,
     }));
   }
 

@@ -1,6 +1,6 @@
 /**
  * The simulator's fleet-feature scenarios (sim/scenarios/world-*.yml: task scale-in protection, the ECS agent
- * disconnecting and registering again, ASG instance scale-in protection, Fargate capacity shortage), each run with the
+ * disconnecting and registering again, ASG instance scale-in protection, Fargate capacity shortage, ECS managed instance draining, scaling and termination protection), each run with the
  * real packaged functions: every expectation and invariant holds. A failing scenario names its failing expectations.
  * The drain-side ones (drain-slow-stop.yml, drain-warm-pool.yml) run with the drain scenarios (drain.test.ts).
  */
@@ -19,7 +19,7 @@ const FILES = readdirSync(SCENARIOS_DIR)
 
 describe('the fleet-feature scenarios', () => {
   it('are all there', () => {
-    expect(FILES).toEqual(['world-agent-disconnect.yml', 'world-fargate-shortage.yml', 'world-instance-protection.yml', 'world-task-protection.yml']);
+    expect(FILES).toEqual(['world-agent-disconnect.yml', 'world-fargate-shortage.yml', 'world-fargate-spot.yml', 'world-instance-protection.yml', 'world-managed-draining.yml', 'world-managed-scaling.yml', 'world-managed-termination-protection.yml', 'world-task-protection.yml']);
   });
 
   it.each(FILES)(

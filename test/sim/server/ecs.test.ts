@@ -1,7 +1,6 @@
 /** ECS over JSON 1.1, with the real SDK client: every EcsApi operation, happy path and error. */
 import {
   DescribeCapacityProvidersCommand,
-  DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -27,12 +26,6 @@ const h = useServer();
 const ecs = () => new ECSClient(clientConfig(h.server));
 
 describe('ECS (JSON 1.1)', () => {
-  it('DescribeClusters: clusters and MISSING failures', async () => {
-    const out = await ecs().send(new DescribeClustersCommand({ clusters: [CLUSTER, 'gone'] }));
-    expect(out.clusters).toEqual([{ clusterArn: CLUSTER_ARN, clusterName: CLUSTER, status: 'ACTIVE', registeredContainerInstancesCount: 3, activeServicesCount: 2 }]);
-    expect(out.failures).toEqual([{ arn: CLUSTER_ARN.replace(/prod$/, 'gone'), reason: 'MISSING' }]);
-  });
-
   it('ListContainerInstances: passes filter and pagination both ways', async () => {
     const first = await ecs().send(new ListContainerInstancesCommand({ cluster: CLUSTER, status: 'ACTIVE', filter: 'attribute:ecs.capability.spot exists', maxResults: 2 }));
     expect(first.containerInstanceArns).toEqual([containerInstanceArn(1), containerInstanceArn(2)]);

@@ -183,14 +183,6 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
 
   const apis: AwsApis = {
     ecs: {
-      DescribeClusters(input) {
-        got('ecs', 'DescribeClusters', input);
-        const refs = input.clusters ?? ['default'];
-        return {
-          clusters: refs.filter((r) => r === CLUSTER || r === CLUSTER_ARN).map(() => ({ clusterArn: CLUSTER_ARN, clusterName: CLUSTER, status: 'ACTIVE', registeredContainerInstancesCount: 3, activeServicesCount: 2 })),
-          failures: refs.filter((r) => r !== CLUSTER && r !== CLUSTER_ARN).map((r) => ({ arn: r.startsWith('arn:') ? r : `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${r}`, reason: 'MISSING' })),
-        };
-      },
       ListContainerInstances(input) {
         got('ecs', 'ListContainerInstances', input);
         requireCluster(input.cluster);
@@ -334,6 +326,40 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
           })),
           failures: [],
           nextToken: next,
+        };
+      },
+      // The wire fake answers the capacity provider writes with the fixed providers (the world's rules are tested in
+      // test/sim/server/capacity-providers.test.ts).
+      CreateCapacityProvider(input) {
+        got('ecs', 'CreateCapacityProvider', input);
+        return { capacityProvider: { name: input.name, capacityProviderArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:capacity-provider/${input.name ?? ''}`, status: 'ACTIVE' } };
+      },
+      UpdateCapacityProvider(input) {
+        got('ecs', 'UpdateCapacityProvider', input);
+        return { capacityProvider: { name: input.name, status: 'ACTIVE', updateStatus: 'UPDATE_IN_PROGRESS' } };
+      },
+      PutClusterCapacityProviders(input) {
+        got('ecs', 'PutClusterCapacityProviders', input);
+        requireCluster(input.cluster);
+        return { cluster: { clusterArn: CLUSTER_ARN, clusterName: CLUSTER, capacityProviders: input.capacityProviders ?? [] } };
+      },
+      DescribeClusters(input) {
+        got('ecs', 'DescribeClusters', input);
+        const attachments = input.include?.includes('ATTACHMENTS') === true;
+        return {
+          clusters: (input.clusters ?? [CLUSTER]).filter((c) => c === CLUSTER || c === CLUSTER_ARN).map(() => ({
+            clusterArn: CLUSTER_ARN,
+            clusterName: CLUSTER,
+            status: 'ACTIVE',
+            capacityProviders: CAPACITY_PROVIDERS,
+            ...(attachments
+              ? {
+                  attachments: [{ id: 'a1', type: 'managed_draining', status: 'CREATED', details: [{ name: 'autoScalingLifecycleHookName', value: 'ecs-managed-draining-termination-hook' }] }],
+                  attachmentsStatus: 'UPDATE_COMPLETE',
+                }
+              : {}),
+          })),
+          failures: (input.clusters ?? []).filter((c) => c !== CLUSTER && c !== CLUSTER_ARN).map((arn) => ({ arn, reason: 'MISSING' })),
         };
       },
       PutAttributes(input) {

@@ -158,14 +158,14 @@ describe('capacity providers and Fargate services', () => {
     const spotTask = tasks.find((t) => t.capacityProviderName === 'FARGATE_SPOT')!;
     world.interruptFargateSpotTask('mixed', spotTask.taskArn!);
     const notice = recorder.of('ECS Task State Change').find((e) => e.resources[0] === spotTask.taskArn);
-    expect(notice?.detail).toMatchObject({ desiredStatus: 'STOPPED', lastStatus: 'RUNNING', stopCode: 'TerminationNotice', stoppedReason: 'Your Spot Task was interrupted.' });
+    expect(notice?.detail).toMatchObject({ desiredStatus: 'STOPPED', lastStatus: 'RUNNING', stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' });
     world.advanceBy(2_000);
     const failure = recorder.of('ECS Service Action').find((e) => (e.detail as { eventName: string }).eventName === 'SERVICE_TASK_PLACEMENT_FAILURE');
     expect(failure?.detail).toMatchObject({ reason: 'RESOURCE:FARGATE', capacityProviderArns: ['arn:aws:ecs:us-east-1:123456789012:capacity-provider/FARGATE_SPOT'] });
     world.setFargateCapacity('FARGATE_SPOT', true);
     world.runUntilIdle();
     expect(service(world, 'worker', 'mixed').runningCount).toBe(6);
-    expect(describeTasks(world, [spotTask.taskArn!], 'mixed')[0]).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TerminationNotice' });
+    expect(describeTasks(world, [spotTask.taskArn!], 'mixed')[0]).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'SpotInterruption' });
     expect(recorder.invalid).toEqual([]);
   });
 });
