@@ -353,6 +353,17 @@ const SummarySchema = z.strictObject({
     .optional().describe('A periodic scaling digest per cluster: what scaled, when and why.'),
 });
 
+/** CloudWatch alarms in the stack (lib/deploy/alarms.ts); see docs/operations.md. */
+const AlarmsSchema = z.strictObject({
+  /** SNS topic the alarms notify (ALARM and OK); without it the alarms only change state. */
+  topicArn: snsTopicArn.optional().describe('SNS topic the alarms notify (ALARM and OK); without it the alarms only change state.'),
+  /** How long a reconcile pass (every minute) may not complete before its alarm fires: 3 to 60 minutes. */
+  reconcileStalledAfter: durationSeconds
+    .default(600)
+    .refine((s) => s >= 180 && s <= 3600 && s % 60 === 0, 'reconcileStalledAfter is whole minutes from 3m to 60m (the pass runs every minute)')
+    .describe('How long a reconcile pass (every minute) may not complete before its alarm fires: whole minutes from 3m to 60m.'),
+});
+
 const ConfigObjectSchema = z.strictObject({
   version: z.literal(1).describe('Format of this file. Always 1 for now; a future incompatible format will bump it.'),
   // Where the clusters are: npm run package/deploy use it before AWS_REGION or the profile's region (lib/deploy/region.ts).
@@ -375,6 +386,7 @@ const ConfigObjectSchema = z.strictObject({
   placement: PlacementSchema.default({ dryRun: true, auditEvery: 900, policies: [], minTaskAge: 600, maxStopsPerCluster: 2, cooldown: 600 }).describe('Placement policies: where services\' tasks may run, audited and optionally enforced.'),
   schedules: z.array(ScheduleSchema).default([]).describe('Scheduled ECS tasks with guardrails (concurrency, capacity fallback, retries, deadlines, timeouts).'),
   summary: SummarySchema.default({}).describe('Summaries of scaling activity.'),
+  alarms: AlarmsSchema.default({ reconcileStalledAfter: 600 }).describe('CloudWatch alarms in the stack: failure queue, function errors, stalled reconcile passes (see docs/operations.md).'),
 });
 
 /** Why a `select.services` item is invalid: a `/regex/` that does not compile (undefined when valid). */

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { STSClient } from '@aws-sdk/client-sts';
 import { loadConfigFile } from '../config/index.js';
+import { main as ecsOps } from '../cli/main.js';
 import { deployPreflight, formatOverlaps, type PreflightClients } from './preflight.js';
 import { prepare, PrepareError, writeDeployJson } from './prepare.js';
 import { noRegionHint, RegionError, resolveRegion, type ResolvedRegion } from './region.js';
@@ -31,6 +32,8 @@ export interface OslsArgs {
   stage: string;
   region?: string | undefined;
   profile?: string | undefined;
+  /** `--skip-verify` (or ECS_OPS_SKIP_VERIFY=1): deploy without running `ecs-ops verify` first. */
+  skipVerify: boolean;
   /** Options passed to osls unchanged. */
   rest: string[];
 }
@@ -46,12 +49,17 @@ const VALUE_OPTIONS: Record<string, 'stage' | 'region' | 'profile'> = {
 /** Splits the command line into what ecs-ops resolves (stage, region, profile) and what osls gets as is. */
 export function parseOslsArgs(argv: string[]): OslsArgs {
   const [mode, ...args] = argv;
-  if (!MODES.includes(mode as Mode)) throw new PrepareError(`usage: npm run ${MODES.join('|')} -- [--stage STAGE] [--region REGION] [--aws-profile PROFILE] [osls options]`);
+  if (!MODES.includes(mode as Mode)) throw new PrepareError(`usage: npm run ${MODES.join('|')} -- [--stage STAGE] [--region REGION] [--aws-profile PROFILE] [--skip-verify] [osls options]`);
   const found: Partial<Record<'stage' | 'region' | 'profile', string>> = {};
   const rest: string[] = [];
+  let skipVerify = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (arg === '--skip-verify') {
+      skipVerify = true;
+      continue;
+    }
     const key = VALUE_OPTIONS[name];
     if (key === undefined) {
       rest.push(arg);
@@ -64,7 +72,7 @@ export function parseOslsArgs(argv: string[]): OslsArgs {
   const stage = found.stage ?? DEFAULT_STAGE;
   // osls stage names become part of the stack and function names (letters, digits, hyphens).
   if (!/^[A-Za-z0-9-]+$/.test(stage)) throw new PrepareError(`ecs-ops: --stage "${stage}": use letters, digits and hyphens`);
-  return { mode: mode as Mode, stage, region: found.region, profile: found.profile, rest };
+  return { mode: mode as Mode, stage, region: found.region, profile: found.profile, skipVerify, rest };
 }
 
 /** osls names the stack `<service>-<stage>` (serverless.yml: service ecs-ops). */
@@ -93,6 +101,8 @@ export interface RunDependencies {
   out: (line: string) => void;
   err: (line: string) => void;
   preflightClients: (region: string, profile: string | undefined) => PreflightClients;
+  /** `ecs-ops verify` of the config against the account (its exit code; it prints its own findings). */
+  verify: (target: { configPath: string; region: string; profile: string | undefined; env: NodeJS.ProcessEnv }) => Promise<number>;
   runOsls: (args: string[], env: NodeJS.ProcessEnv) => number;
 }
 
@@ -121,6 +131,15 @@ export async function runOsls(argv: string[], deps: RunDependencies): Promise<nu
         if (result.overlaps.length > 0) {
           deps.err(formatOverlaps(result.overlaps, region.region, result.account, args.stage));
           return 2;
+        }
+        // The account must hold what the config names (clusters, ASGs and hooks, parameters, topics, task
+        // definitions) before anything is built: ecs-ops verify, skippable (e.g. deploying before the ASGs exist).
+        if (!args.skipVerify && deps.env.ECS_OPS_SKIP_VERIFY !== '1') {
+          const verified = await deps.verify({ configPath, region: region.region, profile: args.profile, env });
+          if (verified !== 0) {
+            deps.err(`ecs-ops: not deploying: ecs-ops verify ${verified === 1 ? 'found the problems above' : 'could not check the account'}. Fix them, or deploy anyway with npm run deploy -- --skip-verify.`);
+            return verified;
+          }
         }
       }
       writeDeployJson(prepared.values, deps.root);
@@ -152,6 +171,8 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
       sts: new STSClient({ region, ...(profile !== undefined && { profile }) }),
       cloudFormation: new CloudFormationClient({ region, ...(profile !== undefined && { profile }) }),
     }),
+    verify: ({ configPath, region, profile, env }) =>
+      ecsOps(['verify', '--config', configPath, '--region', region, ...(profile === undefined ? [] : ['--profile', profile])], { stdout: process.stdout, stderr: process.stderr, env, cwd: process.cwd() }),
     runOsls: (args, env) => {
       const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/osls'), args, { stdio: 'inherit', env, cwd: REPO_ROOT });
       return result.status ?? 1;

@@ -1,3 +1,4 @@
+import { alarmResources, type FunctionKey } from './alarms.js';
 import { ALERT_KINDS, SERVICE_ACTION_ALERTS, type AlertKind, type EcsOpsConfig } from '../config/schema.js';
 import { CIRCUIT_BREAKER_ROLLBACK_PREFIX } from '../events/index.js';
 import { previousFireTime } from '../summary/digest/window.js';
@@ -63,6 +64,8 @@ export interface DeploymentValues {
    * resources merged into the template by lib/deploy/schedule-resources.cjs.
    */
   scheduler: { resources: CfnResources };
+  /** The stack's CloudWatch alarms (lib/deploy/alarms.ts), merged into the template like the Scheduler resources. */
+  alarms: { resources: CfnResources };
 }
 
 /** Resources declared in serverless.yml that the derived IAM statements point at. */
@@ -405,9 +408,12 @@ function placementWiring(config: EcsOpsConfig): PlacementWiring {
 }
 
 export function deploymentValues(config: EcsOpsConfig): DeploymentValues {
+  const functions = { alerts: alertsWiring(config), drain: drainWiring(config), digest: digestWiring(config), scheduleRunner: scheduleRunnerWiring(config), placement: placementWiring(config) };
+  const deployed = (Object.keys(functions) as FunctionKey[]).filter((key) => key === 'alerts' || (functions[key] as { enabled?: boolean }).enabled === true);
   return {
     configLiteral: JSON.stringify(JSON.stringify(config)),
-    functions: { alerts: alertsWiring(config), drain: drainWiring(config), digest: digestWiring(config), scheduleRunner: scheduleRunnerWiring(config), placement: placementWiring(config) },
+    functions,
     scheduler: { resources: schedulerResources(config) },
+    alarms: { resources: alarmResources(config, deployed, FAILURE_QUEUE_LOGICAL_ID) },
   };
 }

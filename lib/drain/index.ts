@@ -32,7 +32,7 @@ export { formatDuration } from '../notify/format.js';
 const LOGGED_INSTANCES = 50;
 
 export interface DrainPipelineMetrics {
-  count(name: DrainMetricName | 'MalformedEvent' | 'DrainEventIgnored' | 'DrainInstancesSeen', value?: number): void;
+  count(name: DrainMetricName | 'MalformedEvent' | 'DrainEventIgnored' | 'DrainInstancesSeen' | 'ReconcilePassCompleted', value?: number): void;
 }
 
 export interface DrainPipelineDeps {
@@ -194,6 +194,8 @@ export async function handleDrainEvent(raw: unknown, deps: DrainPipelineDeps, de
       return deliverToChannels(built.notification, built.fingerprint, channels, deps.deliverOnce, deadlineMs);
     },
   });
+  // What the "reconcile pass has not run" alarm watches (lib/deploy/alarms.ts): only a pass that got this far counts.
+  if (trigger === 'reconcile') metrics.count('ReconcilePassCompleted');
   logger.info('drain handled', { trigger, instances: snapshot.instances.length, actions: result.actions });
   return { status: 'handled', eventId, trigger, instances: snapshot.instances.length, actions: result.actions, outcomes: result.outcomes };
 }

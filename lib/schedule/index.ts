@@ -49,7 +49,8 @@ export type ScheduleMetricName =
   | 'ScheduleRetryStarted'
   | 'ScheduleCapacityRetryQueued'
   | 'ScheduleConfigurationError'
-  | 'ScheduleRetryAbandoned';
+  | 'ScheduleRetryAbandoned'
+  | 'ReconcilePassCompleted';
 
 export interface ScheduleLogger {
   info(message: string, extra: Record<string, unknown>): void;
@@ -480,6 +481,8 @@ export async function handleScheduleEvent(raw: unknown, deps: ScheduleDeps, dead
     return { status: 'malformed', error };
   }
   const outcome = await reconcile(deps, deadlineMs);
+  // What the "reconcile pass has not run" alarm watches (lib/deploy/alarms.ts): only a pass that returned counts.
+  metrics.count('ReconcilePassCompleted');
   logger.info('reconcile handled', { actions: outcome.status === 'handled' ? outcome.actions.slice(0, 100) : [] });
   return outcome;
 }

@@ -4,7 +4,8 @@
  * actions (scoped to clusters with `ecs:cluster` where the action has no cluster resource; `ListTasks` without a
  * container instance on `*`, see deviations.ts), `ecs:RunTask` with tags on create and `iam:PassRole` to ECS tasks
  * for `run`, `ecs:StopTask` for `run --wait`'s timeout, and the Auto Scaling / Application Auto Scaling Describe
- * actions and the ops journal's table reads for `digest`.
+ * actions and the ops journal's table reads for `digest`; for `verify`, DescribeClusters, DescribeLifecycleHooks,
+ * DescribeCapacityProviders, sns:GetTopicAttributes and ssm:GetParameter (no kms:Decrypt: webhook URLs stay encrypted).
  */
 import { accessKeyIdFor, type Principal } from './principals.js';
 
@@ -54,6 +55,10 @@ export function operatorPrincipal(account: string, region: string): Principal {
               ],
               Resource: '*',
             },
+            // `verify`: topics exist; webhook parameters exist and are SecureString (read without decryption: no
+            // kms:Decrypt, so the webhook URL stays encrypted).
+            { Sid: 'VerifyChannels', Effect: 'Allow', Action: ['sns:GetTopicAttributes'], Resource: `arn:aws:sns:${region}:${account}:*` },
+            { Sid: 'VerifyWebhookParameters', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: `arn:aws:ssm:${region}:${account}:parameter/*` },
             { Sid: 'ReadJournal', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'], Resource: `arn:aws:dynamodb:${region}:${account}:table/*` },
           ],
         },

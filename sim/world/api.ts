@@ -64,6 +64,7 @@ export interface ApplicationAutoScalingApi {
 
 export interface SnsApi {
   Publish(input: SNS.PublishInput): Out<SNS.PublishResponse>;
+  GetTopicAttributes(input: SNS.GetTopicAttributesInput): Out<SNS.GetTopicAttributesResponse>;
 }
 
 export interface SsmApi {

@@ -81,4 +81,29 @@ export class SnsWorld {
     this.stats.counters.snsPublished++;
     return fifo ? { MessageId: messageId, SequenceNumber: String(this.messages.length).padStart(20, '1') } : { MessageId: messageId };
   }
+
+  /**
+   * GetTopicAttributes of a topic the scenario created: TopicArn, Owner, the subscription counts (no subscriptions are
+   * simulated) and FifoTopic for .fifo topics; NotFound "Topic does not exist" otherwise.
+   * https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html
+   */
+  GetTopicAttributes(input: SNS.GetTopicAttributesInput): Omit<SNS.GetTopicAttributesResponse, '$metadata'> {
+    const topicArn = input.TopicArn ?? '';
+    if (topicArn === '') throw snsInvalidParameter('Invalid parameter: TopicArn Reason: no value for required parameter');
+    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(topicArn)) {
+      throw snsInvalidParameter(`Invalid parameter: TopicArn Reason: An ARN must have 6 elements, not the given ${topicArn}`);
+    }
+    if (!this.topics.has(topicArn)) throw snsNotFound();
+    return {
+      Attributes: {
+        TopicArn: topicArn,
+        Owner: topicArn.split(':')[4] ?? '',
+        DisplayName: '',
+        SubscriptionsConfirmed: '0',
+        SubscriptionsPending: '0',
+        SubscriptionsDeleted: '0',
+        ...(topicArn.endsWith('.fifo') ? { FifoTopic: 'true' } : {}),
+      },
+    };
+  }
 }

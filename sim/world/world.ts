@@ -140,7 +140,7 @@ const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
   DescribeWarmPool: true,
 };
 const AAS_OPERATIONS: Record<keyof ApplicationAutoScalingApi, true> = { DescribeScalableTargets: true, DescribeScalingActivities: true };
-const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true };
+const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true, GetTopicAttributes: true };
 const SSM_OPERATIONS: Record<keyof SsmApi, true> = { GetParameter: true, PutParameter: true };
 
 /** One API call the world answered (or refused): for attributing calls to a caller, an ASG, a cluster, a hook. */

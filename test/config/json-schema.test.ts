@@ -21,7 +21,7 @@ describe('JSON Schema for editors', () => {
     expect(schema.type).toBe('object');
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(['version', 'clusters', 'notifications']);
-    expect(Object.keys(schema.properties as object)).toEqual(['version', 'region', 'clusters', 'notifications', 'alerts', 'drain', 'placement', 'schedules', 'summary']);
+    expect(Object.keys(schema.properties as object)).toEqual(['version', 'region', 'clusters', 'notifications', 'alerts', 'drain', 'placement', 'schedules', 'summary', 'alarms']);
   });
 
   it('is referenced by the example config', () => {

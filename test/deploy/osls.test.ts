@@ -37,22 +37,27 @@ afterEach(() => {
   cfn.restore();
 });
 
-function harness(env: NodeJS.ProcessEnv): { deps: RunDependencies; out: string[]; err: string[]; osls: string[][] } {
+function harness(env: NodeJS.ProcessEnv, verifyCode = 0): { deps: RunDependencies; out: string[]; err: string[]; osls: string[][]; verified: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   const osls: string[][] = [];
+  const verified: string[] = [];
   const deps: RunDependencies = {
     env: { AWS_CONFIG_FILE: join(dir, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-config'), ...env },
     root: dir,
     out: (line) => out.push(line),
     err: (line) => err.push(line),
     preflightClients: (region) => ({ sts: new STSClient({ region }), cloudFormation: new CloudFormationClient({ region }) }),
+    verify: ({ region }) => {
+      verified.push(region);
+      return Promise.resolve(verifyCode);
+    },
     runOsls: (args) => {
       osls.push(args);
       return 0;
     },
   };
-  return { deps, out, err, osls };
+  return { deps, out, err, osls, verified };
 }
 
 describe('parseOslsArgs', () => {
@@ -62,6 +67,7 @@ describe('parseOslsArgs', () => {
       stage: 'dev',
       region: 'eu-west-1',
       profile: undefined,
+      skipVerify: false,
       rest: ['-f', 'drain', '--tail'],
     });
     expect(parseOslsArgs(['info']).stage).toBe('prod');
@@ -75,6 +81,18 @@ describe('parseOslsArgs', () => {
 });
 
 describe('npm run deploy', () => {
+  it('runs ecs-ops verify in the deploy region first and builds nothing when it finds problems; --skip-verify skips it', async () => {
+    const failing = harness({ ECS_OPS_CONFIG: join(dir, 'config.yml'), AWS_DEFAULT_REGION: 'eu-west-1' }, 1);
+    expect(await runOsls(['deploy', '--stage', 'dev'], failing.deps)).toBe(1);
+    expect(failing.verified).toEqual(['eu-west-1']);
+    expect(failing.osls).toEqual([]);
+    expect(failing.err.at(-1)).toBe('ecs-ops: not deploying: ecs-ops verify found the problems above. Fix them, or deploy anyway with npm run deploy -- --skip-verify.');
+    const skipped = harness({ ECS_OPS_CONFIG: join(dir, 'config.yml'), AWS_DEFAULT_REGION: 'eu-west-1' }, 1);
+    expect(await runOsls(['deploy', '--stage', 'dev', '--skip-verify'], skipped.deps)).toBe(0);
+    expect(skipped.verified).toEqual([]);
+    expect(skipped.osls).toEqual([['deploy', '--stage', 'dev', '--region', 'eu-west-1']]);
+  });
+
   it('says account, region and stage, writes deploy.json with the region, then runs osls deploy with both spelled out', async () => {
     const { deps, out, osls } = harness({ ECS_OPS_CONFIG: join(dir, 'config.yml'), AWS_DEFAULT_REGION: 'eu-west-1' });
     expect(await runOsls(['deploy', '--stage', 'dev'], deps)).toBe(0);

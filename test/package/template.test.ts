@@ -439,3 +439,22 @@ describe('packaged placement function', () => {
     expect(JSON.stringify(describeTasks?.Resource)).not.toContain('staging');
   });
 });
+
+describe('alarms (lib/deploy/alarms.ts)', () => {
+  it('has one Errors alarm per function, the failure queue alarm and the reconcile-stalled alarms, notifying the configured topic', () => {
+    const alarms = Object.fromEntries(resourcesOfType('AWS::CloudWatch::Alarm'));
+    const functions = resourcesOfType('AWS::Lambda::Function').map(([id]) => id).sort();
+    const errorAlarmTargets = Object.values(alarms)
+      .filter((a) => a.Properties.MetricName === 'Errors')
+      .map((a) => ((a.Properties.Dimensions as { Value: { Ref: string } }[])[0]?.Value.Ref ?? ''))
+      .sort();
+    expect(errorAlarmTargets).toEqual(functions);
+    expect(alarms.FailureQueueNotEmptyAlarm?.Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['FailureQueue', 'QueueName'] } }]);
+    expect(template.Resources.FailureQueue?.Type).toBe('AWS::SQS::Queue');
+    expect(alarms.DrainReconcileStalledAlarm?.Properties).toMatchObject({ MetricName: 'ReconcilePassCompleted', TreatMissingData: 'breaching' });
+    expect(alarms.ScheduleReconcileStalledAlarm?.Properties).toMatchObject({ MetricName: 'ReconcilePassCompleted', TreatMissingData: 'breaching' });
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:us-east-1:123456789012:ecs-ops-critical']);
+    }
+  });
+});

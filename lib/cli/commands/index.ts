@@ -29,4 +29,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'digest', overview: [['digest -c NAME -s DURATION', 'Print what scaled in a cluster, when and why']], load: async () => (await import('./digest.js')).digestCommand },
   { name: 'run', overview: [['run NAME [--wait]', 'Run a schedule once, now (with --wait: exit with its result)']], load: async () => (await import('./run.js')).runCommand },
   { name: 'audit', overview: [['audit --cluster NAME [--config FILE]', 'Audit task placement against the placement policies (read-only)']], load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'verify', overview: [['verify [--config FILE]', 'Check the config against the account before deploying (read-only)']], load: async () => (await import('./verify.js')).verifyCommand },
 ];

@@ -8,7 +8,7 @@ import {
   DescribeScalingActivitiesCommand,
   PutScheduledAction$,
 } from '@aws-sdk/client-application-auto-scaling';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetTopicAttributesCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { decodeJsonInput } from '../../../sim/server/json-protocol.js';
@@ -119,6 +119,15 @@ describe('SNS (Query)', () => {
       message: 'Invalid parameter: Empty message',
       Error: { Code: 'InvalidParameter' },
     });
+  });
+});
+
+describe('SNS GetTopicAttributes (Query)', () => {
+  it('returns the Attributes map (entry/key/value on the wire) and NotFound for a missing topic', async () => {
+    const out = await sns().send(new GetTopicAttributesCommand({ TopicArn: TOPIC_ARN }));
+    expect(out.Attributes).toEqual({ TopicArn: TOPIC_ARN, Owner: '123456789012', SubscriptionsConfirmed: '2' });
+    expect(h.lastInput('sns', 'GetTopicAttributes')).toEqual({ TopicArn: TOPIC_ARN });
+    await expect(sns().send(new GetTopicAttributesCommand({ TopicArn: `${TOPIC_ARN}-gone` }))).rejects.toMatchObject({ name: 'NotFoundException', message: 'Topic does not exist' });
   });
 });
 

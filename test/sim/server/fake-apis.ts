@@ -538,6 +538,11 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
     },
 
     sns: {
+      GetTopicAttributes(input) {
+        got('sns', 'GetTopicAttributes', input);
+        if (input.TopicArn !== TOPIC_ARN) throw new AwsApiError('NotFound', 'Topic does not exist', 404);
+        return { Attributes: { TopicArn: TOPIC_ARN, Owner: ACCOUNT, SubscriptionsConfirmed: '2' } };
+      },
       Publish(input) {
         got('sns', 'Publish', input);
         if (input.TopicArn !== TOPIC_ARN) throw new AwsApiError('NotFound', 'Topic does not exist', 404);
