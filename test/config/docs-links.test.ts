@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/fixtures.js';
 
 // Written on other branches this session (ops-cli, ops-live, cp-ops, cold-start, test-speed); empty this list once merged.
-const PENDING_FROM_OTHER_BRANCHES = new Set(['docs/cli.md', 'docs/operations.md', 'docs/metrics.md', 'docs/capacity-providers.md', 'docs/performance.md', 'docs/testing.md']);
 
 const files = ['README.md', 'CHANGELOG.md', ...readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
@@ -21,7 +20,7 @@ describe('README and docs links', () => {
       if (/^https?:\/\//.test(target) || target.startsWith('#')) continue;
       const path = relative(repoRoot, resolve(repoRoot, dirname(file), target.split('#')[0] as string));
       if (path.startsWith('..')) problems.push(`${target}: outside the repository`);
-      else if (!existsSync(join(repoRoot, path)) && !PENDING_FROM_OTHER_BRANCHES.has(path)) problems.push(`${target}: no such file`);
+      else if (!existsSync(join(repoRoot, path))) problems.push(`${target}: no such file`);
     }
     // Backticked paths outside the repository, like the `../shared/…` reference the README once had.
     for (const match of text.matchAll(/`(\.\.\/[^`]*)`/g)) {
