@@ -172,7 +172,7 @@ describe('packaged alerts function', () => {
     for (const id of functions) expect(outputs[id.replace(/LambdaFunction$/, 'FunctionName')]?.Value).toEqual({ Ref: id });
   });
 
-  it('creates what docs/deployment.md says (What gets created): 58 resources by type', () => {
+  it('creates what docs/deployment.md says (What gets created): 66 resources by type', () => {
     const counts: Record<string, number> = {};
     for (const resource of Object.values(template.Resources)) counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
     expect(counts).toEqual({
@@ -189,6 +189,7 @@ describe('packaged alerts function', () => {
       'AWS::S3::BucketPolicy': 1,
       'AWS::DynamoDB::Table': 1,
       'AWS::SQS::Queue': 1,
+      'AWS::CloudWatch::Alarm': 8,
     });
     expect(readFileSync(join(repoRoot, 'docs/deployment.md'), 'utf8')).toContain(`the packaged template has ${Object.keys(template.Resources).length} resources`);
   });
