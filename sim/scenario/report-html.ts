@@ -1,8 +1,11 @@
 /**
- * The report as one self-contained HTML page (no script, no external asset): a summary, an SVG timeline of the fleet
- * per Availability Zone (running tasks stacked by service, instances in service as a line) with markers for the
- * timeline actions, the notifications and the tasks killed, and lifecycle actions (drains) as spans; then the
- * notifications, the expectations, the text timeline and the counts. Main parts carry `data-testid` attributes.
+ * The report as one self-contained HTML page (no script, no external asset): a summary; per service, desired vs
+ * running over time with the shortfall shaded, under a lane of what ecs-ops did (drains, placement stops, scheduled
+ * runs, notices) whose items link to their timeline entries and back (`#tl-N` / `#do-N` anchors, `:target` and
+ * `:has(:hover)` CSS, no script); an SVG timeline of the fleet per Availability Zone (running tasks stacked by
+ * service, instances in service as a line) with markers for the timeline actions, the notifications and the tasks
+ * killed, and lifecycle actions (drains) as spans; then the notifications, the expectations, the text timeline and the
+ * counts. Main parts carry `data-testid` attributes.
  */
 import type { SimulationReport, TimelineItem } from './report.js';
 import { foldTimeline } from './report-text.js';
