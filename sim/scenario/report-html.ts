@@ -364,19 +364,33 @@ function linkLaneToTimeline(items: readonly LaneItem[], raw: readonly TimelineIt
     else if (!byKey.has(key)) byKey.set(key, index);
     return { ms: Date.parse(item.at), kind: item.kind, text: item.text, index };
   });
+  entries.sort((a, b) => a.ms - b.ms);
   type Entry = (typeof entries)[number];
+  /** First entry at or after `ms` (binary search: a long run's timeline has tens of thousands of entries). */
+  const firstFrom = (ms: number) => {
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((entries[mid]?.ms ?? Infinity) < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const nearest = (list: Entry[], ms: number) => list.reduce<Entry | undefined>((best, e) => (best === undefined || Math.abs(e.ms - ms) < Math.abs(best.ms - ms) ? e : best), undefined);
   return items.map((lane) => {
     const second = Math.floor(lane.start / 1000);
+    const minute = entries.slice(firstFrom(lane.start - 60_000), firstFrom(lane.start + 60_001));
     const hinted = (e: Entry) => lane.hints.some((hint) => hint !== '' && e.text.includes(hint));
     for (const within of [(e: Entry) => Math.floor(e.ms / 1000) === second, (e: Entry) => Math.abs(e.ms - lane.start) <= 60_000]) {
       for (const kind of lane.timelineKinds) {
-        const candidates = entries.filter((e) => e.kind === kind && within(e));
+        const candidates = minute.filter((e) => e.kind === kind && within(e));
         const found = nearest(candidates.filter(hinted), lane.start) ?? nearest(candidates, lane.start);
         if (found) return found.index;
       }
     }
-    return nearest(entries, lane.start)?.index ?? -1;
+    const after = firstFrom(lane.start);
+    return nearest([entries[after - 1], entries[after]].filter((e) => e !== undefined), lane.start)?.index ?? -1;
   });
 }
 
@@ -403,13 +417,14 @@ function servicesChart(report: SimulationReport, lane: readonly LaneItem[], link
     const y = laneTop + r * (LANE + 6);
     parts.push(`<text x="8" y="${y + 11}" font-size="11" fill="#333">${label}</text>`);
     parts.push(`<line x1="${LEFT}" x2="${LEFT + PLOT}" y1="${y + LANE / 2}" y2="${y + LANE / 2}" stroke="#eee"/>`);
-    // Markers closer than 7 px are nudged right so none hides another; a label is drawn only where it fits before the
-    // next marker (the title always says it all).
+    // Markers closer than 7 px are nudged right (by 21 px at most) so few hide another; a label is drawn only where it
+    // fits before the next marker (the title always says it all).
     const inRow = lane.map((item, i) => ({ item, i })).filter(({ item }) => item.row === row);
     let markerEnd = -Infinity;
     const placed = inRow.map(({ item, i }) => {
-      let xx = x(item.start);
-      if (item.end === undefined && xx - markerEnd < 7) xx = markerEnd + 7;
+      const at = x(item.start);
+      // At most three markers' width off its time: in a dense lane markers overlap rather than drift off the axis.
+      const xx = item.end === undefined && at - markerEnd < 7 ? Math.min(markerEnd + 7, at + 21) : at;
       const right = item.end === undefined ? xx + 5 : Math.max(x(item.end), xx + 3);
       markerEnd = item.end === undefined ? xx : right;
       return { item, i, xx, right };
