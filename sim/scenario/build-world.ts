@@ -47,6 +47,8 @@ export type InstancePhase = 'pending' | 'inService' | 'terminating';
 export interface FleetSample {
   at: number;
   zones: Record<string, { instances: Record<InstancePhase, number>; running: Record<string, number>; pending: number }>;
+  /** Per `cluster/service`: desired and RUNNING count, and whether its last placement attempt failed. */
+  services: Record<string, { desired: number; running: number; placementBlocked: boolean }>;
 }
 
 export interface KilledTask {
@@ -510,7 +512,9 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
         else z.pending++;
       }
     }
-    return { at: world.now(), zones };
+    const services: FleetSample['services'] = {};
+    for (const s of world.serviceCounts()) services[`${s.cluster}/${s.service}`] = { desired: s.desired, running: s.running, placementBlocked: s.placementBlocked };
+    return { at: world.now(), zones, services };
   };
 
   const facts = (): WorldFacts => {

@@ -156,6 +156,11 @@ export interface FleetSampleItem {
   t: number;
   /** Per AZ: instances by phase, RUNNING tasks by service, tasks not yet RUNNING. */
   zones: Record<string, { instances: { pending: number; inService: number; terminating: number }; running: Record<string, number>; pending: number }>;
+  /**
+   * Per `cluster/service`: desiredCount and runningCount as DescribeServices would report them, and whether the
+   * service's last placement attempt failed (a shortfall that is a placement failure, not tasks still starting).
+   */
+  services: Record<string, { desired: number; running: number; placementBlocked: boolean }>;
 }
 
 export interface ExpectationResult {

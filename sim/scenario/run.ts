@@ -825,7 +825,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       })),
       iam: iamReport(iam.authorizer, at),
       timeline: timeline.map(({ at: when, t, kind, text }) => ({ at: when, t, kind, text })),
-      samples: samples.map((s) => ({ ...at(s.at), zones: s.zones })),
+      samples: samples.map((s) => ({ ...at(s.at), zones: s.zones, services: s.services })),
       counters: facts.counters,
       autoScalingGroups: world.autoScalingGroups(),
       capacityProviderReservations: world.capacityProviderReservations().map((r) => ({ ...at(r.at), capacityProvider: r.capacityProvider, value: r.value, m: r.m, n: r.n })),

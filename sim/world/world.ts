@@ -519,6 +519,18 @@ export class World implements AwsApis {
     return out;
   }
 
+  /**
+   * Each service's desired and RUNNING count now (what DescribeServices reports as desiredCount and runningCount), and
+   * whether its last placement attempt failed. For the scenario's per-service charts, read without paging the API.
+   */
+  serviceCounts(): { cluster: string; service: string; desired: number; running: number; placementBlocked: boolean }[] {
+    const out: { cluster: string; service: string; desired: number; running: number; placementBlocked: boolean }[] = [];
+    for (const cluster of this.ecsWorld.clusters.values()) {
+      for (const s of cluster.services.values()) out.push({ cluster: cluster.name, service: s.name, desired: s.desiredCount, running: s.running, placementBlocked: s.placementBlocked });
+    }
+    return out;
+  }
+
   /** Every SNS publication, in order. */
   /**
    * Names of the account's resources as IAM sees them (sim/iam builds each call's IAM request from them). Reads only:
