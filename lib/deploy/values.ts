@@ -174,7 +174,37 @@ function alertsWiring(config: EcsOpsConfig): FunctionWiring {
     });
   }
 
-  return { events, iam: deliveryStatements(config) };
+  // Fargate Spot interruptions (lib/summary/fargate-spot.ts): a service task STOPPED with stopCode SpotInterruption only
+  // (its two-minute warning and DEACTIVATING/STOPPING events would only repeat it). The function then reads the service:
+  // ListTasks (resource "*", scoped by ecs:cluster), DescribeTasks on the clusters' tasks, DescribeServices.
+  const iam = deliveryStatements(config);
+  if (wanted('fargate-spot-interruption') && clusters.length > 0) {
+    events.push({
+      eventBridge: {
+        pattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Task State Change'],
+          detail: {
+            stopCode: ['SpotInterruption'],
+            lastStatus: ['STOPPED'],
+            group: [{ prefix: 'service:' }],
+            clusterArn: clusters.map((name) => ({ suffix: `:cluster/${name}` })),
+          },
+        },
+      },
+    });
+    const clusterArns = clusters.map((name) => ecsArn(`cluster/${name}`));
+    iam.push(listTasksStatement(clusterArns));
+    iam.push({
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks'],
+      Resource: clusters.map((name) => ecsArn(`task/${name}/*`)),
+      Condition: { ArnEquals: { 'ecs:cluster': clusterArns } },
+    });
+    iam.push({ Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: clusters.map((name) => ecsArn(`service/${name}/*`)) });
+  }
+
+  return { events, iam };
 }
 
 /** The drain function's reconcile schedule (lib/drain/gather.ts RECONCILE_INTERVAL_MS). */

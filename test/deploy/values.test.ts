@@ -18,7 +18,7 @@ notifications:
 describe('deploymentValues', () => {
   it('drops rules and pattern entries for ignored alert kinds', () => {
     const values = deploymentValues(
-      configFrom(`${base}alerts:\n  ignore: [deployment-rollback, asg-launch-failed, asg-terminate-failed, service-task-start-impaired]\n`),
+      configFrom(`${base}alerts:\n  ignore: [deployment-rollback, asg-launch-failed, asg-terminate-failed, service-task-start-impaired, fargate-spot-interruption]\n`),
     );
     const patterns = values.functions.alerts.events.map((e) => e.eventBridge.pattern);
     expect(patterns).toHaveLength(2);
@@ -26,12 +26,28 @@ describe('deploymentValues', () => {
     expect(serviceAction.detail.eventName).not.toContain('SERVICE_TASK_START_IMPAIRED');
     expect(serviceAction.detail.eventName).toContain('SERVICE_TASK_PLACEMENT_FAILURE');
     expect(deployment.detail).toEqual({ eventName: ['SERVICE_DEPLOYMENT_FAILED'] });
+    expect(values.functions.alerts.iam.flatMap((s) => s.Action).filter((a) => a.startsWith('ecs:'))).toEqual([]);
+  });
+
+  it('routes only STOPPED Fargate Spot interruptions of the clusters\' service tasks, and grants the reads they need', () => {
+    const values = deploymentValues(configFrom(base));
+    const spot = values.functions.alerts.events.map((e) => e.eventBridge.pattern).find((p) => JSON.stringify(p).includes('SpotInterruption'));
+    expect(spot).toEqual({
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Task State Change'],
+      detail: { stopCode: ['SpotInterruption'], lastStatus: ['STOPPED'], group: [{ prefix: 'service:' }], clusterArn: [{ suffix: ':cluster/prod' }] },
+    });
+    const ecs = values.functions.alerts.iam.filter((s) => s.Action.some((a) => a.startsWith('ecs:')));
+    expect(ecs.map((s) => s.Action)).toEqual([['ecs:ListTasks'], ['ecs:DescribeTasks'], ['ecs:DescribeServices']]);
+    expect(JSON.stringify(ecs[0]?.Condition)).toContain('cluster/prod');
+    expect(JSON.stringify(ecs[1]?.Resource)).toContain(':task/prod/*');
+    expect(JSON.stringify(ecs[2]?.Resource)).toContain(':service/prod/*');
   });
 
   it('has no ASG rule when no ASG is configured', () => {
     const values = deploymentValues(configFrom(base.replace('    asgs: [{ name: prod-asg }]\n', '')));
     const sources = values.functions.alerts.events.map((e) => (e.eventBridge.pattern.source as string[])[0]);
-    expect(sources).toEqual(['aws.ecs', 'aws.ecs']);
+    expect(sources).toEqual(['aws.ecs', 'aws.ecs', 'aws.ecs']);
   });
 
   it('grants SSM on the parameter ARN and KMS decrypt only through SSM', () => {
