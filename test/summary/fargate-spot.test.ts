@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { parseKnownEvent, type EcsTaskStateChangeEvent } from '../../lib/events/index.js';
 import { isAlert, type Alert } from '../../lib/summary/alerts.js';
+import { handleAlertEvent, type DeliveryRequest } from '../../lib/summary/post-alert.js';
 import { gatherSpotFacts, spotInterruptionAlert, type SpotFacts } from '../../lib/summary/fargate-spot.js';
 import { configFrom, fixtureEvent } from '../support/fixtures.js';
 
@@ -113,5 +114,54 @@ describe('gatherSpotFacts', () => {
     expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 50]);
     expect(facts.counts).toEqual({ desired: 4, running: 4, pending: 0 });
     ecs.restore();
+  });
+});
+
+describe('handleAlertEvent: Fargate Spot interruptions', () => {
+  function pipeline(spotFacts: () => Promise<SpotFacts>) {
+    const delivered: DeliveryRequest[] = [];
+    const warnings: string[] = [];
+    const deps = {
+      config,
+      deliverOnce: (request: DeliveryRequest) => {
+        delivered.push(request);
+        return Promise.resolve({ token: request.token, at: new Date(NOW).toISOString() });
+      },
+      logger: { info: () => undefined, warn: (message: string) => { warnings.push(message); }, error: () => undefined },
+      metrics: { count: () => undefined },
+      spotFacts,
+      now: () => NOW,
+    };
+    return { deps, delivered, warnings };
+  }
+
+  function rawSpotStopped(): unknown {
+    const raw = fixtureEvent('ecs-task-state-change-stopped');
+    Object.assign(raw.detail, { stopCode: 'SpotInterruption', group: 'service:web' });
+    return raw;
+  }
+
+  it('reads the service and posts one alert keyed by service', async () => {
+    const { deps, delivered } = pipeline(() => Promise.resolve({ stopped: [], counts: { desired: 2, running: 2, pending: 0 } }));
+    const outcome = await handleAlertEvent(rawSpotStopped(), deps, NOW + 10_000);
+    expect(outcome).toMatchObject({ status: 'alerted', kind: 'fargate-spot-interruption', fingerprint: 'fargate-spot-interruption|Features|web' });
+    expect(delivered.map((d) => d.key)).toEqual(['fargate-spot-interruption|Features|web#ops']);
+  });
+
+  it('still posts, from the event alone, when ECS cannot be read, and logs why', async () => {
+    const { deps, delivered, warnings } = pipeline(() => Promise.reject(new Error('ThrottlingException')));
+    const outcome = await handleAlertEvent(rawSpotStopped(), deps, NOW + 10_000);
+    expect(outcome).toMatchObject({ status: 'alerted', kind: 'fargate-spot-interruption' });
+    expect(delivered[0]?.notification.fields.find((f) => f.label === 'Replacements started')?.value).toBe('unknown');
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('skips other task state changes without reading ECS', async () => {
+    let read = 0;
+    const { deps, delivered } = pipeline(() => { read++; return Promise.resolve({ stopped: [], counts: undefined }); });
+    const outcome = await handleAlertEvent(fixtureEvent('ecs-task-state-change-stopped'), deps, NOW + 10_000);
+    expect(outcome).toMatchObject({ status: 'skipped' });
+    expect(read).toBe(0);
+    expect(delivered).toEqual([]);
   });
 });
