@@ -363,6 +363,26 @@ function digestWiring(config: EcsOpsConfig): DigestWiring {
   ];
   if (clusters.some((c) => c.asgs.length > 0)) {
     iam.push({ Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities'], Resource: ['*'] });
+    // Instances kept protected with only daemon tasks (lib/summary/digest/protected-daemon-only.ts), read only for the
+    // protected instances: the clusters' capacity providers (DescribeClusters on the cluster, DescribeCapacityProviders
+    // on capacity-provider/*: the names are not known at deploy time), then those instances' container instances and
+    // tasks (ListTasks by containerInstance authorizes on the container instance).
+    const asgClusters = clusters.filter((c) => c.asgs.length > 0);
+    const asgClusterArns = asgClusters.map((c) => ecsArn(`cluster/${c.name}`));
+    iam.push({ Effect: 'Allow', Action: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], Resource: asgClusterArns });
+    iam.push({ Effect: 'Allow', Action: ['ecs:DescribeCapacityProviders'], Resource: [ecsArn('capacity-provider/*')] });
+    iam.push({
+      Effect: 'Allow',
+      Action: ['ecs:DescribeContainerInstances', 'ecs:ListTasks'],
+      Resource: asgClusters.map((c) => ecsArn(`container-instance/${c.name}/*`)),
+      Condition: { ArnEquals: { 'ecs:cluster': asgClusterArns } },
+    });
+    iam.push({
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks'],
+      Resource: asgClusters.map((c) => ecsArn(`task/${c.name}/*`)),
+      Condition: { ArnEquals: { 'ecs:cluster': asgClusterArns } },
+    });
   }
   iam.push(...deliveryStatements(config));
   // The ops journal (lib/summary/journal.ts) in the same table: a window over several UTC days is one BatchGetItem.

@@ -302,17 +302,28 @@ describe('digest wiring', () => {
   it('grants read-only access scoped where the APIs allow it, and nothing it does not use', () => {
     const { iam } = deploymentValues(configFrom(digestConfig)).functions.digest;
     const actions = iam.flatMap((s) => s.Action);
+    const statement = (action: string): IamStatement | undefined => iam.find((s) => s.Action.includes(action));
     expect(actions.filter((a) => a.startsWith('ecs:') || a.includes('autoscaling:')).sort()).toEqual([
       'application-autoscaling:DescribeScalingActivities',
       'autoscaling:DescribeAutoScalingGroups',
       'autoscaling:DescribeScalingActivities',
+      // Instances kept protected with only daemon tasks (lib/summary/digest/protected-daemon-only.ts).
+      'ecs:DescribeCapacityProviders',
+      'ecs:DescribeClusters',
+      'ecs:DescribeContainerInstances',
       'ecs:DescribeServices',
+      'ecs:DescribeTasks',
+      'ecs:ListContainerInstances',
       'ecs:ListServices',
+      'ecs:ListTasks',
     ]);
     expect(actions.some((a) => a.endsWith('*'))).toBe(false);
+    // The daemon-only reads stay on the clusters that have ASGs: container instances and tasks under ecs:cluster.
+    expect(JSON.stringify(statement('ecs:DescribeContainerInstances')?.Resource)).toContain(':container-instance/prod/*');
+    expect(JSON.stringify(statement('ecs:DescribeContainerInstances')?.Resource)).not.toContain('staging');
+    expect(JSON.stringify(statement('ecs:DescribeTasks')?.Condition)).toContain('ecs:cluster');
     // Nothing but reads on ECS and Auto Scaling (writes are the idempotency table's and the dead-letter queue's).
     expect(actions.filter((a) => /^(ecs|autoscaling|application-autoscaling):/.test(a)).every((a) => /:(Describe|List)/.test(a))).toBe(true);
-    const statement = (action: string): IamStatement | undefined => iam.find((s) => s.Action.includes(action));
     // DescribeServices on the configured clusters' services only, with the ecs:cluster condition.
     expect(JSON.stringify(statement('ecs:DescribeServices')?.Resource)).toMatch(/:service\/prod\/\*.*:service\/staging\/\*/);
     expect(JSON.stringify(statement('ecs:DescribeServices')?.Condition)).toContain('ecs:cluster');

@@ -1,6 +1,7 @@
 /**
  * What ecs-ops reports about capacity providers (issue #15, docs/capacity-providers.md): Fargate Spot interruptions
- * per service (cp-fargate-spot.yml). Each scenario runs with the real packaged functions: every expectation and
+ * per service (cp-fargate-spot.yml), instances kept protected from scale-in with only daemon tasks
+ * (cp-daemon-only-protected.yml). Each scenario runs with the real packaged functions: every expectation and
  * invariant holds. A failing scenario names its failing expectations.
  */
 import { existsSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { repoRoot } from '../../support/fixtures.js';
 import { PACKAGING_TIMEOUT_MS } from './support.js';
 
 const SCENARIOS_DIR = join(repoRoot, 'sim/scenarios');
-const FILES = ['cp-fargate-spot.yml'];
+const FILES = ['cp-daemon-only-protected.yml', 'cp-fargate-spot.yml'];
 
 describe('the capacity-provider report scenarios', () => {
   it('are all there', () => {
