@@ -13,6 +13,8 @@ import { deadlineFromRemaining } from '../lib/notify/index.js';
 import { handleAlertEvent, idempotentDelivery, type AlertOutcome, type AlertPipelineDeps, type ChannelDeliverer } from '../lib/summary/post-alert.js';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { functionBase } from '../lib/aws/function-base.js';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { gatherSpotFacts, type SpotFacts } from '../lib/summary/fargate-spot.js';
 
 const SERVICE_NAME = 'ecs-ops-alerts';
 
@@ -22,6 +24,8 @@ export interface AlertsHandlerDeps {
   persistenceStore: BasePersistenceLayer;
   logger: Logger;
   metrics: Metrics;
+  /** A service's tasks (Fargate Spot interruptions); without it the alert shows the event alone. */
+  spotFacts?: (cluster: string, service: string) => Promise<SpotFacts>;
 }
 
 export function createAlertsHandler(deps: AlertsHandlerDeps) {
@@ -31,6 +35,7 @@ export function createAlertsHandler(deps: AlertsHandlerDeps) {
     deliverOnce,
     logger: deps.logger,
     metrics: { count: (name, value = 1) => { deps.metrics.addMetric(name, MetricUnit.Count, value); } },
+    ...(deps.spotFacts ? { spotFacts: deps.spotFacts } : {}),
   };
   return middy(async (event: unknown, context: Context): Promise<AlertOutcome> => {
     idempotencyConfig.registerLambdaContext(context);
@@ -41,8 +46,15 @@ export function createAlertsHandler(deps: AlertsHandlerDeps) {
 }
 
 function productionDeps(): AlertsHandlerDeps {
-  const { config, logger, metrics, deliverer, persistenceStore } = functionBase(SERVICE_NAME, 'alerts', 'event');
-  return { config, logger, metrics, deliverer, persistenceStore };
+  const { config, logger, metrics, deliverer, persistenceStore, options } = functionBase(SERVICE_NAME, 'alerts', 'event');
+  // The ECS client is built on the first Fargate Spot interruption: most alerts never need it, and their cold start
+  // should not pay for it (issue #19, as the lazy deliverer).
+  let ecs: ECSClient | undefined;
+  const spotFacts = (cluster: string, service: string): Promise<SpotFacts> => {
+    ecs ??= new ECSClient(options);
+    return gatherSpotFacts(ecs, cluster, service);
+  };
+  return { config, logger, metrics, deliverer, persistenceStore, spotFacts };
 }
 
 let production: ReturnType<typeof createAlertsHandler> | undefined;

@@ -132,6 +132,8 @@ export const ALERT_KINDS = [
   // Placement policy notifications (lib/placement/policy): one per service per dedupe window.
   'placement-violation',
   'placement-stop',
+  // Fargate Spot interruptions of a service's tasks (lib/summary/fargate-spot.ts): one per service per dedupe window.
+  'fargate-spot-interruption',
 ] as const;
 /** The kinds raised by real-time alerts (lib/summary/alerts.ts). */
 export type AlertKind = Exclude<(typeof ALERT_KINDS)[number], DrainAlertKind | ScheduleAlertKind | PlacementAlertKind>;

@@ -174,7 +174,37 @@ function alertsWiring(config: EcsOpsConfig): FunctionWiring {
     });
   }
 
-  return { events, iam: deliveryStatements(config) };
+  // Fargate Spot interruptions (lib/summary/fargate-spot.ts): a service task STOPPED with stopCode SpotInterruption only
+  // (its two-minute warning and DEACTIVATING/STOPPING events would only repeat it). The function then reads the service:
+  // ListTasks (resource "*", scoped by ecs:cluster), DescribeTasks on the clusters' tasks, DescribeServices.
+  const iam = deliveryStatements(config);
+  if (wanted('fargate-spot-interruption') && clusters.length > 0) {
+    events.push({
+      eventBridge: {
+        pattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Task State Change'],
+          detail: {
+            stopCode: ['SpotInterruption'],
+            lastStatus: ['STOPPED'],
+            group: [{ prefix: 'service:' }],
+            clusterArn: clusters.map((name) => ({ suffix: `:cluster/${name}` })),
+          },
+        },
+      },
+    });
+    const clusterArns = clusters.map((name) => ecsArn(`cluster/${name}`));
+    iam.push(listTasksStatement(clusterArns));
+    iam.push({
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks'],
+      Resource: clusters.map((name) => ecsArn(`task/${name}/*`)),
+      Condition: { ArnEquals: { 'ecs:cluster': clusterArns } },
+    });
+    iam.push({ Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: clusters.map((name) => ecsArn(`service/${name}/*`)) });
+  }
+
+  return { events, iam };
 }
 
 /** The drain function's reconcile schedule (lib/drain/gather.ts RECONCILE_INTERVAL_MS). */
@@ -333,6 +363,26 @@ function digestWiring(config: EcsOpsConfig): DigestWiring {
   ];
   if (clusters.some((c) => c.asgs.length > 0)) {
     iam.push({ Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities'], Resource: ['*'] });
+    // Instances kept protected with only daemon tasks (lib/summary/digest/protected-daemon-only.ts), read only for the
+    // protected instances: the clusters' capacity providers (DescribeClusters on the cluster, DescribeCapacityProviders
+    // on capacity-provider/*: the names are not known at deploy time), then those instances' container instances and
+    // tasks (ListTasks by containerInstance authorizes on the container instance).
+    const asgClusters = clusters.filter((c) => c.asgs.length > 0);
+    const asgClusterArns = asgClusters.map((c) => ecsArn(`cluster/${c.name}`));
+    iam.push({ Effect: 'Allow', Action: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], Resource: asgClusterArns });
+    iam.push({ Effect: 'Allow', Action: ['ecs:DescribeCapacityProviders'], Resource: [ecsArn('capacity-provider/*')] });
+    iam.push({
+      Effect: 'Allow',
+      Action: ['ecs:DescribeContainerInstances', 'ecs:ListTasks'],
+      Resource: asgClusters.map((c) => ecsArn(`container-instance/${c.name}/*`)),
+      Condition: { ArnEquals: { 'ecs:cluster': asgClusterArns } },
+    });
+    iam.push({
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks'],
+      Resource: asgClusters.map((c) => ecsArn(`task/${c.name}/*`)),
+      Condition: { ArnEquals: { 'ecs:cluster': asgClusterArns } },
+    });
   }
   iam.push(...deliveryStatements(config));
   // The ops journal (lib/summary/journal.ts) in the same table: a window over several UTC days is one BatchGetItem.

@@ -48,6 +48,7 @@ export const DEFAULT_SEVERITY: Record<AlertKind, Severity> = {
   'deployment-rollback': 'warning',
   'asg-launch-failed': 'warning',
   'asg-terminate-failed': 'warning',
+  'fargate-spot-interruption': 'warning',
 };
 
 const HEADLINE: Record<AlertKind, string> = {
@@ -64,6 +65,7 @@ const HEADLINE: Record<AlertKind, string> = {
   'deployment-rollback': 'deployment is rolling back',
   'asg-launch-failed': 'instance launch failed',
   'asg-terminate-failed': 'instance termination failed',
+  'fargate-spot-interruption': 'Fargate Spot tasks interrupted',
 };
 
 /** What ECS's placement failure reasons mean, in an operator's words. */

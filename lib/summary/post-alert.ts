@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Channel, EcsOpsConfig } from '../config/schema.js';
-import { parseKnownEvent } from '../events/index.js';
+import { parseKnownEvent, type EcsTaskStateChangeEvent } from '../events/index.js';
 import { channelsFor } from '../notify/index.js';
 import type { Notification } from '../notify/types.js';
-import { alertFor, isAlert, isAlertInput } from './alerts.js';
+import { alertFor, isAlert, isAlertInput, type Alert, type NoAlert } from './alerts.js';
+import { spotInterruptedService, spotInterruptionAlert, type SpotFacts } from './fargate-spot.js';
 
 /** One delivery of one alert to one channel, keyed so that it happens at most once per dedupe window. */
 export interface DeliveryRequest {
@@ -81,6 +82,10 @@ export interface AlertPipelineDeps {
   deliverOnce: DeliverOnce;
   logger: AlertLogger;
   metrics: AlertMetrics;
+  /** A service's tasks as ECS lists them (Fargate Spot interruptions: count, AZs, replacements). */
+  spotFacts?: (cluster: string, service: string) => Promise<SpotFacts>;
+  /** Epoch ms. */
+  now?: () => number;
 }
 
 export interface ChannelOutcome {
@@ -152,11 +157,15 @@ export async function handleAlertEvent(raw: unknown, deps: AlertPipelineDeps, de
   }
   const known = parsed.event;
   const eventId = known.event.id;
-  if (!isAlertInput(known)) {
+  let decision: Alert | NoAlert;
+  if (known.kind === 'ecs-task-state-change') {
+    decision = await spotInterruptionDecision(known.event, deps);
+  } else if (!isAlertInput(known)) {
     logger.warn('event type not handled by alerts', { kind: known.kind });
     return { status: 'skipped', eventId, reason: `${known.kind} events are not alerts` };
+  } else {
+    decision = alertFor(known, config);
   }
-  const decision = alertFor(known, config);
   if (!isAlert(decision)) {
     logger.info('no alert', { reason: decision.skipped });
     return { status: 'skipped', eventId, reason: decision.skipped };
@@ -183,4 +192,23 @@ export async function handleAlertEvent(raw: unknown, deps: AlertPipelineDeps, de
     throw new AlertDeliveryError(transient, `alert ${notification.kind} failed on ${transient.length} channel(s); Lambda will retry them`);
   }
   return { status: 'alerted', eventId, kind: notification.kind, fingerprint, channels: outcomes };
+}
+
+/**
+ * A Fargate Spot interruption: the service's tasks are listed to count the burst; if that fails (throttling, a
+ * permission), the alert still goes out with what the event shows and says the replacements are unknown.
+ */
+async function spotInterruptionDecision(event: EcsTaskStateChangeEvent, deps: AlertPipelineDeps): Promise<Alert | NoAlert> {
+  const ref = spotInterruptedService(event);
+  const nowMs = (deps.now ?? Date.now)();
+  if (!ref) return { skipped: 'a task state change is an alert only for a Fargate Spot interruption of a service task' };
+  let facts: SpotFacts | undefined;
+  if (deps.spotFacts && !deps.config.alerts.ignore.includes('fargate-spot-interruption')) {
+    try {
+      facts = await deps.spotFacts(ref.cluster, ref.service);
+    } catch (error) {
+      deps.logger.warn('could not list the service tasks: the Fargate Spot alert shows this event only', { ...ref, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return spotInterruptionAlert(event, facts, deps.config, nowMs);
 }

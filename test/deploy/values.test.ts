@@ -18,7 +18,7 @@ notifications:
 describe('deploymentValues', () => {
   it('drops rules and pattern entries for ignored alert kinds', () => {
     const values = deploymentValues(
-      configFrom(`${base}alerts:\n  ignore: [deployment-rollback, asg-launch-failed, asg-terminate-failed, service-task-start-impaired]\n`),
+      configFrom(`${base}alerts:\n  ignore: [deployment-rollback, asg-launch-failed, asg-terminate-failed, service-task-start-impaired, fargate-spot-interruption]\n`),
     );
     const patterns = values.functions.alerts.events.map((e) => e.eventBridge.pattern);
     expect(patterns).toHaveLength(2);
@@ -26,12 +26,28 @@ describe('deploymentValues', () => {
     expect(serviceAction.detail.eventName).not.toContain('SERVICE_TASK_START_IMPAIRED');
     expect(serviceAction.detail.eventName).toContain('SERVICE_TASK_PLACEMENT_FAILURE');
     expect(deployment.detail).toEqual({ eventName: ['SERVICE_DEPLOYMENT_FAILED'] });
+    expect(values.functions.alerts.iam.flatMap((s) => s.Action).filter((a) => a.startsWith('ecs:'))).toEqual([]);
+  });
+
+  it('routes only STOPPED Fargate Spot interruptions of the clusters\' service tasks, and grants the reads they need', () => {
+    const values = deploymentValues(configFrom(base));
+    const spot = values.functions.alerts.events.map((e) => e.eventBridge.pattern).find((p) => JSON.stringify(p).includes('SpotInterruption'));
+    expect(spot).toEqual({
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Task State Change'],
+      detail: { stopCode: ['SpotInterruption'], lastStatus: ['STOPPED'], group: [{ prefix: 'service:' }], clusterArn: [{ suffix: ':cluster/prod' }] },
+    });
+    const ecs = values.functions.alerts.iam.filter((s) => s.Action.some((a) => a.startsWith('ecs:')));
+    expect(ecs.map((s) => s.Action)).toEqual([['ecs:ListTasks'], ['ecs:DescribeTasks'], ['ecs:DescribeServices']]);
+    expect(JSON.stringify(ecs[0]?.Condition)).toContain('cluster/prod');
+    expect(JSON.stringify(ecs[1]?.Resource)).toContain(':task/prod/*');
+    expect(JSON.stringify(ecs[2]?.Resource)).toContain(':service/prod/*');
   });
 
   it('has no ASG rule when no ASG is configured', () => {
     const values = deploymentValues(configFrom(base.replace('    asgs: [{ name: prod-asg }]\n', '')));
     const sources = values.functions.alerts.events.map((e) => (e.eventBridge.pattern.source as string[])[0]);
-    expect(sources).toEqual(['aws.ecs', 'aws.ecs']);
+    expect(sources).toEqual(['aws.ecs', 'aws.ecs', 'aws.ecs']);
   });
 
   it('grants SSM on the parameter ARN and KMS decrypt only through SSM', () => {
@@ -286,17 +302,28 @@ describe('digest wiring', () => {
   it('grants read-only access scoped where the APIs allow it, and nothing it does not use', () => {
     const { iam } = deploymentValues(configFrom(digestConfig)).functions.digest;
     const actions = iam.flatMap((s) => s.Action);
+    const statement = (action: string): IamStatement | undefined => iam.find((s) => s.Action.includes(action));
     expect(actions.filter((a) => a.startsWith('ecs:') || a.includes('autoscaling:')).sort()).toEqual([
       'application-autoscaling:DescribeScalingActivities',
       'autoscaling:DescribeAutoScalingGroups',
       'autoscaling:DescribeScalingActivities',
+      // Instances kept protected with only daemon tasks (lib/summary/digest/protected-daemon-only.ts).
+      'ecs:DescribeCapacityProviders',
+      'ecs:DescribeClusters',
+      'ecs:DescribeContainerInstances',
       'ecs:DescribeServices',
+      'ecs:DescribeTasks',
+      'ecs:ListContainerInstances',
       'ecs:ListServices',
+      'ecs:ListTasks',
     ]);
     expect(actions.some((a) => a.endsWith('*'))).toBe(false);
+    // The daemon-only reads stay on the clusters that have ASGs: container instances and tasks under ecs:cluster.
+    expect(JSON.stringify(statement('ecs:DescribeContainerInstances')?.Resource)).toContain(':container-instance/prod/*');
+    expect(JSON.stringify(statement('ecs:DescribeContainerInstances')?.Resource)).not.toContain('staging');
+    expect(JSON.stringify(statement('ecs:DescribeTasks')?.Condition)).toContain('ecs:cluster');
     // Nothing but reads on ECS and Auto Scaling (writes are the idempotency table's and the dead-letter queue's).
     expect(actions.filter((a) => /^(ecs|autoscaling|application-autoscaling):/.test(a)).every((a) => /:(Describe|List)/.test(a))).toBe(true);
-    const statement = (action: string): IamStatement | undefined => iam.find((s) => s.Action.includes(action));
     // DescribeServices on the configured clusters' services only, with the ecs:cluster condition.
     expect(JSON.stringify(statement('ecs:DescribeServices')?.Resource)).toMatch(/:service\/prod\/\*.*:service\/staging\/\*/);
     expect(JSON.stringify(statement('ecs:DescribeServices')?.Condition)).toContain('ecs:cluster');

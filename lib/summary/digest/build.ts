@@ -332,9 +332,23 @@ export function buildDigest(snapshot: DigestSnapshot, options: DigestOptions = {
   ].sort((a, b) => a.at - b.at || a.subject.localeCompare(b.subject));
 
   const warnings = (snapshot.incompleteResources ?? []).map((r) => `scaling activities of ${r} could not be read completely`);
+  if (snapshot.daemonOnlyError !== undefined) warnings.push(`instances kept protected with only daemon tasks could not be read: ${snapshot.daemonOnlyError}`);
+  const daemonOnlyProtected = snapshot.daemonOnlyProtected ?? [];
   const empty =
     services.every((s) => s.changes.length === 0 && s.deployments.length === 0 && s.blocked.length === 0 && s.problems.length === 0) &&
     asgs.every((g) => g.changes.length === 0 && g.failedLaunches.length === 0 && g.launched === 0 && g.terminated === 0) &&
-    ops.length === 0;
-  return { cluster, window, services, quiet, asgs, ops, empty, warnings, ...(snapshot.region !== undefined ? { region: snapshot.region } : {}) };
+    ops.length === 0 &&
+    daemonOnlyProtected.length === 0;
+  return {
+    cluster,
+    window,
+    services,
+    quiet,
+    asgs,
+    ops,
+    empty,
+    warnings,
+    ...(snapshot.region !== undefined ? { region: snapshot.region } : {}),
+    ...(daemonOnlyProtected.length > 0 ? { daemonOnlyProtected } : {}),
+  };
 }

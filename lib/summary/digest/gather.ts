@@ -27,6 +27,7 @@ import {
 import { DescribeServicesCommand, paginateListServices, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import type { AasActivityInput, AsgActivityInput, AsgInput, DigestSnapshot, DigestWindow, OpsSource, ServiceInput } from './model.js';
 import { parseAasDescription } from './parse.js';
+import { gatherDaemonOnlyProtected, type DaemonOnlyProtected } from './protected-daemon-only.js';
 
 export const DESCRIBE_SERVICES_BATCH = 10;
 export const LIST_SERVICES_PAGE = 100;
@@ -104,6 +105,7 @@ function serviceInput(s: Service): ServiceInput {
     desiredCount: s.desiredCount ?? 0,
     runningCount: s.runningCount ?? 0,
     pendingCount: s.pendingCount ?? 0,
+    schedulingStrategy: s.schedulingStrategy,
     events: (s.events ?? []).map((e) => ({ id: e.id ?? '', createdAt: ms(e.createdAt) ?? 0, message: e.message ?? '' })),
     deployments: (s.deployments ?? []).map((d) => ({
       id: d.id ?? '',
@@ -199,6 +201,7 @@ export async function gatherAsgs(autoscaling: AutoScalingClient, names: readonly
         min: g.MinSize ?? 0,
         max: g.MaxSize ?? 0,
         instances: (g.Instances ?? []).filter((i) => !(i.LifecycleState ?? '').startsWith('Terminat')).length,
+        protectedInstances: (g.Instances ?? []).filter((i) => i.ProtectedFromScaleIn === true && i.LifecycleState === 'InService').flatMap((i) => (i.InstanceId ? [i.InstanceId] : [])),
       });
     }
   }
@@ -242,6 +245,15 @@ export async function gatherDigestSnapshots(deps: DigestGatherDeps, clusters: re
     for (const asg of asgs) asgActivities.push(...(await gatherAsgActivities(deps.autoscaling, asg.name, window)));
     const ops = [];
     for (const source of deps.opsSources ?? []) ops.push(...(await source.collect(cluster.name, window)));
+    let daemonOnlyProtected: DaemonOnlyProtected[] | undefined;
+    let daemonOnlyError: string | undefined;
+    try {
+      const daemons = new Set(services.filter((s) => s.schedulingStrategy === 'DAEMON').map((s) => s.name));
+      daemonOnlyProtected = await gatherDaemonOnlyProtected(deps.ecs, cluster.name, new Map(asgs.map((g) => [g.name, g.protectedInstances ?? []])), daemons);
+    } catch (error) {
+      daemonOnlyError = error instanceof Error ? error.message : String(error);
+      deps.logger?.warn('could not tell the daemon-only protected instances', { cluster: cluster.name, error: daemonOnlyError });
+    }
     snapshots.push({
       cluster: cluster.name,
       window,
@@ -253,6 +265,8 @@ export async function gatherDigestSnapshots(deps: DigestGatherDeps, clusters: re
       asgActivities,
       ops,
       region: deps.region,
+      ...(daemonOnlyProtected !== undefined && daemonOnlyProtected.length > 0 ? { daemonOnlyProtected } : {}),
+      ...(daemonOnlyError !== undefined ? { daemonOnlyError } : {}),
     });
   }
   return snapshots;

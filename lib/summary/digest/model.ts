@@ -2,6 +2,7 @@
  * Scaling digest: the plain data the pure core reads (a {@link DigestSnapshot}, gathered from Application Auto Scaling,
  * EC2 Auto Scaling and ECS) and what it produces (a {@link Digest}). Times are epoch milliseconds.
  */
+import type { DaemonOnlyProtected } from './protected-daemon-only.js';
 
 /** The window a digest covers: `[start, end)`. */
 export interface DigestWindow {
@@ -69,6 +70,8 @@ export interface ServiceInput {
   pendingCount: number;
   events: ServiceEventInput[];
   deployments: DeploymentInput[];
+  /** REPLICA or DAEMON (DescribeServices): tells daemon-only instances. */
+  schedulingStrategy?: string | undefined;
 }
 
 /** An ASG at gather time (`DescribeAutoScalingGroups`). */
@@ -79,6 +82,8 @@ export interface AsgInput {
   max: number;
   /** Instances in the group not terminating. */
   instances: number;
+  /** InService instances with ProtectedFromScaleIn (candidates for the daemon-only report). */
+  protectedInstances?: string[] | undefined;
 }
 
 /**
@@ -119,6 +124,10 @@ export interface DigestSnapshot {
   asgActivities: AsgActivityInput[];
   ops: OpsRecord[];
   region?: string | undefined;
+  /** Instances kept protected from scale-in while running only DAEMON tasks (protected-daemon-only.ts). */
+  daemonOnlyProtected?: DaemonOnlyProtected[] | undefined;
+  /** Why they could not be read, if they could not. */
+  daemonOnlyError?: string | undefined;
 }
 
 // ---- what the digest says ------------------------------------------------------------------------------------------
@@ -221,5 +230,7 @@ export interface Digest {
   empty: boolean;
   /** Data the digest could not read completely. */
   warnings: string[];
+  /** Instances kept protected from scale-in while running only DAEMON tasks, at gather time. */
+  daemonOnlyProtected?: DaemonOnlyProtected[] | undefined;
   region?: string | undefined;
 }

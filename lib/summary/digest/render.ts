@@ -244,7 +244,7 @@ export function digestSummary(digest: Digest): string {
 }
 
 export interface DigestGroup {
-  /** `service`, `asg`, `ops`, `quiet`, `warnings`. */
+  /** `service`, `asg`, `ops`, `protected`, `quiet`, `warnings`. */
   kind: string;
   lines: string[];
 }
@@ -275,6 +275,17 @@ export function digestGroups(digest: Digest, options: RenderOptions = {}): Diges
     groups.push({ kind: 'quiet', lines: [cut(`${w.style === 'slack' ? '_' : ''}Steady groups: ${steadyAsgs.map((g) => `${w.t(g.asg)} (${g.desired.end})`).join(', ')}${w.style === 'slack' ? '_' : ''}`)] });
   }
   if (digest.ops.length > 0) groups.push({ kind: 'ops', lines: [w.b('ecs-ops'), ...digest.ops.map((o) => opsLine(o, w))] });
+  // Managed termination protection never lets these go (containers-roadmap #2814): the ASG cannot scale them in.
+  const daemonOnly = digest.daemonOnlyProtected ?? [];
+  if (daemonOnly.length > 0) {
+    groups.push({
+      kind: 'protected',
+      lines: [
+        w.b('Kept protected with only daemon tasks'),
+        ...daemonOnly.map((p) => w.bullet(cut(`${w.t(p.instanceId)} in ${w.t(p.asg)} (capacity provider ${w.t(p.capacityProvider)}): only ${p.daemonServices.map((s) => w.t(s)).join(', ')}; scale-in protection stays on (containers-roadmap #2814)`))),
+      ],
+    });
+  }
   if (digest.warnings.length > 0) groups.push({ kind: 'warnings', lines: digest.warnings.map((x) => w.bullet(`${w.style === 'slack' ? '⚠️ ' : 'warning: '}${w.t(x)}`)) });
   return groups;
 }
