@@ -178,6 +178,10 @@ function scheduledRuns(p: Extract<Expectation, { type: 'scheduledRuns' }>['param
     parts.push('ticks in order');
     problems.push(...tickOrderProblems(tasks, id));
   }
+  if (p.capacityProvider !== undefined) {
+    parts.push(`all on ${p.capacityProvider}`);
+    for (const t of tasks) if (t.capacityProvider !== p.capacityProvider) problems.push(`${id(t)} ran on ${t.capacityProvider ?? 'no capacity provider'}`);
+  }
   const failed = tasks.filter(scheduledTaskFailed);
   if (p.failed) {
     parts.push(`${boundsText(p.failed, undefined)} failed`);

@@ -301,4 +301,6 @@ export interface ScheduledTaskItem {
   stopCode: string | undefined;
   stoppedReason: string | undefined;
   exitCodes: Record<string, number | null>;
+  /** The capacity provider it ran on (task `capacityProviderName`), if any. */
+  capacityProvider?: string | undefined;
 }

@@ -844,6 +844,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           stopCode: text('stopCode'),
           stoppedReason: text('stoppedReason'),
           exitCodes: Object.fromEntries(containers.map((c) => [String(c.name), typeof c.exitCode === 'number' ? c.exitCode : null])),
+          capacityProvider: text('capacityProviderName'),
         };
       }),
     };

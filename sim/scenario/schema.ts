@@ -485,6 +485,8 @@ export const EXPECTATION_SCHEMAS = {
     failed: z.strictObject(counted).optional(),
     /** No run stopped for a tick at or before its own (replace), no first attempt started after a later tick's run. */
     tickOrder: z.literal(true).optional(),
+    /** Every task started ran on this capacity provider (task `capacityProviderName`), e.g. FARGATE after a FARGATE_SPOT shortage. */
+    capacityProvider: z.string().min(1).optional(),
   }),
   /**
    * RUNNING tasks asked to stop (by anyone: the service scheduler, a drain, ecs-ops, an exit), of that cluster/service,
