@@ -480,6 +480,28 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
         detail: `${n} calls`,
       };
     }
+    case 'azRebalancing': {
+      const p = expectation.params;
+      const windows = (record.azRebalancings ?? []).filter((r) => r.service === p.service);
+      const endMs = Date.parse(record.virtual.end);
+      const problems: string[] = [];
+      if (!within(windows.length, p, 1)) problems.push(`${windows.length} rebalancing(s) started`);
+      for (const w of windows) {
+        const from = Date.parse(w.startedAt);
+        const to = w.completedAt === undefined ? endMs : Date.parse(w.completedAt);
+        if (p.completed && w.completedAt === undefined) problems.push(`the one started at ${shortTime(w.startedAt)} never completed`);
+        if (p.lastingAtLeast !== undefined && to - from < p.lastingAtLeast) problems.push(`the one started at ${shortTime(w.startedAt)} lasted ${Math.round((to - from) / 1000)}s`);
+        const stops = (record.placement?.stops ?? []).filter((s) => s.service === p.service && Date.parse(s.at) >= from && Date.parse(s.at) <= to);
+        for (const s of stops) problems.push(`ecs-ops stopped ${s.task.split('/').pop() ?? s.task} at ${shortTime(s.at)} while ECS was rebalancing`);
+      }
+      const spans = windows.map((w) => `${shortTime(w.startedAt)}–${w.completedAt === undefined ? 'end' : shortTime(w.completedAt)}`).join(', ');
+      return {
+        type: 'azRebalancing',
+        description: `ECS AZ rebalancing of ${p.service}: ${boundsText(p, 1)}${p.completed ? ', each completed' : ''}, no placement stop of ecs-ops during it`,
+        passed: problems.length === 0,
+        detail: problems.length === 0 ? `${windows.length} (${spans || 'none'})` : problems.slice(0, 5).join('; '),
+      };
+    }
     case 'placementStops':
     case 'placementCompliant':
     case 'placementViolated':

@@ -234,6 +234,8 @@ export interface SimulationReport {
   counters: Record<string, number>;
   /** Tasks started by the schedule runner (startedBy `ecs-ops/<schedule>`), as their last state change showed them. */
   scheduledTasks?: ScheduledTaskItem[];
+  /** ECS's AZ rebalancings (SERVICE_REBALANCING_STARTED, and _COMPLETED if it came), in order. */
+  azRebalancings?: { cluster: string; service: string; startedAt: string; completedAt: string | undefined }[];
   /** Each ASG at the end: desired capacity (and its range over the minute samples), instances and their scale-in protection. */
   autoScalingGroups?: AutoScalingGroupItem[];
   /** CapacityProviderReservation each minute (M instances needed, N running), for providers with managed scaling. */

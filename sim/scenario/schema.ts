@@ -518,6 +518,12 @@ export const EXPECTATION_SCHEMAS = {
   autoScalingGroup: z.strictObject({ asg: asgName, desired: count.optional(), reachedDesired: count.optional(), inService: count.optional(), protected: count.optional() }),
   /** From `after` on, no violation's amount (sampled every simulated minute) ever grows. */
   placementViolationsNeverIncrease: z.strictObject({ after: duration.optional() }),
+  /**
+   * ECS's own AZ rebalancing of a service (SERVICE_REBALANCING_STARTED events, `count`/`min`/`max`; each one COMPLETED
+   * before the end unless `completed: false`), and no placement stop of ecs-ops for that service between STARTED and
+   * COMPLETED; `lastingAtLeast`: each one lasted at least that long (so the placement policy ran during it).
+   */
+  azRebalancing: z.strictObject({ service: serviceName, completed: z.boolean().default(true), lastingAtLeast: duration.optional(), ...counted }),
 } as const;
 
 export type ExpectationName = keyof typeof EXPECTATION_SCHEMAS;
