@@ -5,7 +5,7 @@
  * first, then stop in the long one), with the STARTED/COMPLETED service event messages in DescribeServices and "ECS
  * Service Action" events; a DISABLED service is left as it is.
  */
-import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, UpdateContainerInstancesStateCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, RunTaskCommand, UpdateContainerInstancesStateCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAwsServer, type AwsServer } from '../../../sim/server/index.js';
 import { fleet, instanceArns } from '../world/helpers.js';
@@ -93,5 +93,36 @@ describe('ECS Availability Zone rebalancing (availabilityZoneRebalancing ENABLED
     expect(await spread(ecs, 'api')).toEqual({ 'us-east-1a': 3, 'us-east-1b': 3 });
     expect(messages.some((m) => m.includes('AZ Rebalanc') || m.includes('AZ balanced'))).toBe(false);
     expect(actions.some((a) => a?.startsWith('SERVICE_REBALANCING_'))).toBe(false);
+  });
+
+  it('reports SERVICE_TASK_PLACEMENT_FAILURE when the short AZ has no room, and stays STARTED', async () => {
+    // c5.large: 2048 CPU, two 1024-CPU tasks per instance.
+    const { world, recorder } = fleet({ instances: 3, webCount: 0, hooks: [], webCpu: 1024 });
+    server = await startAwsServer({ apis: world });
+    const ecs = new ECSClient(clientConfig(server));
+    world.createService({ cluster: 'prod', serviceName: 'api', taskDefinition: 'web', desiredCount: 4, availabilityZoneRebalancing: 'ENABLED', deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 } });
+    world.advanceBy(2 * MINUTE);
+    const arns = instanceArns(world);
+    const described = world.ecs.DescribeContainerInstances({ cluster: 'prod', containerInstances: arns }).containerInstances ?? [];
+    const inC = described.find((ci) => ci.attributes?.some((a) => a.name === 'ecs.availability-zone' && a.value === 'us-east-1c'))?.containerInstanceArn;
+    if (inC === undefined) throw new Error('no instance in us-east-1c');
+    await ecs.send(new UpdateContainerInstancesStateCommand({ cluster: 'prod', containerInstances: [inC], status: 'DRAINING' }));
+    world.advanceBy(2 * MINUTE);
+    expect(await spread(ecs, 'api')).toEqual({ 'us-east-1a': 2, 'us-east-1b': 2 });
+    // The instance comes back, and standalone jobs take all of it before the service scheduler looks.
+    await ecs.send(new UpdateContainerInstancesStateCommand({ cluster: 'prod', containerInstances: [inC], status: 'ACTIVE' }));
+    const jobs = await ecs.send(new RunTaskCommand({ cluster: 'prod', taskDefinition: 'web', count: 2, placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.availability-zone == us-east-1c' }] }));
+    expect(jobs.tasks).toHaveLength(2);
+    world.advanceBy(3 * MINUTE);
+    expect(await spread(ecs, 'api')).toEqual({ 'us-east-1a': 2, 'us-east-1b': 2 });
+    const [api] = (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['api'] }))).services ?? [];
+    const messages = (api?.events ?? []).map((e) => e.message ?? '');
+    expect(messages.some((m) => m.includes('is not AZ balanced with 2 tasks in us-east-1a, 2 tasks in us-east-1b, and 0 tasks in us-east-1c. AZ Rebalancing in progress.'))).toBe(true);
+    expect(messages.some((m) => m.includes('was unable to place a task'))).toBe(true);
+    expect(messages.some((m) => m.includes('is AZ balanced'))).toBe(false);
+    const actions = recorder.of('ECS Service Action').map((e) => e.detail as { eventName?: string; reason?: string });
+    expect(actions.filter((a) => a.eventName === 'SERVICE_REBALANCING_STARTED')).toHaveLength(1);
+    expect(actions.find((a) => a.eventName === 'SERVICE_TASK_PLACEMENT_FAILURE')?.reason).toBe('RESOURCE:CPU');
+    expect(actions.some((a) => a.eventName === 'SERVICE_REBALANCING_COMPLETED')).toBe(false);
   });
 });
