@@ -48,6 +48,7 @@ export type ScheduleMetricName =
   | 'ScheduleReplaced'
   | 'ScheduleRetryStarted'
   | 'ScheduleCapacityRetryQueued'
+  | 'ScheduleCapacityFallback'
   | 'ScheduleConfigurationError'
   | 'ScheduleRetryAbandoned'
   | 'ReconcilePassCompleted';
@@ -162,10 +163,25 @@ async function startAttempt(run: Run, schedule: ScheduleConfig, request: RunRequ
   const capacityOnly = (failures: typeof result.failures): boolean => failures.length > 0 && failures.every((f) => isCapacityFailure(f.reason));
   if (missing > 0 && result.refused === undefined && capacityOnly(result.failures) && schedule.fallbackCapacityProviderStrategy !== undefined) {
     run.actions.push(`no capacity (${result.failures.map((f) => f.reason).join('; ')}): fallback strategy`);
+    const firstFailures = [...new Set(result.failures.map((f) => f.reason))];
     result = await runTask(deps.ecs, schedule, { ...request, count: missing, variant: 'fallback' });
     if (result.conflict !== undefined) return { started: [...started, ...result.conflict], retryQueued: false };
     started.push(...result.started.map((t) => t.taskArn));
     missing -= result.started.length;
+    if (result.started.length > 0) {
+      // Reported as a fallback (metric and log): the run did start, but not on the capacity the schedule asked for first
+      // (e.g. FARGATE instead of FARGATE_SPOT), which costs more and may be worth an alarm when it keeps happening.
+      deps.metrics.count('ScheduleCapacityFallback', result.started.length);
+      deps.logger.warn('scheduled run started on the fallback capacity provider strategy', {
+        schedule: schedule.name,
+        tick: isoTick(ref.tickMs),
+        attempt: ref.attempt,
+        firstChoiceFailures: firstFailures,
+        fallbackStrategy: schedule.fallbackCapacityProviderStrategy.map((s) => s.capacityProvider),
+        tasks: result.started.map((t) => taskId(t.taskArn)),
+      });
+      run.actions.push(`started on the fallback strategy (${schedule.fallbackCapacityProviderStrategy.map((s) => s.capacityProvider).join(', ')}): ${result.started.map((t) => taskId(t.taskArn)).join(', ')}`);
+    }
   }
   if (started.length > 0) {
     deps.metrics.count('ScheduleRunStarted', started.length);

@@ -178,6 +178,10 @@ function scheduledRuns(p: Extract<Expectation, { type: 'scheduledRuns' }>['param
     parts.push('ticks in order');
     problems.push(...tickOrderProblems(tasks, id));
   }
+  if (p.capacityProvider !== undefined) {
+    parts.push(`all on ${p.capacityProvider}`);
+    for (const t of tasks) if (t.capacityProvider !== p.capacityProvider) problems.push(`${id(t)} ran on ${t.capacityProvider ?? 'no capacity provider'}`);
+  }
   const failed = tasks.filter(scheduledTaskFailed);
   if (p.failed) {
     parts.push(`${boundsText(p.failed, undefined)} failed`);
@@ -474,6 +478,28 @@ export function evaluateExpectation(expectation: Expectation, record: RunRecord)
         description: `${p.operation} calls${by === '' ? '' : ` ${by}`}: ${boundsText({ min: p.min, max: p.max }, undefined)}`,
         passed: within(n, { min: p.min, max: p.max }, undefined),
         detail: `${n} calls`,
+      };
+    }
+    case 'azRebalancing': {
+      const p = expectation.params;
+      const windows = (record.azRebalancings ?? []).filter((r) => r.service === p.service);
+      const endMs = Date.parse(record.virtual.end);
+      const problems: string[] = [];
+      if (!within(windows.length, p, 1)) problems.push(`${windows.length} rebalancing(s) started`);
+      for (const w of windows) {
+        const from = Date.parse(w.startedAt);
+        const to = w.completedAt === undefined ? endMs : Date.parse(w.completedAt);
+        if (p.completed && w.completedAt === undefined) problems.push(`the one started at ${shortTime(w.startedAt)} never completed`);
+        if (p.lastingAtLeast !== undefined && to - from < p.lastingAtLeast) problems.push(`the one started at ${shortTime(w.startedAt)} lasted ${Math.round((to - from) / 1000)}s`);
+        const stops = (record.placement?.stops ?? []).filter((s) => s.service === p.service && Date.parse(s.at) >= from && Date.parse(s.at) <= to);
+        for (const s of stops) problems.push(`ecs-ops stopped ${s.task.split('/').pop() ?? s.task} at ${shortTime(s.at)} while ECS was rebalancing`);
+      }
+      const spans = windows.map((w) => `${shortTime(w.startedAt)}–${w.completedAt === undefined ? 'end' : shortTime(w.completedAt)}`).join(', ');
+      return {
+        type: 'azRebalancing',
+        description: `ECS AZ rebalancing of ${p.service}: ${boundsText(p, 1)}${p.completed ? ', each completed' : ''}, no placement stop of ecs-ops during it`,
+        passed: problems.length === 0,
+        detail: problems.length === 0 ? `${windows.length} (${spans || 'none'})` : problems.slice(0, 5).join('; '),
       };
     }
     case 'placementStops':

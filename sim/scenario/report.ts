@@ -239,6 +239,8 @@ export interface SimulationReport {
   counters: Record<string, number>;
   /** Tasks started by the schedule runner (startedBy `ecs-ops/<schedule>`), as their last state change showed them. */
   scheduledTasks?: ScheduledTaskItem[];
+  /** ECS's AZ rebalancings (SERVICE_REBALANCING_STARTED, and _COMPLETED if it came), in order. */
+  azRebalancings?: { cluster: string; service: string; startedAt: string; completedAt: string | undefined }[];
   /** Each ASG at the end: desired capacity (and its range over the minute samples), instances and their scale-in protection. */
   autoScalingGroups?: AutoScalingGroupItem[];
   /** CapacityProviderReservation each minute (M instances needed, N running), for providers with managed scaling. */
@@ -306,4 +308,6 @@ export interface ScheduledTaskItem {
   stopCode: string | undefined;
   stoppedReason: string | undefined;
   exitCodes: Record<string, number | null>;
+  /** The capacity provider it ran on (task `capacityProviderName`), if any. */
+  capacityProvider?: string | undefined;
 }

@@ -531,8 +531,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const seen = scheduledTasks.get(detail.taskArn);
       if (!seen || seen.version <= version) scheduledTasks.set(detail.taskArn, { version, detail });
     };
+    // ECS's AZ rebalancings, from its "ECS Service Action" events (resources: the service ARN).
+    const azRebalancings: { cluster: string; service: string; startedAt: string; completedAt: string | undefined }[] = [];
+    const watchRebalancing = (event: WorldEvent) => {
+      if (event['detail-type'] !== 'ECS Service Action' || !isRecord(event.detail)) return;
+      const name = event.detail.eventName;
+      if (name !== 'SERVICE_REBALANCING_STARTED' && name !== 'SERVICE_REBALANCING_COMPLETED') return;
+      const [, cluster = '', service = ''] = (event.resources[0] ?? '').split(':').pop()?.split('/') ?? [];
+      if (name === 'SERVICE_REBALANCING_STARTED') azRebalancings.push({ cluster, service, startedAt: event.time, completedAt: undefined });
+      else {
+        const open = azRebalancings.find((r) => r.cluster === cluster && r.service === service && r.completedAt === undefined);
+        if (open) open.completedAt = event.time;
+      }
+    };
     world.onEvent((event: WorldEvent) => {
       watchScheduledTasks(event);
+      watchRebalancing(event);
       watchDrains(event);
       emitted++;
       byDetailType[event['detail-type']] = (byDetailType[event['detail-type']] ?? 0) + 1;
@@ -829,6 +843,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       counters: facts.counters,
       autoScalingGroups: world.autoScalingGroups(),
       capacityProviderReservations: world.capacityProviderReservations().map((r) => ({ ...at(r.at), capacityProvider: r.capacityProvider, value: r.value, m: r.m, n: r.n })),
+      azRebalancings,
       scheduledTasks: [...scheduledTasks.values()].map(({ detail }): ScheduledTaskItem => {
         const text = (key: string) => (typeof detail[key] === 'string' ? detail[key] : undefined);
         const containers = Array.isArray(detail.containers) ? detail.containers.filter(isRecord) : [];
@@ -844,6 +859,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           stopCode: text('stopCode'),
           stoppedReason: text('stoppedReason'),
           exitCodes: Object.fromEntries(containers.map((c) => [String(c.name), typeof c.exitCode === 'number' ? c.exitCode : null])),
+          capacityProvider: text('capacityProviderName'),
         };
       }),
     };

@@ -485,6 +485,8 @@ export const EXPECTATION_SCHEMAS = {
     failed: z.strictObject(counted).optional(),
     /** No run stopped for a tick at or before its own (replace), no first attempt started after a later tick's run. */
     tickOrder: z.literal(true).optional(),
+    /** Every task started ran on this capacity provider (task `capacityProviderName`), e.g. FARGATE after a FARGATE_SPOT shortage. */
+    capacityProvider: z.string().min(1).optional(),
   }),
   /**
    * RUNNING tasks asked to stop (by anyone: the service scheduler, a drain, ecs-ops, an exit), of that cluster/service,
@@ -516,6 +518,12 @@ export const EXPECTATION_SCHEMAS = {
   autoScalingGroup: z.strictObject({ asg: asgName, desired: count.optional(), reachedDesired: count.optional(), inService: count.optional(), protected: count.optional() }),
   /** From `after` on, no violation's amount (sampled every simulated minute) ever grows. */
   placementViolationsNeverIncrease: z.strictObject({ after: duration.optional() }),
+  /**
+   * ECS's own AZ rebalancing of a service (SERVICE_REBALANCING_STARTED events, `count`/`min`/`max`; each one COMPLETED
+   * before the end unless `completed: false`), and no placement stop of ecs-ops for that service between STARTED and
+   * COMPLETED; `lastingAtLeast`: each one lasted at least that long (so the placement policy ran during it).
+   */
+  azRebalancing: z.strictObject({ service: serviceName, completed: z.boolean().default(true), lastingAtLeast: duration.optional(), ...counted }),
 } as const;
 
 export type ExpectationName = keyof typeof EXPECTATION_SCHEMAS;

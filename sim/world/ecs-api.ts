@@ -247,6 +247,8 @@ export class EcsApiImpl implements EcsApi {
         if (!(td.definition.compatibilities ?? []).includes('FARGATE')) throw clientException('Task definition does not support launch_type FARGATE.');
         const pool = provider === 'FARGATE_SPOT' ? 'FARGATE_SPOT' : 'FARGATE';
         if (!this.ecs.fargateAvailable[pool]) {
+          // RunTask answers a Fargate (or Fargate Spot) shortage in failures[] with this reason, no ARN: as users report
+          // it (gchq/sleeper#904 RunTask output, sil-org/ecs-deploy#277, aws/containers-roadmap#2034).
           for (let i = 0; i < n; i++) fail('Capacity is unavailable at this time. Please try again later or in a different availability zone', undefined);
           continue;
         }

@@ -223,8 +223,10 @@ export interface ServiceState {
   schedulingStrategy: 'REPLICA' | 'DAEMON';
   networkConfiguration: ECS.NetworkConfiguration | undefined;
   tags: ECS.Tag[];
-  /** ECS's own AZ rebalancing as CreateService set it (reported by DescribeServices; not simulated). */
+  /** ECS's own AZ rebalancing as CreateService set it (reported by DescribeServices; ENABLED: ServiceScheduler.rebalance). */
   availabilityZoneRebalancing?: 'ENABLED' | 'DISABLED' | undefined;
+  /** An AZ rebalancing in progress (SERVICE_REBALANCING_STARTED sent, not yet _COMPLETED): the tasks it started, not yet RUNNING. */
+  rebalancing?: { startedAt: number; pending: Set<TaskState> } | undefined;
   createdAt: number;
   /** The PRIMARY deployment first, then the older ones still running tasks. */
   deployments: DeploymentState[];

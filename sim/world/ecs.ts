@@ -347,6 +347,9 @@ export class EcsWorld {
     };
     cluster.instances.set(id, ci);
     if (!cluster.availabilityZones.includes(registration.availabilityZone)) cluster.availabilityZones.push(registration.availabilityZone);
+    // New capacity may make room to rebalance a service across AZs: ECS "monitors" the spread and rebalances when it
+    // can (ECS Developer Guide, "service-rebalancing").
+    for (const service of cluster.services.values()) if (service.availabilityZoneRebalancing === 'ENABLED') this.markDirty(service);
     this.stats.counters.containerInstancesRegistered++;
     if (!registration.initial) this.emitInstance(ci);
     this.capacityChanged(cluster, ci);
@@ -372,6 +375,8 @@ export class EcsWorld {
     if (ci.status === status || ci.status === 'INACTIVE') return false;
     ci.status = status;
     if (status === 'DRAINING') this.stats.counters.containerInstancesDrained++;
+    // An instance back to ACTIVE is capacity a service may be rebalanced onto (ECS Developer Guide, "service-rebalancing").
+    if (status === 'ACTIVE') for (const service of ci.cluster.services.values()) if (service.availabilityZoneRebalancing === 'ENABLED') this.markDirty(service);
     this.bumpInstance(ci);
     for (const task of [...ci.tasks]) {
       const service = task.service;

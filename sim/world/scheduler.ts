@@ -364,10 +364,16 @@ export class ServiceScheduler {
     // b. scale-in. Protected tasks are never scale-in victims (task scale-in protection: "your task will not be
     // terminated by scale-in events from Service Auto Scaling or deployments", UpdateTaskProtection API reference):
     // the service stays above its desired count until their protection is unset or expires.
-    if (good.length > desired) {
-      const candidates = good.filter((t) => !this.ecs.isProtected(t));
-      const victims = this.scaleInVictims(candidates, Math.min(candidates.length, good.length - desired));
+    // An AZ rebalancing's extra task does not count until it is RUNNING: ECS starts in the short AZ first, then stops
+    // in the long one (ECS Developer Guide, "service-rebalancing"); the scale-in then picks the AZ with the most tasks.
+    const rebalancing = service.rebalancing;
+    if (rebalancing) for (const task of [...rebalancing.pending]) if (task.lastStatus === 'RUNNING' || task.desiredStatus !== 'RUNNING') rebalancing.pending.delete(task);
+    const rebalanceStarting = rebalancing?.pending.size ?? 0;
+    if (good.length - rebalanceStarting > desired) {
+      const candidates = good.filter((t) => !this.ecs.isProtected(t) && !(rebalancing?.pending.has(t) ?? false));
+      const victims = this.scaleInVictims(candidates, Math.min(candidates.length, good.length - rebalanceStarting - desired));
       for (const task of victims) this.stop(service, task, stops);
+      if (rebalancing && victims.length > 0) this.rebalancingStopped(service, victims);
       const gone = new Set(victims);
       good = good.filter((t) => !gone.has(t));
     }
@@ -418,6 +424,101 @@ export class ServiceScheduler {
     const total = footprint + started.length;
     if (total > service.stats.highestFootprint) service.stats.highestFootprint = total;
     if (total > maxTotal && total > desired) service.stats.aboveMaximumPercent++;
+
+    const settled = stale.length === 0 && started.length === 0 && stops.running.length === 0 && stops.pending.length === 0;
+    if (settled && service.deployments.length === 1 && primary.rolloutState === 'COMPLETED') this.rebalance(service, primary, good, { minRunning, maxTotal });
+  }
+
+  // ---- AZ rebalancing ----------------------------------------------------------------------------------------------
+
+  /**
+   * ECS's Availability Zone rebalancing of a REPLICA service with `availabilityZoneRebalancing: ENABLED` (ECS Developer
+   * Guide, "service-rebalancing" and "track-service-rebalancing"): when the service is steady (no deployment, every
+   * task RUNNING) and its tasks are unevenly spread over the AZs it can use (here: the AZs of the cluster's ACTIVE
+   * container instances; more than one task apart), ECS sends SERVICE_REBALANCING_STARTED, starts a task in the AZ
+   * with the fewest tasks (within maximumPercent) and, once it runs, stops one in the AZ with the most (within
+   * minimumHealthyPercent); if it cannot place the task, SERVICE_TASK_PLACEMENT_FAILURE; when the spread is even,
+   * SERVICE_REBALANCING_COMPLETED. Events: the service event messages of "service-rebalancing-event-messages-list" and
+   * "ECS Service Action" EventBridge events. Not modelled: Fargate services (only EC2 capacity is rebalanced here).
+   */
+  private rebalance(service: ServiceState, primary: DeploymentState, good: TaskState[], limits: { minRunning: number; maxTotal: number }): void {
+    const rebalancing = service.rebalancing;
+    if (service.availabilityZoneRebalancing !== 'ENABLED' || service.schedulingStrategy !== 'REPLICA') {
+      service.rebalancing = undefined;
+      return;
+    }
+    if (rebalancing !== undefined && rebalancing.pending.size > 0) return;
+    if (good.length !== service.desiredCount || good.some((t) => t.lastStatus !== 'RUNNING' || t.instance === undefined)) return;
+    const perAz = new Map<string, number>();
+    for (const ci of service.cluster.instances.values()) if (ci.status === 'ACTIVE' && ci.agentConnected) perAz.set(ci.availabilityZone, 0);
+    if (perAz.size < 2) return;
+    for (const task of good) if (perAz.has(task.availabilityZone)) perAz.set(task.availabilityZone, (perAz.get(task.availabilityZone) ?? 0) + 1);
+    const zones = [...perAz.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+    let short = zones[0];
+    let long = zones[0];
+    for (const zone of zones) {
+      if (short && zone[1] < short[1]) short = zone;
+      if (long && zone[1] > long[1]) long = zone;
+    }
+    if (!short || !long) return;
+    const now = this.core.now();
+    if (long[1] - short[1] <= 1) {
+      if (rebalancing === undefined) return;
+      service.rebalancing = undefined;
+      this.serviceEvent(service, `(service ${service.name}) is AZ balanced with ${spreadText(zones)}.`);
+      this.rebalancingEvent(service, 'SERVICE_REBALANCING_COMPLETED', now);
+      return;
+    }
+    if (rebalancing === undefined) {
+      service.rebalancing = { startedAt: now, pending: new Set() };
+      this.stats.counters.serviceRebalancings++;
+      this.serviceEvent(service, `(service ${service.name}) is not AZ balanced with ${spreadText(zones)}. AZ Rebalancing in progress.`);
+      this.rebalancingEvent(service, 'SERVICE_REBALANCING_STARTED', now);
+    }
+    const state = service.rebalancing;
+    if (!state) return;
+    if (good.length + 1 <= limits.maxTotal) {
+      // Start first, in the short AZ.
+      const candidates = [...service.cluster.instances.values()].filter((ci) => ci.status === 'ACTIVE' && ci.agentConnected && ci.availabilityZone === short[0]);
+      const outcome = placeTasks(this.ecs, this.placementRequest(service, primary.taskDefinition, 1, candidates));
+      const ci = outcome.placed[0];
+      if (ci === undefined) {
+        const failure = outcome.failures[0];
+        this.placementFailed(service, failure?.reason ?? 'RESOURCE:CPU', failure?.containerInstanceArn, undefined);
+        return;
+      }
+      this.unblock(service);
+      const task = this.createServiceTask(service, primary, ci, ci.availabilityZone, undefined, false);
+      state.pending.add(task);
+      this.serviceEvent(service, `(service ${service.name}) has started 1 tasks in ${short[0]} to AZ Rebalance: (task ${task.id}).`);
+      return;
+    }
+    // maximumPercent leaves no room for an extra task: stop one in the long AZ first, if the minimum healthy allows;
+    // the service scheduler replaces it where its placement strategy puts it.
+    if (good.length - 1 < limits.minRunning) return;
+    const victim = good.filter((t) => t.availabilityZone === long[0] && !this.ecs.isProtected(t)).pop();
+    if (!victim) return;
+    const stops: StopBatch = { running: [], pending: [] };
+    this.stop(service, victim, stops);
+    this.reportStops(service, stops);
+    this.rebalancingStopped(service, [victim]);
+  }
+
+  private rebalancingStopped(service: ServiceState, tasks: TaskState[]): void {
+    const byAz = new Map<string, TaskState[]>();
+    for (const task of tasks) byAz.set(task.availabilityZone, [...(byAz.get(task.availabilityZone) ?? []), task]);
+    for (const [az, stopped] of byAz) {
+      this.serviceEvent(service, `(service ${service.name}) has stopped ${stopped.length} running tasks in ${az} to AZ Rebalance: ${stopped.map((t) => `(task ${t.id})`).join(' ')}.`);
+    }
+  }
+
+  private rebalancingEvent(service: ServiceState, eventName: 'SERVICE_REBALANCING_STARTED' | 'SERVICE_REBALANCING_COMPLETED', at: number): void {
+    this.core.emit('ECS Service Action', ECS_SOURCE, [service.arn], () => ({
+      eventType: 'INFO',
+      eventName,
+      clusterArn: service.cluster.arn,
+      createdAt: isoMillis(at),
+    }));
   }
 
   /** Scale-in victims: not RUNNING first (newest first), then from the AZ and instance with the most tasks. */
@@ -771,6 +872,13 @@ export class ServiceScheduler {
     if (failure) this.placementFailed(service, failure.reason, failure.containerInstanceArn, undefined);
     else if (service.daemonBlocked.size === 0) this.unblock(service);
   }
+}
+
+/** "3 tasks in us-east-1a, 3 tasks in us-east-1b, and 0 tasks in us-east-1c" (track-service-rebalancing messages). */
+function spreadText(zones: [string, number][]): string {
+  const parts = zones.map(([az, n]) => `${n} tasks in ${az}`);
+  if (parts.length <= 2) return parts.join(' and ');
+  return `${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1] ?? ''}`;
 }
 
 function startedMessage(service: ServiceState, tasks: TaskState[]): string {

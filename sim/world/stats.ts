@@ -69,6 +69,8 @@ export interface Counters {
   tasksExited: number;
   tasksKilledAtStopTimeout: number;
   servicePlacementFailures: number;
+  /** AZ rebalancings ECS started (SERVICE_REBALANCING_STARTED). */
+  serviceRebalancings: number;
   runTaskPlacementFailures: number;
   instancesLaunched: number;
   instanceLaunchFailures: number;
@@ -101,6 +103,7 @@ export function emptyCounters(): Counters {
     tasksExited: 0,
     tasksKilledAtStopTimeout: 0,
     servicePlacementFailures: 0,
+    serviceRebalancings: 0,
     runTaskPlacementFailures: 0,
     instancesLaunched: 0,
     instanceLaunchFailures: 0,

@@ -360,6 +360,8 @@ describe('capacity', () => {
     expect(runInputs().map((i) => i.capacityProviderStrategy?.[0]?.capacityProvider)).toEqual(['spot', 'ondemand']);
     expect(new Set(runInputs().map((i) => i.clientToken)).size).toBe(2);
     expect(outcome).toMatchObject({ taskArns: [expect.any(String)] });
+    // Reported as a fallback: the run started, on the second choice.
+    expect(outcome).toMatchObject({ actions: expect.arrayContaining([expect.stringMatching(/^started on the fallback strategy \(ondemand\): /)]) as unknown });
     expect(posted).toEqual([]);
   });
 

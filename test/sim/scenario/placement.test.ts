@@ -38,6 +38,7 @@ describe('the placement scenarios', () => {
         'placement-az-audit.yml',
         'placement-az-enforce.yml',
         'placement-az-rebalancing.yml',
+        'placement-az-rebalancing-live.yml',
         'placement-deployment.yml',
         'placement-instance-type.yml',
         'placement-max-per-instance.yml',

@@ -44,6 +44,8 @@ describe('the scheduled-task scenarios', () => {
         'schedule-replace-late-tick.yml',
         'schedule-forbid-late-tick.yml',
         'schedule-capacity-retry-superseded.yml',
+        'schedule-fargate-spot-fallback.yml',
+        'schedule-fargate-spot-both-short.yml',
       ]),
     );
   });
@@ -59,6 +61,17 @@ describe('the scheduled-task scenarios', () => {
       expect(runs.length, `${file} checks its scheduled runs`).toBeGreaterThan(0);
       expect(runs.some((e) => e.description.includes('per tick') || e.description.includes('exactly 1 tasks')), `${file} checks one run per tick`).toBe(true);
       expect(report.invocations.byFunction['schedule-runner']?.invocations ?? 0).toBeGreaterThan(0);
+    },
+    PACKAGING_TIMEOUT_MS,
+  );
+
+  it(
+    'fargate-spot-fallback: the run on FARGATE is reported as a fallback, not as a failure',
+    async () => {
+      const report = await run('schedule-fargate-spot-fallback.yml');
+      const tick = report.timeline.find((t) => t.kind === 'schedule-runner' && t.text.startsWith('tick rebuild'));
+      expect(tick?.text).toMatch(/started on the fallback strategy \(FARGATE\): /);
+      expect(report.notifications).toEqual([]);
     },
     PACKAGING_TIMEOUT_MS,
   );
