@@ -27,8 +27,9 @@ export interface AlarmRecord {
   updatedAt: number;
 }
 
-/** CloudWatch's Query-compatible client errors (HTTP 400). */
-const invalidParameterValue = (message: string): AwsApiError => new AwsApiError('InvalidParameterValue', message);
+/** CloudWatch's client errors as the JSON protocol names them (Query codes InvalidParameterValue / InvalidParameterCombination), HTTP 400. */
+const invalidParameterValue = (message: string): AwsApiError => new AwsApiError('InvalidParameterValueException', message);
+const invalidParameterCombination = (message: string): AwsApiError => new AwsApiError('InvalidParameterCombinationException', message);
 const invalidNextToken = (): AwsApiError => new AwsApiError('InvalidNextToken', 'The service returned an invalid next token.');
 
 /** A metric is its namespace, name and exact set of dimensions: another dimension set is another metric. */
@@ -103,7 +104,7 @@ export class CloudWatchWorld {
   }
 
   DescribeAlarms(input: CW.DescribeAlarmsInput): Omit<CW.DescribeAlarmsOutput, '$metadata'> {
-    if ((input.AlarmNames?.length ?? 0) > 0 && input.AlarmNamePrefix !== undefined) throw invalidParameterValue('AlarmNames and AlarmNamePrefix cannot be specified together.');
+    if ((input.AlarmNames?.length ?? 0) > 0 && input.AlarmNamePrefix !== undefined) throw invalidParameterCombination('AlarmNames and AlarmNamePrefix cannot be specified together.');
     const max = input.MaxRecords ?? 50;
     if (max < 1 || max > 100) throw invalidParameterValue('The parameter MaxRecords must be between 1 and 100.');
     // Only metric alarms unless AlarmTypes asks for composite ones (API reference, AlarmTypes); there are none here.
