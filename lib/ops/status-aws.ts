@@ -134,8 +134,8 @@ async function failureQueue(sqs: SQSClient, outputs: Readonly<Record<string, str
   }
   if (url === undefined) return undefined;
   const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  const count = (name: string) => Number(out.Attributes?.[name as keyof typeof out.Attributes] ?? 0);
-  return { url, visible: count('ApproximateNumberOfMessages'), inFlight: count('ApproximateNumberOfMessagesNotVisible') };
+  const attribute = (name: string) => Number(out.Attributes?.[name as keyof typeof out.Attributes] ?? 0);
+  return { url, visible: attribute('ApproximateNumberOfMessages'), inFlight: attribute('ApproximateNumberOfMessagesNotVisible') };
 }
 
 /** Instances of the ASGs waiting in the terminate lifecycle hook: ecs-ops is draining them. */
