@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { deployStage, type DeployedStage, type DeployedStageOptions } from './deployed-stage.js';
 import { createIamEnforcement, type IamEnforcement } from './iam/index.js';
 import { buildWorld, type SimWorld } from './scenario/build-world.js';
 import type { Scenario } from './scenario/load.js';
@@ -27,6 +28,8 @@ export interface SimulatedAccount {
   configFile: string;
   /** The environment giving the CLI the endpoint, the region and the operator's credentials. */
   operatorEnv: { AWS_ENDPOINT_URL: string; AWS_REGION: string; AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string };
+  /** The ecs-ops stage deployed in the account (sim/deployed-stage.ts), undefined with `deployed: false`. */
+  deployed: DeployedStage | undefined;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,8 @@ export interface SimulatedAccountOptions {
   /** The local port. Default: a free one. */
   port?: number;
   seed?: number;
+  /** The ecs-ops stage deployed in the account, what `ecs-ops status` reads (false: none). Default: stage prod, healthy. */
+  deployed?: false | DeployedStageOptions;
 }
 
 export async function startSimulatedAccount(scenario: Scenario, options: SimulatedAccountOptions = {}): Promise<SimulatedAccount> {
@@ -47,6 +52,7 @@ export async function startSimulatedAccount(scenario: Scenario, options: Simulat
   const startMs = options.startMs ?? scenario.startMs;
   const world = buildWorld(fleet, { seed: options.seed ?? 1, startMs, region: scenario.region, account: scenario.account });
   if (options.advanceMs !== undefined) world.clock.advanceTo(startMs + options.advanceMs);
+  const deployed = options.deployed === false ? undefined : deployStage(world, { clusters: scenario.config.clusters.map((c) => c.name), ...options.deployed });
   const iam = createIamEnforcement(undefined, world.resourceDirectory, () => world.now());
   const server = await startAwsServer({ apis: world.apis, slack: false, authorize: iam.authorize, ...(options.port !== undefined ? { port: options.port } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'ecs-ops-sim-account-'));
@@ -60,6 +66,7 @@ export async function startSimulatedAccount(scenario: Scenario, options: Simulat
     account: scenario.account,
     dir,
     configFile,
+    deployed,
     operatorEnv: { AWS_ENDPOINT_URL: server.url, AWS_REGION: scenario.region, AWS_ACCESS_KEY_ID: iam.operatorAccessKeyId, AWS_SECRET_ACCESS_KEY: OPERATOR_SECRET },
     async close() {
       await server.close();

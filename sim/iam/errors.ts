@@ -14,6 +14,9 @@
  * - SNS (Query): `AuthorizationError`, HTTP 403, with the action spelled `SNS:Publish`
  *   (https://github.com/aws-ia/terraform-aws-control_tower_account_factory/issues/151,
  *   https://github.com/ministryofjustice/cloud-platform-environments/pull/21094 "Status Code: 403").
+ * - CloudFormation (Query), CloudWatch and SQS (JSON 1.0 with their Query-compatible codes): `AccessDenied`, HTTP 403
+ *   (CloudFormation: "Status Code: 403; Error Code: AccessDenied" for DescribeStacks, as for the other Query services;
+ *   CloudWatch and SQS answer the Query code in `x-amzn-query-error`).
  * - An access key the account does not know: `UnrecognizedClientException` "The security token included in the
  *   request is invalid." (JSON, 400) / `InvalidClientTokenId` (Query, 403)
  *   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/CommonErrors.html).
@@ -27,6 +30,9 @@ export function accessDeniedError(service: AuthorizedService, callerArn: string,
   const message = `User: ${callerArn} is not authorized to perform: ${shown}${onResource} because no identity-based policy allows the ${shown} action`;
   switch (service) {
     case 'autoscaling':
+    case 'cloudformation':
+    case 'cloudwatch':
+    case 'sqs':
       return new AwsApiError('AccessDenied', message, 403, 'Sender');
     case 'sns':
       return new AwsApiError('AuthorizationError', message, 403, 'Sender');
@@ -37,5 +43,5 @@ export function accessDeniedError(service: AuthorizedService, callerArn: string,
 
 export function unrecognizedClientError(service: AuthorizedService): AwsApiError {
   const message = 'The security token included in the request is invalid.';
-  return service === 'autoscaling' || service === 'sns' ? new AwsApiError('InvalidClientTokenId', message, 403, 'Sender') : new AwsApiError('UnrecognizedClientException', message, 400, 'Sender');
+  return service === 'autoscaling' || service === 'sns' || service === 'cloudformation' || service === 'cloudwatch' || service === 'sqs' ? new AwsApiError('InvalidClientTokenId', message, 403, 'Sender') : new AwsApiError('UnrecognizedClientException', message, 400, 'Sender');
 }

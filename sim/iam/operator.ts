@@ -5,7 +5,9 @@
  * container instance on `*`, see deviations.ts), `ecs:RunTask` with tags on create and `iam:PassRole` to ECS tasks
  * for `run`, `ecs:StopTask` for `run --wait`'s timeout, and the Auto Scaling / Application Auto Scaling Describe
  * actions and the ops journal's table reads for `digest`; for `verify`, DescribeClusters, DescribeLifecycleHooks,
- * DescribeCapacityProviders, sns:GetTopicAttributes and ssm:GetParameter (no kms:Decrypt: webhook URLs stay encrypted).
+ * DescribeCapacityProviders, sns:GetTopicAttributes and ssm:GetParameter (no kms:Decrypt: webhook URLs stay encrypted);
+ * for `status`, cloudformation:DescribeStacks on ecs-ops stacks, cloudwatch:GetMetricData (no resource types),
+ * cloudwatch:DescribeAlarms on alarms, sqs:GetQueueUrl/GetQueueAttributes on ecs-ops queues (docs/operations.md).
  */
 import { accessKeyIdFor, type Principal } from './principals.js';
 
@@ -59,6 +61,12 @@ export function operatorPrincipal(account: string, region: string): Principal {
             // kms:Decrypt, so the webhook URL stays encrypted).
             { Sid: 'VerifyChannels', Effect: 'Allow', Action: ['sns:GetTopicAttributes'], Resource: `arn:aws:sns:${region}:${account}:*` },
             { Sid: 'VerifyWebhookParameters', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: `arn:aws:ssm:${region}:${account}:parameter/*` },
+            // `status`: the stage's stack, its functions' metrics and the passes', its alarms, its failure queue (named
+            // `ecs-ops-<stage>-FailureQueue-<suffix>` by CloudFormation). Read-only: no ReceiveMessage (messages stay).
+            { Sid: 'StatusStack', Effect: 'Allow', Action: ['cloudformation:DescribeStacks'], Resource: `arn:aws:cloudformation:${region}:${account}:stack/ecs-ops-*/*` },
+            { Sid: 'StatusMetrics', Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
+            { Sid: 'StatusAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: `arn:aws:cloudwatch:${region}:${account}:alarm:*` },
+            { Sid: 'StatusFailureQueue', Effect: 'Allow', Action: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes'], Resource: `arn:aws:sqs:${region}:${account}:ecs-ops-*` },
             { Sid: 'ReadJournal', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'], Resource: `arn:aws:dynamodb:${region}:${account}:table/*` },
           ],
         },

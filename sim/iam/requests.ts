@@ -17,6 +17,10 @@
  *   https://docs.aws.amazon.com/autoscaling/ec2/userguide/control-access-using-iam.html
  * - SSM parameter ARNs (`parameter/<name without its leading slash>`), SNS topic ARNs, DynamoDB table ARNs: the
  *   Service Authorization Reference pages of each service.
+ * - `ecs-ops status` (Service Authorization Reference of each service, as iam-data lists it): cloudformation:DescribeStacks
+ *   on the stack (`stack/<name>/<id>`; `*` without a name); cloudwatch:GetMetricData has no required resource (`*`);
+ *   cloudwatch:DescribeAlarms on alarms (`alarm:<name>`; `alarm:*` for a prefix or all); sqs:GetQueueUrl and
+ *   sqs:GetQueueAttributes on the queue (`arn:aws:sqs:<region>:<account>:<name>`, the name from QueueName or the URL).
  */
 import type { ResourceDirectory } from '../world/api.js';
 import { deviationsOf, type IamDeviation } from './deviations.js';
@@ -35,7 +39,7 @@ export interface IamRequest {
 }
 
 /** Services whose calls the server authorizes, by the name of the API object (sim/world/api.ts) or `dynamodb`. */
-export type AuthorizedService = 'ecs' | 'autoscaling' | 'applicationAutoScaling' | 'sns' | 'ssm' | 'dynamodb';
+export type AuthorizedService = 'ecs' | 'autoscaling' | 'applicationAutoScaling' | 'sns' | 'ssm' | 'dynamodb' | 'cloudformation' | 'cloudwatch' | 'sqs';
 
 /** The IAM service prefix of each API. */
 export const IAM_PREFIX: Record<AuthorizedService, string> = {
@@ -45,6 +49,9 @@ export const IAM_PREFIX: Record<AuthorizedService, string> = {
   sns: 'sns',
   ssm: 'ssm',
   dynamodb: 'dynamodb',
+  cloudformation: 'cloudformation',
+  cloudwatch: 'cloudwatch',
+  sqs: 'sqs',
 };
 
 /** The deviation row (deviations.ts, the one table) that applies to this request, if any. */
@@ -158,6 +165,23 @@ export function buildIamRequests(service: AuthorizedService, operation: string, 
     case 'ssm': {
       const name = text(body.Name) ?? '';
       return [{ action, resource: arn('ssm', `parameter/${name.replace(/^\//, '')}`), context: {} }];
+    }
+    case 'cloudformation': {
+      const name = text(body.StackName);
+      if (name === undefined) return wildcard();
+      // A stack named by its id is that ARN; by name, its id when it exists (else any id of that name).
+      return [{ action, resource: name.startsWith('arn:') ? name : (directory.stackArn?.(name) ?? arn('cloudformation', `stack/${name}/*`)), context: {} }];
+    }
+    case 'cloudwatch': {
+      if (operation !== 'DescribeAlarms') return wildcard();
+      const names = strings(body.AlarmNames);
+      return names.length === 0 ? [{ action, resource: arn('cloudwatch', 'alarm:*'), context: {} }] : names.map((n) => ({ action, resource: arn('cloudwatch', `alarm:${n}`), context: {} }));
+    }
+    case 'sqs': {
+      const fromUrl = /\/(\d{12})\/([^/?]+)\/?$/.exec(text(body.QueueUrl) ?? '');
+      const owner = text(body.QueueOwnerAWSAccountId) ?? fromUrl?.[1] ?? account;
+      const name = text(body.QueueName) ?? fromUrl?.[2];
+      return [{ action, resource: name === undefined ? '*' : `arn:aws:sqs:${region}:${owner}:${name}`, context: {} }];
     }
     case 'dynamodb': {
       const tables = new Set<string>();

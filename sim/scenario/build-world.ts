@@ -6,7 +6,10 @@
  */
 import type * as ECS from '@aws-sdk/client-ecs';
 import type { AwsApis, ResourceDirectory } from '../world/api.js';
+import type { CloudFormationWorld } from '../world/cloudformation.js';
+import type { CloudWatchWorld } from '../world/cloudwatch.js';
 import { INSTANCE_TYPES } from '../world/instance-types.js';
+import type { SqsWorld } from '../world/sqs.js';
 import { World, type ApiCallListener, type CapacityProviderSettings, type EventBridgeEvent, type LifecycleHookInput } from '../world/world.js';
 import type { FleetSpec, TaskDefinitionSpec } from './schema.js';
 
@@ -159,6 +162,8 @@ export interface SimWorld {
   containerInstanceOf(ec2InstanceId: string): string | undefined;
   /** Every API call the world answered (or refused), after it was answered. */
   onApiCall(listener: ApiCallListener): void;
+  /** A deployed ecs-ops stage's stack, metrics, alarms and queues (sim/deployed-stage.ts puts them; `ecs-ops status` reads). */
+  readonly deployment: { stacks: CloudFormationWorld; metrics: CloudWatchWorld; queues: SqsWorld };
 }
 
 export interface BuildWorldOptions {
@@ -584,6 +589,7 @@ export function buildWorld(fleet: FleetSpec, options: BuildWorldOptions): SimWor
       },
     },
     onEvent: (listener) => world.onEvent(listener),
+    deployment: { stacks: world.stackWorld, metrics: world.cloudwatchWorld, queues: world.sqsWorld },
     createTopic: (arn) => {
       world.createTopic(arn);
     },

@@ -95,8 +95,13 @@ export function encodeJsonError(
   errorSchema?: $SchemaRef,
 ): { headers: Record<string, string>; body: string } {
   const members = toWire(errorSchema === undefined ? undefined : NormalizedSchema.of(errorSchema), fields);
+  // Query-compatible JSON services (CloudWatch, SQS) also name the error's Query code in `x-amzn-query-error:
+  // Code;Sender` (the shape's awsQueryError trait; Smithy awsQueryCompatible trait), which the SDK exposes as the code.
+  const traits: unknown = Array.isArray(errorSchema) ? (errorSchema as unknown[])[3] : undefined;
+  const queryError: unknown = isRecord(traits) ? traits.awsQueryError : undefined;
+  const queryHeader: Record<string, string> = Array.isArray(queryError) && typeof queryError[0] === 'string' ? { 'x-amzn-query-error': `${queryError[0]};${Number(queryError[1]) >= 500 ? 'Receiver' : 'Sender'}` } : {};
   return {
-    headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-errortype': code },
+    headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-errortype': code, ...queryHeader },
     body: JSON.stringify({ ...(isRecord(members) ? members : {}), __type: code, message }),
   };
 }

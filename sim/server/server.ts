@@ -211,7 +211,7 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
     log(at, spec.name, operation, 200);
     return {
       status: 200,
-      headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId },
+      headers: { 'content-type': spec.protocol === 'json' && 'jsonVersion' in spec ? `application/x-amz-json-${spec.jsonVersion}` : JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId },
       body: encodeJsonOutput(schema[5], result.output),
     };
   };

@@ -8,8 +8,11 @@
  */
 import * as AAS from '@aws-sdk/client-application-auto-scaling';
 import * as ASG from '@aws-sdk/client-auto-scaling';
+import * as CFN from '@aws-sdk/client-cloudformation';
+import * as CW from '@aws-sdk/client-cloudwatch';
 import * as ECS from '@aws-sdk/client-ecs';
 import * as SNS from '@aws-sdk/client-sns';
+import * as SQS from '@aws-sdk/client-sqs';
 import * as SSM from '@aws-sdk/client-ssm';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { StaticErrorSchema, StaticOperationSchema } from '@smithy/types';
@@ -30,6 +33,8 @@ export interface JsonService extends ServiceBase {
   protocol: 'json';
   /** `X-Amz-Target: <targetPrefix>.<Operation>` */
   targetPrefix: string;
+  /** The JSON protocol version (Content-Type `application/x-amz-json-<version>`); default 1.1. */
+  jsonVersion?: '1.0' | '1.1';
 }
 
 export interface QueryService extends ServiceBase {
@@ -79,6 +84,33 @@ export const SERVICES = {
     version: '2010-03-31',
     xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/',
     schemas: SNS,
+  },
+  // `ecs-ops status`. CloudFormation speaks Query (the SDK's AwsQueryProtocol, API version 2010-05-15); CloudWatch and
+  // SQS speak AWS JSON 1.0 in the current SDK (AwsJson1_0Protocol, awsQueryCompatible; targets from the clients'
+  // protocolSettings: GraniteServiceVersion20100801, AmazonSQS). Signing names: cloudformation, monitoring, sqs.
+  cloudformation: {
+    name: 'cloudformation',
+    protocol: 'query',
+    signingName: 'cloudformation',
+    version: '2010-05-15',
+    xmlns: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
+    schemas: CFN,
+  },
+  cloudwatch: {
+    name: 'cloudwatch',
+    protocol: 'json',
+    signingName: 'monitoring',
+    targetPrefix: 'GraniteServiceVersion20100801',
+    jsonVersion: '1.0',
+    schemas: CW,
+  },
+  sqs: {
+    name: 'sqs',
+    protocol: 'json',
+    signingName: 'sqs',
+    targetPrefix: 'AmazonSQS',
+    jsonVersion: '1.0',
+    schemas: SQS,
   },
 } as const satisfies Readonly<Record<ServiceName, ServiceSpec>>;
 

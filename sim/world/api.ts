@@ -11,6 +11,9 @@ import type * as ASG from '@aws-sdk/client-auto-scaling';
 import type * as ECS from '@aws-sdk/client-ecs';
 import type * as SNS from '@aws-sdk/client-sns';
 import type * as SSM from '@aws-sdk/client-ssm';
+import type * as CFN from '@aws-sdk/client-cloudformation';
+import type * as CW from '@aws-sdk/client-cloudwatch';
+import type * as SQS from '@aws-sdk/client-sqs';
 
 /** A response without the SDK's `$metadata`. */
 type Out<T> = Omit<T, '$metadata'>;
@@ -72,6 +75,21 @@ export interface SsmApi {
   PutParameter(input: SSM.PutParameterRequest): Out<SSM.PutParameterResult>;
 }
 
+/** What `ecs-ops status` reads of a deployed stage (sim/world/cloudformation.ts, cloudwatch.ts, sqs.ts). */
+export interface CloudFormationApi {
+  DescribeStacks(input: CFN.DescribeStacksInput): Out<CFN.DescribeStacksOutput>;
+}
+
+export interface CloudWatchApi {
+  GetMetricData(input: CW.GetMetricDataInput): Out<CW.GetMetricDataOutput>;
+  DescribeAlarms(input: CW.DescribeAlarmsInput): Out<CW.DescribeAlarmsOutput>;
+}
+
+export interface SqsApi {
+  GetQueueUrl(input: SQS.GetQueueUrlRequest): Out<SQS.GetQueueUrlResult>;
+  GetQueueAttributes(input: SQS.GetQueueAttributesRequest): Out<SQS.GetQueueAttributesResult>;
+}
+
 /** What IAM needs to know about the account to name a call's resources (sim/iam; the world answers it). */
 export interface ResourceDirectory {
   readonly account: string;
@@ -82,6 +100,8 @@ export interface ResourceDirectory {
   autoScalingGroupArn(name: string): string | undefined;
   /** The Auto Scaling group an EC2 instance belongs to. */
   autoScalingGroupOfInstance(ec2InstanceId: string): string | undefined;
+  /** The stack id (ARN) of a CloudFormation stack by name, if it exists (optional: worlds without stacks). */
+  stackArn?(name: string): string | undefined;
 }
 
 /** Everything the protocol server can call, by service. */
@@ -91,6 +111,9 @@ export interface AwsApis {
   applicationAutoScaling: ApplicationAutoScalingApi;
   sns: SnsApi;
   ssm: SsmApi;
+  cloudformation: CloudFormationApi;
+  cloudwatch: CloudWatchApi;
+  sqs: SqsApi;
 }
 
 export type ServiceName = keyof AwsApis;

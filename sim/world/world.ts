@@ -10,7 +10,7 @@
 import type * as AAS from '@aws-sdk/client-application-auto-scaling';
 import type * as ECS from '@aws-sdk/client-ecs';
 import { AppAutoScalingWorld } from './aas.js';
-import type { ApplicationAutoScalingApi, AutoScalingApi, AwsApis, EcsApi, ResourceDirectory, SnsApi, SsmApi } from './api.js';
+import type { ApplicationAutoScalingApi, AutoScalingApi, AwsApis, CloudFormationApi, CloudWatchApi, EcsApi, ResourceDirectory, SnsApi, SqsApi, SsmApi } from './api.js';
 import { AutoScalingApiImpl } from './autoscaling-api.js';
 import { AutoScalingWorld, type CreateAutoScalingGroupInput as AsgInput } from './autoscaling.js';
 import { CapacityProviderWorld, type CapacityProviderSettings } from './capacity-providers.js';
@@ -24,6 +24,9 @@ import type { EventListener } from './events.js';
 import { ServiceScheduler, type CreateServiceInput } from './scheduler.js';
 import { SnsWorld, type SnsMessage } from './sns.js';
 import { SsmWorld } from './ssm.js';
+import { CloudFormationWorld } from './cloudformation.js';
+import { CloudWatchWorld } from './cloudwatch.js';
+import { SqsWorld } from './sqs.js';
 import { Stats, type Counters, type KilledTaskRecord, type LifecycleActionRecord, type TaskStopRecord } from './stats.js';
 
 export type { LifecycleHookInput } from './autoscaling.js';
@@ -142,6 +145,9 @@ const ASG_OPERATIONS: Record<keyof AutoScalingApi, true> = {
 const AAS_OPERATIONS: Record<keyof ApplicationAutoScalingApi, true> = { DescribeScalableTargets: true, DescribeScalingActivities: true };
 const SNS_OPERATIONS: Record<keyof SnsApi, true> = { Publish: true, GetTopicAttributes: true };
 const SSM_OPERATIONS: Record<keyof SsmApi, true> = { GetParameter: true, PutParameter: true };
+const CFN_OPERATIONS: Record<keyof CloudFormationApi, true> = { DescribeStacks: true };
+const CW_OPERATIONS: Record<keyof CloudWatchApi, true> = { GetMetricData: true, DescribeAlarms: true };
+const SQS_OPERATIONS: Record<keyof SqsApi, true> = { GetQueueUrl: true, GetQueueAttributes: true };
 
 /** One API call the world answered (or refused): for attributing calls to a caller, an ASG, a cluster, a hook. */
 export interface ApiCallRecord {
@@ -186,6 +192,13 @@ export class World implements AwsApis {
   readonly applicationAutoScaling: ApplicationAutoScalingApi;
   readonly sns: SnsApi;
   readonly ssm: SsmApi;
+  readonly cloudformation: CloudFormationApi;
+  readonly cloudwatch: CloudWatchApi;
+  readonly sqs: SqsApi;
+  /** A deployed stage's stack, metrics, alarms and failure queue, for `ecs-ops status` (controls to put them). */
+  readonly stackWorld: CloudFormationWorld;
+  readonly cloudwatchWorld: CloudWatchWorld;
+  readonly sqsWorld: SqsWorld;
   readonly region: string;
   readonly account: string;
   readonly seed: number;
@@ -221,6 +234,12 @@ export class World implements AwsApis {
     this.applicationAutoScaling = wrapApi<ApplicationAutoScalingApi>(this.core, this.stats, 'applicationAutoScaling', this.aasWorld, AAS_OPERATIONS, this.apiCallListeners);
     this.sns = wrapApi<SnsApi>(this.core, this.stats, 'sns', this.snsWorld, SNS_OPERATIONS, this.apiCallListeners);
     this.ssm = wrapApi<SsmApi>(this.core, this.stats, 'ssm', this.ssmWorld, SSM_OPERATIONS, this.apiCallListeners);
+    this.stackWorld = new CloudFormationWorld(this.core);
+    this.cloudwatchWorld = new CloudWatchWorld(this.core);
+    this.sqsWorld = new SqsWorld(this.core);
+    this.cloudformation = wrapApi<CloudFormationApi>(this.core, this.stats, 'cloudformation', this.stackWorld, CFN_OPERATIONS, this.apiCallListeners);
+    this.cloudwatch = wrapApi<CloudWatchApi>(this.core, this.stats, 'cloudwatch', this.cloudwatchWorld, CW_OPERATIONS, this.apiCallListeners);
+    this.sqs = wrapApi<SqsApi>(this.core, this.stats, 'sqs', this.sqsWorld, SQS_OPERATIONS, this.apiCallListeners);
   }
 
   // ---- time --------------------------------------------------------------------------------------------------------
@@ -549,6 +568,7 @@ export class World implements AwsApis {
       },
       autoScalingGroupArn: (name) => this.asgWorld.groups.get(name)?.arn,
       autoScalingGroupOfInstance: (ec2InstanceId) => this.asgWorld.instances.get(ec2InstanceId)?.group.name,
+      stackArn: (name) => this.stackWorld.stackArn(name),
     };
   }
 

@@ -30,4 +30,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', overview: [['run NAME [--wait]', 'Run a schedule once, now (with --wait: exit with its result)']], load: async () => (await import('./run.js')).runCommand },
   { name: 'audit', overview: [['audit --cluster NAME [--config FILE]', 'Audit task placement against the placement policies (read-only)']], load: async () => (await import('./audit.js')).auditCommand },
   { name: 'verify', overview: [['verify [--config FILE]', 'Check the config against the account before deploying (read-only)']], load: async () => (await import('./verify.js')).verifyCommand },
+  { name: 'status', overview: [['status [--stage S] [--config FILE]', 'Show a deployed stage and whether it is healthy (read-only)']], load: async () => (await import('./status.js')).statusCommand },
 ];

@@ -8,6 +8,7 @@ import type * as ASG from '@aws-sdk/client-auto-scaling';
 import type * as ECS from '@aws-sdk/client-ecs';
 import type * as SSM from '@aws-sdk/client-ssm';
 import type { AwsApis } from '../../../sim/world/api.js';
+import { World } from '../../../sim/world/world.js';
 import { AwsApiError, clientException, clusterNotFound, invalidParameter, serviceNotFound, validationError } from '../../../sim/world/errors.js';
 
 export const T0 = new Date('2024-05-01T10:00:00.000Z');
@@ -181,6 +182,7 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
     received.push({ service, operation, input });
   };
 
+  const monitoring = new World({ seed: 1, start: T1 });
   const apis: AwsApis = {
     ecs: {
       ListContainerInstances(input) {
@@ -570,6 +572,10 @@ export function createFakeApis(): { apis: AwsApis; received: Received[]; paramet
         return { Version: version, Tier: input.Tier ?? 'Standard' };
       },
     },
+    // `ecs-ops status`'s services: the world's own models (their conformance tests go through the real world).
+    cloudformation: monitoring.cloudformation,
+    cloudwatch: monitoring.cloudwatch,
+    sqs: monitoring.sqs,
   };
   return { apis, received, parameters };
 }
