@@ -121,13 +121,17 @@ describe('packaged alerts function', () => {
     const all = statements.flatMap(actions);
     expect(all.some((a) => a.includes('*'))).toBe(false);
     expect(new Set(all)).toEqual(
-      new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'sns:Publish', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'sqs:SendMessage']),
+      new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'sns:Publish', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'sqs:SendMessage', 'ecs:ListTasks', 'ecs:DescribeTasks', 'ecs:DescribeServices']),
     );
     const byAction = (action: string): Statement => statements.find((s) => actions(s).includes(action))!;
     expect([byAction('sns:Publish').Resource].flat()).toEqual(['arn:aws:sns:us-east-1:123456789012:ecs-ops-critical']);
     expect(JSON.stringify(byAction('ssm:GetParameter').Resource)).toContain(':parameter/ecs-ops/slack/ops');
     expect(byAction('dynamodb:PutItem').Resource).toEqual([{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }]);
     expect(byAction('sqs:SendMessage').Resource).toEqual([{ 'Fn::GetAtt': ['FailureQueue', 'Arn'] }]);
+    // Fargate Spot interruption alerts read the service's stopped tasks: on the configured clusters only.
+    expect(JSON.stringify(byAction('ecs:ListTasks').Condition)).toContain(':cluster/prod"');
+    expect(JSON.stringify(byAction('ecs:DescribeTasks').Resource)).toContain(':task/prod/*"');
+    expect(JSON.stringify(byAction('ecs:DescribeServices').Resource)).toContain(':service/prod/*"');
   });
 
   it('keeps secrets out of environment variables', () => {
@@ -172,7 +176,7 @@ describe('packaged alerts function', () => {
     for (const id of functions) expect(outputs[id.replace(/LambdaFunction$/, 'FunctionName')]?.Value).toEqual({ Ref: id });
   });
 
-  it('creates what docs/deployment.md says (What gets created): 66 resources by type', () => {
+  it('creates what docs/deployment.md says (What gets created): 68 resources by type', () => {
     const counts: Record<string, number> = {};
     for (const resource of Object.values(template.Resources)) counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
     expect(counts).toEqual({
@@ -181,8 +185,8 @@ describe('packaged alerts function', () => {
       'AWS::Lambda::EventInvokeConfig': 5,
       'AWS::Logs::LogGroup': 5,
       'AWS::IAM::Role': 6,
-      'AWS::Events::Rule': 12,
-      'AWS::Lambda::Permission': 12,
+      'AWS::Events::Rule': 13,
+      'AWS::Lambda::Permission': 13,
       'AWS::Scheduler::Schedule': 3,
       'AWS::Scheduler::ScheduleGroup': 1,
       'AWS::S3::Bucket': 1,
@@ -326,7 +330,21 @@ describe('packaged digest function', () => {
     const statements = roleStatements('DigestLambdaFunction');
     const byAction = (action: string): Statement => statements.find((s) => actions(s).includes(action))!;
     const reads = statements.flatMap(actions).filter((a) => /^(ecs|autoscaling|application-autoscaling):/.test(a));
-    expect(reads.sort()).toEqual(['application-autoscaling:DescribeScalingActivities', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities', 'ecs:DescribeServices', 'ecs:ListServices']);
+    // Services and scaling activities; and, for instances kept protected with only daemon tasks, the clusters' capacity
+    // providers, container instances and their tasks.
+    expect(reads.sort()).toEqual([
+      'application-autoscaling:DescribeScalingActivities',
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeScalingActivities',
+      'ecs:DescribeCapacityProviders',
+      'ecs:DescribeClusters',
+      'ecs:DescribeContainerInstances',
+      'ecs:DescribeServices',
+      'ecs:DescribeTasks',
+      'ecs:ListContainerInstances',
+      'ecs:ListServices',
+      'ecs:ListTasks',
+    ]);
     expect(JSON.stringify(byAction('ecs:DescribeServices').Resource)).toContain(':service/prod/*"');
     expect(JSON.stringify(byAction('ecs:ListServices').Condition)).toContain(':cluster/staging"');
     // No self-invoke: Scheduler invokes it with its own role.

@@ -149,11 +149,11 @@ describe('readPackage on the packaged example', () => {
     expect(fn.onFailureArn).toBe(`arn:aws:sqs:us-east-1:123456789012:${pkg.physicalName('FailureQueue')}`);
   });
 
-  it('finds the three alert rules, with the patterns derived from the config, targeting the function', () => {
+  it('finds the four alert rules, with the patterns derived from the config, targeting the function', () => {
     const config = loadConfigFile(join(repoRoot, 'ecs-ops.config.example.yml')).config;
     const expected = deploymentValues(config).functions.alerts.events.map((e) => e.eventBridge.pattern);
     const alertRules = pkg.rules.filter((r) => r.targets.includes('AlertsLambdaFunction'));
-    expect(alertRules).toHaveLength(3);
+    expect(alertRules).toHaveLength(4);
     expect(alertRules.map((r) => r.pattern)).toEqual(expected);
     for (const rule of alertRules) {
       expect(rule).toMatchObject({ state: 'ENABLED', targets: ['AlertsLambdaFunction'] });
