@@ -51,16 +51,15 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const set = (value: string | undefined): value is string => value !== undefined && value !== '';
 
-/** The profile's region from the shared config and credentials files (the SDK's loader and file locations). */
+/** The profile's region from the shared config and credentials files: the deploy scripts' reader (the SDK's loader). */
 async function profileRegion(env: Env, profile: string): Promise<string | undefined> {
   // Loaded here, not at start-up: `ecs-ops --help` should not pay for the SDK.
-  const { loadSharedConfigFiles } = await import('@smithy/core/config');
-  const files = await loadSharedConfigFiles({
+  const { profileRegion: readProfileRegion } = await import('../deploy/region.js');
+  return readProfileRegion({
+    profile,
     ...(set(env.AWS_SHARED_CREDENTIALS_FILE) ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
     ...(set(env.AWS_CONFIG_FILE) ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
   });
-  // The SDK's region provider prefers the credentials file's value (NODE_REGION_CONFIG_FILE_OPTIONS).
-  return files.credentialsFile[profile]?.region ?? files.configFile[profile]?.region;
 }
 
 export async function resolveAwsTarget(env: Env, flags: { region?: string; profile?: string }): Promise<AwsTarget> {
