@@ -90,7 +90,8 @@ describe('ecs-ops status on the simulator', () => {
     const { dir, operatorEnv: env } = await open({ deployed: { stalledPasses: ['ecs-ops-drain'], stalledForMs: 15 * MINUTE } });
     const result = await runCli(['status'], { cwd: dir, env });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('unhealthy: 1 problem\n  the ecs-ops-drain reconcile pass last completed 15 min ago (threshold 10 min)\n');
+    // The served world follows real time between seeding and reading: under load the read can fall a minute later.
+    expect(result.stdout).toMatch(/unhealthy: 1 problem\n {2}the ecs-ops-drain reconcile pass last completed 1[56] min ago \(threshold 10 min\)\n/);
   });
 
   it('another stage that is not deployed: exit 1, "does not exist"', async () => {
